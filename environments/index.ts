@@ -1,0 +1,119 @@
+/**
+ * The list of environments and their loader. To add one, create `environments/<name>.ts`
+ * exporting its data as default and add its name to ENVIRONMENT_NAMES (one line).
+ */
+import type { z } from "zod";
+import { ConfigError, describeValue } from "../lib/errors";
+import { STACK_KINDS, stateKey } from "../lib/naming";
+import { EnvironmentSchema, type EnvironmentConfig } from "./schema";
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+
+/** Raw environment data and the file it came from, for error messages. */
+export interface EnvironmentSource {
+  readonly file: string;
+  readonly data: unknown;
+}
+
+/** Reads every environment file named in ENVIRONMENT_NAMES (without validating). */
+export function readEnvironmentSources(names: readonly string[] = ENVIRONMENT_NAMES): EnvironmentSource[] {
+  return names.map((name) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the list of files is data
+    const module = require(`./${name}`) as { default?: unknown };
+    return { file: `environments/${name}.ts`, data: module.default };
+  });
+}
+
+/**
+ * Validates every environment and the rules between them. Returns configs in list order,
+ * or throws one ConfigError listing every problem as `<file>: <path>: <problem> (got <value>)`.
+ */
+export function validateEnvironments(sources: readonly EnvironmentSource[]): EnvironmentConfig[] {
+  const problems: string[] = [];
+  const configs: { file: string; config: EnvironmentConfig }[] = [];
+
+  for (const { file, data } of sources) {
+    const result = EnvironmentSchema.safeParse(data);
+    if (!result.success) {
+      problems.push(...result.error.issues.flatMap((issue) => formatIssue(file, data, issue)));
+      continue;
+    }
+    const expectedName = file.replace(/^.*\//, "").replace(/\.ts$/, "");
+    if (result.data.name !== expectedName) {
+      problems.push(`${file}: name: must match the file name "${expectedName}" (got ${describeValue(result.data.name)})`);
+    }
+    configs.push({ file, config: result.data });
+  }
+
+  problems.push(...crossEnvironmentProblems(configs));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configs.map((c) => c.config);
+}
+
+/** Loads and validates the shipped environments. */
+export function loadEnvironments(names: readonly string[] = ENVIRONMENT_NAMES): EnvironmentConfig[] {
+  return validateEnvironments(readEnvironmentSources(names));
+}
+
+/** One validated environment by name, with a clear error for an unknown name. */
+export function findEnvironment(name: string, environments: readonly EnvironmentConfig[]): EnvironmentConfig {
+  const env = environments.find((e) => e.name === name);
+  if (!env) {
+    throw new ConfigError([
+      `--env: unknown environment "${name}"; known: ${environments.map((e) => e.name).join(", ")}`,
+    ]);
+  }
+  return env;
+}
+
+function crossEnvironmentProblems(configs: readonly { file: string; config: EnvironmentConfig }[]): string[] {
+  const problems: string[] = [];
+  const firstOwner = new Map<string, string>();
+  const claim = (key: string, file: string, path: string, value: string, what: string) => {
+    const owner = firstOwner.get(key);
+    if (owner === undefined) firstOwner.set(key, file);
+    else problems.push(`${file}: ${path}: ${what} is already used by ${owner} (got ${describeValue(value)})`);
+  };
+
+  for (const { file, config } of configs) {
+    claim(`name:${config.name}`, file, "name", config.name, "environment name");
+    config.dns.domainNames.forEach((domain, i) =>
+      claim(`domain:${domain}`, file, `dns.domainNames[${i}]`, domain, "domain name"),
+    );
+    for (const kind of STACK_KINDS) {
+      const key = `s3://${config.state.bucket}/${stateKey(config, kind)}`;
+      claim(`state:${key}`, file, "state", key, "state key");
+    }
+  }
+  return problems;
+}
+
+function formatIssue(file: string, data: unknown, issue: z.core.$ZodIssue): string[] {
+  if (issue.code === "unrecognized_keys") {
+    const parent = valueAt(data, issue.path) as Record<string, unknown>;
+    return issue.keys.map(
+      (key) =>
+        `${file}: ${formatPath([...issue.path, key])}: is not a known field; remove it or fix its spelling (got ${describeValue(parent?.[key])})`,
+    );
+  }
+  const value = valueAt(data, issue.path);
+  const message =
+    issue.code === "invalid_type" && value === undefined ? `is required (expected ${issue.expected})` : issue.message;
+  return [`${file}: ${formatPath(issue.path)}: ${message} (got ${describeValue(value)})`];
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = data;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+}

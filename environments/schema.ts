@@ -1,0 +1,227 @@
+/**
+ * The environment contract: every field a stack or script may read, validated strictly.
+ *
+ * Environment files (dev.ts, staging.ts, …) are plain data typed as `EnvironmentInput`;
+ * `loadEnvironments()` in index.ts parses them with `EnvironmentSchema` and applies the
+ * rules that span environments. Stacks never branch on an environment's name: every
+ * difference between environments is a field here.
+ */
+import { z } from "zod";
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** Lower-case words joined by hyphens: safe inside bucket, function and table names. */
+const SLUG = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Tag keys/values as AWS accepts them (letters, digits, spaces and + - = . _ : / @). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** The retention periods CloudWatch Logs accepts; anything else fails at apply time. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+  2922, 3288, 3653,
+] as const;
+
+const slug = (maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .regex(SLUG, "must be lower-case letters, digits and single hyphens, starting with a letter");
+
+const AccountSchema = z.strictObject({
+  /** The 12-digit AWS account id the environment deploys into. */
+  id: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  /** Region of the app and distribution stacks (certificates always go to us-east-1). */
+  region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
+  /** The account's Lambda concurrent-executions quota; reserved concurrency must fit under it. */
+  lambdaConcurrencyLimit: z.number().int().min(10).default(1000),
+});
+
+const DnsSchema = z.strictObject({
+  /** Public Route 53 hosted zone that holds the environment's records, e.g. `example.com`. */
+  hostedZoneName: z.string().regex(DNS_NAME, "must be a lower-case DNS name"),
+  /** The names the site answers on; the first is the certificate's primary name. */
+  domainNames: z
+    .array(z.string().regex(DNS_NAME, "must be a lower-case DNS name"))
+    .min(1, "must list at least one domain name"),
+});
+
+const StateBackendSchema = z.strictObject({
+  /** S3 bucket holding Terraform state, created once per account by `npm run bootstrap`. */
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+  region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
+  /** Optional DynamoDB lock table, for Terraform versions older than 1.10 that lack `use_lockfile`. */
+  lockTable: z.string().min(3).max(255).optional(),
+});
+
+const SsrFunctionSchema = z.strictObject({
+  runtime: z.enum(["nodejs20.x", "nodejs22.x"]).default("nodejs20.x"),
+  architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
+  memoryMiB: z.number().int().min(128).max(10240).default(1024),
+  /** CloudFront waits at most 60 s for an origin, so a longer Lambda timeout is never useful. */
+  timeoutSeconds: z.number().int().min(1).max(60).default(10),
+  /** Reserved concurrency; `null` leaves the function on the account's unreserved pool. */
+  reservedConcurrency: z.number().int().min(1).nullable().default(null),
+  /** Non-secret environment variables. Secrets belong in SSM/Secrets Manager, never here. */
+  environment: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be a valid variable name"), z.string())
+    .default({}),
+});
+
+const KeySchema = z.strictObject({
+  name: z.string().min(1).max(255),
+  type: z.enum(["S", "N", "B"]),
+});
+
+const TableSchema = z.strictObject({
+  /** Logical name; the physical name is `<project>-<env>-<name>` (lib/naming.ts). */
+  name: slug(40),
+  partitionKey: KeySchema,
+  sortKey: KeySchema.optional(),
+  billingMode: z.enum(["PAY_PER_REQUEST", "PROVISIONED"]).default("PAY_PER_REQUEST"),
+  /** Only with PROVISIONED billing. */
+  readCapacity: z.number().int().min(1).optional(),
+  writeCapacity: z.number().int().min(1).optional(),
+  /** Attribute holding an epoch-seconds expiry; absent means no TTL. */
+  ttlAttribute: z.string().min(1).optional(),
+  pointInTimeRecovery: z.boolean().default(false),
+  deletionProtection: z.boolean().default(false),
+});
+
+const CdnSchema = z.strictObject({
+  priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+});
+
+/** Alarm thresholds; the monitoring construct reads these, so the canary and dashboards agree. */
+const AlarmsSchema = z.strictObject({
+  periodSeconds: z.union([z.literal(60), z.literal(300)]).default(60),
+  evaluationPeriods: z.number().int().min(1).max(60).default(5),
+  datapointsToAlarm: z.number().int().min(1).max(60).default(3),
+  lambdaErrorRatePercent: z.number().positive().max(100).default(1),
+  lambdaThrottles: z.number().int().min(1).default(1),
+  /** Duration p99 alarms at this fraction of the function timeout. */
+  lambdaDurationP99TimeoutFraction: z.number().positive().max(1).default(0.8),
+  lambdaDurationP90TimeoutFraction: z.number().positive().max(1).default(0.5),
+  /** Concurrent executions alarm at this percentage of reserved concurrency. */
+  lambdaConcurrencyPercent: z.number().positive().max(100).default(80),
+  api5xxRatePercent: z.number().positive().max(100).default(1),
+  apiLatencyP95Ms: z.number().int().positive().default(1000),
+  apiLatencyP99Ms: z.number().int().positive().default(3000),
+  cloudFront5xxRatePercent: z.number().positive().max(100).default(1),
+  cloudFront4xxRatePercent: z.number().positive().max(100).default(10),
+  dynamoThrottledRequests: z.number().int().min(1).default(1),
+  dynamoSystemErrors: z.number().int().min(1).default(1),
+});
+
+const SlackSchema = z.strictObject({
+  /** Slack workspace (team) id, e.g. T0123ABCD; authorise it once in the AWS Chatbot console. */
+  workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, "must be a Slack workspace id such as T0123ABCD"),
+  channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, "must be a Slack channel id such as C0123ABCD"),
+});
+
+const PolicySuppressionSchema = z.strictObject({
+  /** Rule id, e.g. `S3-1`. */
+  rule: z.string().min(1),
+  /** Terraform address inside the stack, e.g. `aws_s3_bucket.AssetsBucket`. */
+  resource: z.string().min(1),
+  reason: z.string().trim().min(10, "must explain why the rule does not apply (at least 10 characters)"),
+});
+
+export const EnvironmentSchema = z
+  .strictObject({
+    /** Environment name: the stack id prefix and part of every physical name. */
+    name: slug(12),
+    /** Project name: the other part of every physical name. */
+    project: slug(20),
+    /**
+     * A protected environment gets the strictest checks: tables must keep deletion protection
+     * and point-in-time recovery, the SSR function needs reserved concurrency, and plan
+     * review refuses destructive changes without explicit approval.
+     */
+    protected: z.boolean().default(false),
+    account: AccountSchema,
+    dns: DnsSchema,
+    state: StateBackendSchema,
+    ssr: SsrFunctionSchema.prefault({}),
+    tables: z.array(TableSchema).default([]),
+    cdn: CdnSchema.prefault({}),
+    alarms: AlarmsSchema.prefault({}),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
+      .default(30),
+    slack: SlackSchema.optional(),
+    tags: z
+      .record(
+        z.string().min(1).max(128).regex(TAG_TEXT, "must be a valid AWS tag key"),
+        z.string().max(256).regex(TAG_TEXT, "must be a valid AWS tag value"),
+      )
+      .default({}),
+    policySuppressions: z.array(PolicySuppressionSchema).default([]),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+
+    env.tables.forEach((table, i) => {
+      if (env.protected && !table.deletionProtection) {
+        problem(["tables", i, "deletionProtection"], "must be true in a protected environment");
+      }
+      if (env.protected && !table.pointInTimeRecovery) {
+        problem(["tables", i, "pointInTimeRecovery"], "must be true in a protected environment");
+      }
+      const provisioned = table.billingMode === "PROVISIONED";
+      for (const field of ["readCapacity", "writeCapacity"] as const) {
+        if (provisioned && table[field] === undefined) {
+          problem(["tables", i, field], "is required when billingMode is PROVISIONED");
+        }
+        if (!provisioned && table[field] !== undefined) {
+          problem(["tables", i, field], "is only allowed when billingMode is PROVISIONED");
+        }
+      }
+      if (table.sortKey && table.sortKey.name === table.partitionKey.name) {
+        problem(["tables", i, "sortKey", "name"], "must differ from the partition key name");
+      }
+      const duplicate = env.tables.findIndex((other) => other.name === table.name);
+      if (duplicate !== i) {
+        problem(["tables", i, "name"], `duplicates tables[${duplicate}].name`);
+      }
+    });
+
+    const reserved = env.ssr.reservedConcurrency;
+    if (reserved !== null && reserved > env.account.lambdaConcurrencyLimit - 10) {
+      // AWS keeps 10 executions unreserved in every account.
+      problem(
+        ["ssr", "reservedConcurrency"],
+        `must leave 10 of account.lambdaConcurrencyLimit (${env.account.lambdaConcurrencyLimit}) unreserved`,
+      );
+    }
+    if (env.protected && reserved === null) {
+      problem(["ssr", "reservedConcurrency"], "must be set in a protected environment");
+    }
+
+    env.dns.domainNames.forEach((domain, i) => {
+      const zone = env.dns.hostedZoneName;
+      if (domain !== zone && !domain.endsWith(`.${zone}`)) {
+        problem(["dns", "domainNames", i], `must be inside the hosted zone ${zone}`);
+      }
+      if (env.dns.domainNames.indexOf(domain) !== i) {
+        problem(["dns", "domainNames", i], "is listed twice");
+      }
+    });
+
+    const bucketName = `${env.project}-${env.name}-assets-${env.account.id}`;
+    if (bucketName.length > 63) {
+      problem(["project"], `makes the assets bucket name ${bucketName} longer than 63 characters`);
+    }
+  });
+
+/** What an environment file holds: defaults may be omitted. */
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+/** A validated environment with every default filled in. */
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type TableConfig = EnvironmentConfig["tables"][number];
+export type AlarmThresholds = EnvironmentConfig["alarms"];

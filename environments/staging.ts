@@ -1,0 +1,36 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Staging: production-shaped, the E2E gate runs here before prod. */
+export default {
+  name: "staging",
+  project: "acme-web",
+  account: { id: "222222222222", region: "eu-west-1" },
+  dns: { hostedZoneName: "example.com", domainNames: ["staging.example.com"] },
+  state: { bucket: "acme-web-tfstate-222222222222", region: "eu-west-1" },
+  ssr: {
+    runtime: "nodejs20.x",
+    architecture: "arm64",
+    memoryMiB: 1024,
+    timeoutSeconds: 10,
+    reservedConcurrency: 20,
+    environment: { LOG_LEVEL: "info" },
+  },
+  tables: [
+    {
+      name: "sessions",
+      partitionKey: { name: "id", type: "S" },
+      ttlAttribute: "expiresAt",
+      pointInTimeRecovery: true,
+    },
+    {
+      name: "content",
+      partitionKey: { name: "pk", type: "S" },
+      sortKey: { name: "sk", type: "S" },
+      pointInTimeRecovery: true,
+    },
+  ],
+  cdn: { priceClass: "PriceClass_100" },
+  logRetentionDays: 30,
+  slack: { workspaceId: "T0EXAMPLE1", channelId: "C0STGALERTS" },
+  tags: { CostCenter: "web-platform", Owner: "platform-team" },
+} satisfies EnvironmentInput;

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * Builds the example SSR app:
+ *   dist/client/assets/<name>.<hash>.<ext>   content-hashed client assets (what sync-assets uploads)
+ *   dist/server/index.js                     the Lambda handler, with the asset manifest built in
+ *
+ * Flags: --out <dir> (default dist), --label <text> (changes every output, for a second
+ * release in demos and tests), --if-needed (skip when the sources and flags are unchanged).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: { out: { type: "string" }, label: { type: "string" }, "if-needed": { type: "boolean" } },
+});
+const outDir = path.resolve(values.out ?? path.join(here, "dist"));
+const label = values.label ?? "1";
+const stampFile = path.join(outDir, ".build-stamp");
+
+const stamp = sourceDigest(label);
+if (values["if-needed"] && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) process.exit(0);
+
+// Loaded only when there is work to do, so --if-needed stays cheap on the synth path.
+const { build } = await import("esbuild");
+rmSync(outDir, { recursive: true, force: true });
+const define = { __BUILD_LABEL__: JSON.stringify(label) };
+
+const client = await build({
+  entryPoints: { main: path.join(here, "src/client/main.ts"), styles: path.join(here, "src/client/main.css") },
+  outdir: path.join(outDir, "client/assets"),
+  entryNames: "[name].[hash]",
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2020",
+  metafile: true,
+  define,
+  // A label comment makes every asset's bytes (and so its hash) differ between builds.
+  banner: { js: `/* build ${label} */`, css: `/* build ${label} */` },
+  logLevel: "warning",
+});
+
+/** Logical name (main.js, styles.css) to key under the bucket root (assets/main.<hash>.js). */
+const manifest = {};
+for (const [outFile, meta] of Object.entries(client.metafile.outputs)) {
+  if (!meta.entryPoint) continue;
+  const key = path.relative(path.join(outDir, "client"), path.resolve(outFile)).split(path.sep).join("/");
+  manifest[path.basename(outFile).replace(/\.[^.]+(\.[^.]+)$/, "$1")] = key;
+}
+
+await build({
+  entryPoints: [path.join(here, "src/server/index.ts")],
+  outfile: path.join(outDir, "server/index.js"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  define: { ...define, __ASSET_MANIFEST__: JSON.stringify(manifest) },
+  logLevel: "warning",
+});
+writeFileSync(path.join(outDir, "server/asset-manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(stampFile, stamp);
+
+function sourceDigest(buildLabel) {
+  const hash = createHash("sha256").update(`label:${buildLabel}\n`);
+  const files = [path.join(here, "build.mjs"), ...listFiles(path.join(here, "src"))].sort();
+  for (const file of files) hash.update(`${path.relative(here, file)}\n`).update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
+}

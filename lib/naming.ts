@@ -1,0 +1,87 @@
+/**
+ * Every physical name in the workspace, computed from the environment config. Stacks and
+ * scripts both import this module, so `--env staging` in a script finds exactly the bucket,
+ * function and alarms the stacks created. Change a name here and both sides follow.
+ */
+import type { EnvironmentConfig } from "../environments/schema";
+
+/** The part of an environment that names depend on. */
+export type NamingInput = Pick<EnvironmentConfig, "name" | "project"> & {
+  readonly account: Pick<EnvironmentConfig["account"], "id">;
+};
+
+export const STACK_KINDS = ["certificates", "app", "distribution"] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+/** The alias CloudFront invokes; release/rollback own which version it points at. */
+export const LIVE_ALIAS = "live";
+/** Key prefix of static assets in the assets bucket; the only prefix CloudFront serves. */
+export const ASSETS_PREFIX = "assets/";
+/** Key prefix of release ledgers and asset manifests; never routed by CloudFront. */
+export const RELEASES_ROOT = "_releases/";
+
+/** `<project>-<env>`: the prefix of every resource name in an environment. */
+export function resourcePrefix(env: NamingInput): string {
+  return `${env.project}-${env.name}`;
+}
+
+export function stackId(env: Pick<NamingInput, "name">, kind: StackKind): string {
+  return `${env.name}-${kind}`;
+}
+
+/** Remote state key of one stack: `<project>/<env>/<stack>.tfstate`. */
+export function stateKey(env: NamingInput, kind: StackKind): string {
+  return `${env.project}/${env.name}/${kind}.tfstate`;
+}
+
+/** Bucket names are global, so the account id keeps two accounts from colliding. */
+export function assetsBucketName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-assets-${env.account.id}`;
+}
+
+export function ssrFunctionName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-ssr`;
+}
+
+export function lambdaLogGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+export function tableName(env: NamingInput, logicalName: string): string {
+  return `${resourcePrefix(env)}-${logicalName}`;
+}
+
+export function httpApiName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-api`;
+}
+
+export function ssrRoleName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-ssr`;
+}
+
+/** Every alarm of an environment starts with this, so the release canary can list them. */
+export function alarmNamePrefix(env: NamingInput): string {
+  return `${resourcePrefix(env)}-`;
+}
+
+export function alarmName(env: NamingInput, what: string): string {
+  return `${alarmNamePrefix(env)}${what}`;
+}
+
+export function alarmTopicName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-alarms`;
+}
+
+export function dashboardName(env: NamingInput): string {
+  return resourcePrefix(env);
+}
+
+/** Prefix of one environment's release records and asset manifests. */
+export function releasesPrefix(env: Pick<NamingInput, "name">): string {
+  return `${RELEASES_ROOT}${env.name}/`;
+}
+
+/** Asset manifest written by sync-assets and verified by release/rollback. */
+export function assetManifestKey(env: Pick<NamingInput, "name">, releaseId: string): string {
+  return `${releasesPrefix(env)}${releaseId}.assets.json`;
+}

@@ -1,0 +1,78 @@
+/**
+ * What every CLI in scripts/ shares: argument parsing with usage errors (exit 2), user
+ * errors printed without a stack trace (exit 1), human output on stderr, JSON on stdout.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { findEnvironment, loadEnvironments } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { errorMessage, UserError } from "../../lib/errors";
+
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses kebab-case flags strictly; unknown flags and missing values are usage errors. */
+export function parseCliArgs<const O extends OptionSpec>(argv: readonly string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UserError(`${errorMessage(error)}\n${usage}`, 2);
+  }
+}
+
+/** A required flag, or a usage error naming it. */
+export function requireFlag<T>(value: T | undefined, flag: string, usage: string): T {
+  if (value === undefined || value === "") throw new UserError(`missing required flag ${flag}\n${usage}`, 2);
+  return value;
+}
+
+/** A whole number flag within bounds, or a usage error naming the flag and the value seen. */
+export function integerFlag(
+  value: string | undefined,
+  flag: string,
+  bounds: { readonly min: number; readonly max?: number; readonly default: number },
+): number {
+  if (value === undefined) return bounds.default;
+  const parsed = Number(value);
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(parsed) || parsed < bounds.min || parsed > max) {
+    throw new UserError(
+      `${flag} must be a whole number from ${bounds.min}${bounds.max === undefined ? " up" : ` to ${max}`} (got ${JSON.stringify(value)})`,
+      2,
+    );
+  }
+  return parsed;
+}
+
+/** The validated environment named by `--env`. */
+export function environmentByName(name: string): EnvironmentConfig {
+  return findEnvironment(name, loadEnvironments());
+}
+
+/** Human-readable output goes to stderr so stdout stays machine-readable. */
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * Runs a CLI's main function and turns its outcome into an exit code: the number it
+ * returns, 1 or 2 for a UserError (message only), 1 with a stack for anything else.
+ */
+export function runCli(main: (argv: readonly string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UserError) {
+        say(`error: ${error.message}`);
+        process.exitCode = error.exitCode;
+      } else {
+        say(error instanceof Error && error.stack ? error.stack : errorMessage(error));
+        process.exitCode = 1;
+      }
+    },
+  );
+}
