@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The client bundle: marks the page as hydrated so E2E tests can see the script ran.
 declare const __BUILD_LABEL__: string;
 

@@ -1,0 +1,36 @@
+/**
+ * The release asset manifest: written by sync-assets as the last step of a successful sync
+ * (`_releases/<env>/<release-id>.assets.json`, see lib/naming.ts) and read by release,
+ * rollback and prune to prove a release's assets are present before its HTML goes live.
+ */
+import { z } from "zod";
+
+export const ASSET_MANIFEST_FORMAT_VERSION = 1;
+
+export const AssetEntrySchema = z.object({
+  /** Object key in the assets bucket, e.g. `assets/main.6EFCQAEZ.js`. */
+  key: z.string().min(1),
+  /** Hex sha256 of the object's bytes. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().min(0),
+  contentType: z.string().min(1),
+  cacheControl: z.string().min(1),
+});
+
+export const AssetManifestSchema = z.object({
+  formatVersion: z.literal(ASSET_MANIFEST_FORMAT_VERSION),
+  env: z.string().min(1),
+  releaseId: z.string().min(1),
+  /** ISO-8601 time the manifest was written. */
+  createdAt: z.string().min(1),
+  assets: z.array(AssetEntrySchema),
+});
+
+export type AssetEntry = z.infer<typeof AssetEntrySchema>;
+export type AssetManifest = z.infer<typeof AssetManifestSchema>;
+
+/**
+ * Release ids become S3 keys and ledger entries: keep them to characters that need no
+ * escaping anywhere (a git sha, a semver, a CI run number all fit).
+ */
+export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
