@@ -2,6 +2,11 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const PROVIDER_BARREL = {
+  regex: "^@cdktf/provider-aws(/lib(/index)?)?$",
+  message: "Import by deep path, e.g. @cdktf/provider-aws/lib/s3-bucket (the barrel costs seconds per synth).",
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/"] },
   js.configs.recommended,
@@ -12,19 +17,22 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // The provider's barrel import loads every resource class: seconds and hundreds of MB
       // per synth and test run. Import each resource by its deep path instead.
+      "no-restricted-imports": ["error", { patterns: [PROVIDER_BARREL] }],
+    },
+  },
+  {
+    // Framework imports stay in stacks/, modules/ and main.ts (and their tests), so moving to
+    // the community fork (cdktn) touches only those. lib/, environments/ and scripts/ are plain TS.
+    files: ["lib/**", "environments/**", "scripts/**", "bench/**", "examples/**", "e2e/**"],
+    rules: {
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            {
-              name: "@cdktf/provider-aws",
-              message: "Import by deep path, e.g. @cdktf/provider-aws/lib/s3-bucket (the barrel costs seconds per synth).",
-            },
-          ],
           patterns: [
+            PROVIDER_BARREL,
             {
-              group: ["@cdktf/provider-aws/lib", "@cdktf/provider-aws/lib/index"],
-              message: "Import by deep path, e.g. @cdktf/provider-aws/lib/s3-bucket.",
+              regex: "^(cdktf|constructs|@cdktf/.*)$",
+              message: "Framework imports belong in stacks/, modules/ or main.ts only.",
             },
           ],
         },

@@ -1,0 +1,102 @@
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+
+export interface PrivateBucketProps {
+  readonly bucketName: string;
+  /**
+   * Keep old object versions. Off for content-addressed assets, where a key never changes.
+   * @default false
+   */
+  readonly versioned?: boolean;
+  /**
+   * Let `terraform destroy` delete the bucket while it still holds objects.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+}
+
+/**
+ * An S3 bucket that cannot be made public: all four public-access-block settings, owner-
+ * enforced object ownership (no ACLs), SSE-S3 encryption with bucket keys, and a TLS-only
+ * bucket policy. Reads are granted only through `addPolicyStatements` (which can be called
+ * after the bucket exists, so a grant may name a distribution that itself uses the bucket).
+ */
+export class PrivateBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+  private readonly policyDocument: DataAwsIamPolicyDocument;
+  private readonly statements: DataAwsIamPolicyDocumentStatement[];
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    const publicAccessBlock = this.createPublicAccessBlock();
+    this.createOwnershipControls();
+    this.createEncryption();
+    if (props.versioned) this.createVersioning();
+    this.statements = [this.denyInsecureTransport()];
+    this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: this.statements });
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket: this.bucket.id,
+      policy: this.policyDocument.json,
+      // Applying a policy before the block exists can be rejected as "public".
+      dependsOn: [publicAccessBlock],
+    });
+  }
+
+  addPolicyStatements(...statements: DataAwsIamPolicyDocumentStatement[]): void {
+    this.statements.push(...statements);
+    this.policyDocument.putStatement(this.statements);
+  }
+
+  private createPublicAccessBlock(): S3BucketPublicAccessBlock {
+    return new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+  }
+
+  private createOwnershipControls(): void {
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+  }
+
+  private createEncryption(): void {
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+  }
+
+  private createVersioning(): void {
+    new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+  }
+
+  private denyInsecureTransport(): DataAwsIamPolicyDocumentStatement {
+    return {
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      principals: [{ type: "*", identifiers: ["*"] }],
+      actions: ["s3:*"],
+      resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    };
+  }
+}

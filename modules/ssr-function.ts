@@ -1,0 +1,119 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+
+export interface SsrFunctionProps {
+  readonly functionName: string;
+  readonly roleName: string;
+  /** Zip file holding the built handler (built deterministically, so an unchanged build is no diff). */
+  readonly codeZipFile: string;
+  /** @default "index.handler" */
+  readonly handler?: string;
+  readonly runtime: string;
+  readonly architecture: "arm64" | "x86_64";
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  /** `null` leaves the function on the account's unreserved pool. */
+  readonly reservedConcurrency: number | null;
+  /** @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly logRetentionDays: number;
+  /** The alias CloudFront and API Gateway invoke; release tooling moves it. */
+  readonly aliasName: string;
+  /**
+   * Statements for the data the function reads and writes (tables, …). Logging
+   * permissions for its own log group are always included.
+   * @default []
+   */
+  readonly policyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * The SSR Lambda: every deploy publishes a new immutable version, but the alias stays
+ * where release/rollback put it (Terraform ignores its version and weights). The function
+ * URL sits on the alias and accepts only SigV4-signed requests (CloudFront OAC).
+ */
+export class SsrFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly alias: LambdaAlias;
+  readonly functionUrl: LambdaFunctionUrl;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Host name of the function URL, for use as a CloudFront origin. */
+  readonly functionUrlHost: string;
+
+  constructor(scope: Construct, id: string, props: SsrFunctionProps) {
+    super(scope, id);
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const role = this.createRole(props);
+    this.function = this.createFunction(props, role);
+    this.alias = this.createAlias(props);
+    this.functionUrl = new LambdaFunctionUrl(this, "Url", {
+      functionName: this.function.functionName,
+      qualifier: this.alias.name,
+      authorizationType: "AWS_IAM",
+    });
+    // https://<id>.lambda-url.<region>.on.aws/ -> <id>.lambda-url.<region>.on.aws
+    this.functionUrlHost = Fn.element(Fn.split("/", this.functionUrl.functionUrl), 2);
+  }
+
+  private createRole(props: SsrFunctionProps): IamRole {
+    const assume = new DataAwsIamPolicyDocument(this, "AssumeRolePolicy", {
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+      ],
+    });
+    const role = new IamRole(this, "Role", { name: props.roleName, assumeRolePolicy: assume.json });
+    const permissions = new DataAwsIamPolicyDocument(this, "RolePolicyDocument", {
+      statement: [
+        {
+          sid: "WriteOwnLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+        ...(props.policyStatements ?? []),
+      ],
+    });
+    new IamRolePolicy(this, "RolePolicy", { name: "ssr", role: role.id, policy: permissions.json });
+    return role;
+  }
+
+  private createFunction(props: SsrFunctionProps, role: IamRole): LambdaFunction {
+    const code = new TerraformAsset(this, "Code", { path: props.codeZipFile, type: AssetType.FILE });
+    return new LambdaFunction(this, "Function", {
+      functionName: props.functionName,
+      role: role.arn,
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      handler: props.handler ?? "index.handler",
+      runtime: props.runtime,
+      architectures: [props.architecture],
+      memorySize: props.memoryMiB,
+      timeout: props.timeoutSeconds,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? -1,
+      // Every code or configuration change becomes a new immutable version to release.
+      publish: true,
+      environment: { variables: { ...props.environment } },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+  }
+
+  private createAlias(props: SsrFunctionProps): LambdaAlias {
+    return new LambdaAlias(this, "Alias", {
+      name: props.aliasName,
+      functionName: this.function.functionName,
+      // The first deploy points the alias at version 1; afterwards only release/rollback move it.
+      functionVersion: this.function.version,
+      lifecycle: { ignoreChanges: ["function_version", "routing_config"] },
+    });
+  }
+}

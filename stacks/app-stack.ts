@@ -1,0 +1,98 @@
+import path from "node:path";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments/schema";
+import { EncryptedTable } from "../modules/dynamodb-table";
+import { LambdaHttpApi } from "../modules/http-api";
+import { SsrFunction } from "../modules/ssr-function";
+import { httpApiName, LIVE_ALIAS, ssrFunctionName, ssrRoleName, tableName } from "../lib/naming";
+import { EnvironmentStack } from "./environment-stack";
+
+export interface AppStackOptions {
+  /**
+   * Zipped server code (what the Lambda runs).
+   * @default examples/ssr-app/dist/server.zip
+   */
+  readonly serverCodeZipFile?: string;
+}
+
+export const DEFAULT_SERVER_CODE_ZIP = path.resolve(__dirname, "..", "examples", "ssr-app", "dist", "server.zip");
+
+/** DynamoDB actions the SSR function needs on its tables: data only, no table management. */
+const TABLE_DATA_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+
+/** The application: DynamoDB tables, the SSR Lambda with its `live` alias and URL, the HTTP API. */
+export class AppStack extends EnvironmentStack {
+  readonly ssr: SsrFunction;
+  readonly api: LambdaHttpApi;
+  readonly tables: EncryptedTable[];
+
+  constructor(scope: Construct, env: EnvironmentConfig, options: AppStackOptions = {}) {
+    super(scope, "app", { env });
+    this.tables = this.createTables();
+    this.ssr = this.createSsrFunction(options.serverCodeZipFile ?? DEFAULT_SERVER_CODE_ZIP);
+    this.api = new LambdaHttpApi(this, "HttpApi", {
+      apiName: httpApiName(env),
+      aliasArn: this.ssr.alias.arn,
+      functionName: this.ssr.function.functionName,
+      aliasName: this.ssr.alias.name,
+      logRetentionDays: env.logRetentionDays,
+    });
+  }
+
+  private createTables(): EncryptedTable[] {
+    // The one construct id taken from config: a table's logical name is its identity (list
+    // order is not), and renaming a table replaces it anyway. Use moveTo to rename safely.
+    return this.env.tables.map(
+      (table) =>
+        new EncryptedTable(this, `Table${pascalCase(table.name)}`, {
+          tableName: tableName(this.env, table.name),
+          partitionKey: table.partitionKey,
+          sortKey: table.sortKey,
+          billingMode: table.billingMode,
+          readCapacity: table.readCapacity,
+          writeCapacity: table.writeCapacity,
+          ttlAttribute: table.ttlAttribute,
+          pointInTimeRecovery: table.pointInTimeRecovery,
+          deletionProtection: table.deletionProtection,
+        }),
+    );
+  }
+
+  private createSsrFunction(codeZipFile: string): SsrFunction {
+    const { ssr } = this.env;
+    const tableArns = this.tables.map((t) => t.table.arn);
+    const tableVariables = Object.fromEntries(
+      this.env.tables.map((table, i) => [`TABLE_${table.name.toUpperCase().replace(/-/g, "_")}`, this.tables[i].table.name]),
+    );
+    return new SsrFunction(this, "Ssr", {
+      functionName: ssrFunctionName(this.env),
+      roleName: ssrRoleName(this.env),
+      codeZipFile,
+      runtime: ssr.runtime,
+      architecture: ssr.architecture,
+      memoryMiB: ssr.memoryMiB,
+      timeoutSeconds: ssr.timeoutSeconds,
+      reservedConcurrency: ssr.reservedConcurrency,
+      environment: { ...ssr.environment, ...tableVariables, APP_ENV: this.env.name },
+      logRetentionDays: this.env.logRetentionDays,
+      aliasName: LIVE_ALIAS,
+      policyStatements:
+        tableArns.length === 0
+          ? []
+          : [{ sid: "ReadWriteTables", actions: TABLE_DATA_ACTIONS, resources: [...tableArns, ...tableArns.map((arn) => `${arn}/index/*`)] }],
+    });
+  }
+}
+
+function pascalCase(slug: string): string {
+  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
+}
