@@ -132,7 +132,10 @@ export const EnvironmentSchema = z
   .strictObject({
     /** Environment name: the stack id prefix and part of every physical name. */
     name: slug(12),
-    /** Project name: the other part of every physical name. */
+    /**
+     * Project name: the other part of every physical name. With the 12-character env name
+     * the longest, `<project>-<env>-assets-<account>`, stays within S3's 63 characters.
+     */
     project: slug(20),
     /**
      * A protected environment gets the strictest checks: tables must keep deletion protection
@@ -212,11 +215,6 @@ export const EnvironmentSchema = z
         problem(["dns", "domainNames", i], "is listed twice");
       }
     });
-
-    const bucketName = `${env.project}-${env.name}-assets-${env.account.id}`;
-    if (bucketName.length > 63) {
-      problem(["project"], `makes the assets bucket name ${bucketName} longer than 63 characters`);
-    }
   });
 
 /** What an environment file holds: defaults may be omitted. */
