@@ -76,6 +76,29 @@ export function dashboardName(env: NamingInput): string {
   return resourcePrefix(env);
 }
 
+/**
+ * Topic for alarms on CloudFront metrics, which exist only in us-east-1; an alarm can only
+ * notify a topic in its own region. Distinct from alarmTopicName so the two cannot collide
+ * when the environment itself lives in us-east-1.
+ */
+export function edgeAlarmTopicName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-edge-alarms`;
+}
+
+/** KMS alias of the customer-managed key that encrypts an alarm topic. */
+export function alarmTopicKeyAlias(topicName: string): string {
+  return `alias/${topicName}`;
+}
+
+/** AWS Chatbot Slack channel configuration that relays the environment's alarm topics. */
+export function chatbotConfigurationName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-alarms`;
+}
+
+export function chatbotRoleName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-chatbot`;
+}
+
 /** Prefix of one environment's release records and asset manifests. */
 export function releasesPrefix(env: Pick<NamingInput, "name">): string {
   return `${RELEASES_ROOT}${env.name}/`;
@@ -84,4 +107,12 @@ export function releasesPrefix(env: Pick<NamingInput, "name">): string {
 /** Asset manifest written by sync-assets and verified by release/rollback. */
 export function assetManifestKey(env: Pick<NamingInput, "name">, releaseId: string): string {
   return `${releasesPrefix(env)}${releaseId}.assets.json`;
+}
+
+/**
+ * Prefix of one environment's release ledger: one immutable JSON object per record (see
+ * scripts/release/ledger.ts), kept apart from the asset manifests beside it.
+ */
+export function releaseLedgerPrefix(env: Pick<NamingInput, "name">): string {
+  return `${releasesPrefix(env)}ledger/`;
 }

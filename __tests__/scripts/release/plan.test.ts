@@ -1,0 +1,206 @@
+import { indexFromKeys, ledgerKey, type LedgerIndex, type RecordKind } from "../../../scripts/release/ledger";
+import { canaryWeights, latestVersion, missingAssets, planPrune, planRelease, planRollback, type PruneInput } from "../../../scripts/release/plan";
+import type { AliasInfo, AliasState } from "../../../scripts/release/ports";
+import type { AssetManifest } from "../../../lib/asset-manifest";
+
+const PREFIX = "_releases/dev/ledger/";
+
+/** A ledger from records listed oldest first: [kind, version, release id]. */
+function ledger(...records: [RecordKind, string, string | null][]): LedgerIndex {
+  return indexFromKeys(
+    PREFIX,
+    records.map(([kind, version, releaseId], i) => ledgerKey(PREFIX, { seq: i + 1, kind, version, releaseId })),
+  );
+}
+
+const alias = (version: string, weights: Record<string, number> = {}): AliasState => ({ version, weights, revisionId: "rev" });
+
+describe("planRelease", () => {
+  it("moves the alias to a new version", () => {
+    const plan = planRelease({ index: ledger(["release", "1", "a"]), alias: alias("1"), version: "2", releaseId: "b", unpin: false });
+    expect(plan.kind).toBe("move");
+  });
+
+  it("refuses while a rollback pins the environment", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
+    const plan = planRelease({ index, alias: alias("1"), version: "3", releaseId: "c", unpin: false });
+    expect(plan).toMatchObject({ kind: "pinned", pin: { seq: 3 } });
+  });
+
+  it("moves a pinned environment forward with --unpin", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
+    expect(planRelease({ index, alias: alias("1"), version: "3", releaseId: "c", unpin: true }).kind).toBe("move");
+  });
+
+  it("is a no-op when the release is already live", () => {
+    const plan = planRelease({ index: ledger(["release", "2", "b"]), alias: alias("2"), version: "2", releaseId: "b", unpin: false });
+    expect(plan.kind).toBe("no-op");
+  });
+
+  it("only records a first release of the version the alias already serves", () => {
+    const plan = planRelease({ index: ledger(), alias: alias("1"), version: "1", releaseId: "a", unpin: false });
+    expect(plan.kind).toBe("record-only");
+  });
+
+  it("replaces routing weights an unfinished canary left, and says so", () => {
+    const plan = planRelease({ index: ledger(["release", "1", "a"]), alias: alias("1", { "2": 0.1 }), version: "2", releaseId: "b", unpin: false });
+    expect(plan.kind === "move" && plan.notes.join()).toMatch(/unfinished canary/);
+  });
+});
+
+describe("canaryWeights", () => {
+  it("rises linearly from the first percentage towards full traffic", () => {
+    expect(canaryWeights(10, 3)).toEqual([0.1, 0.4, 0.7]);
+  });
+
+  it("has one weighted step when asked for one", () => {
+    expect(canaryWeights(25, 1)).toEqual([0.25]);
+  });
+
+  it("rejects a percentage outside 1-99", () => {
+    expect(() => canaryWeights(100, 2)).toThrow(RangeError);
+  });
+});
+
+describe("latestVersion", () => {
+  it("compares versions as numbers", () => {
+    expect(latestVersion([{ version: "9", lastModified: undefined }, { version: "10", lastModified: undefined }])).toBe("10");
+  });
+});
+
+describe("planRollback", () => {
+  const history = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"]);
+
+  it("targets the release before the live one by default", () => {
+    expect(planRollback({ index: history, alias: alias("3") })).toMatchObject({ kind: "move", target: { version: "2", releaseId: "b" } });
+  });
+
+  it("keeps stepping back when rolled back again", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"], ["rollback", "2", "b"]);
+    expect(planRollback({ index, alias: alias("2") })).toMatchObject({ kind: "move", target: { releaseId: "a" } });
+  });
+
+  it("skips earlier releases that ran the same version", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "2", "b2"]);
+    expect(planRollback({ index, alias: alias("2") })).toMatchObject({ target: { releaseId: "a" } });
+  });
+
+  it("targets a named release", () => {
+    expect(planRollback({ index: history, alias: alias("3"), to: "a" })).toMatchObject({ kind: "move", target: { version: "1", releaseId: "a" } });
+  });
+
+  it("names the release a bare version ran", () => {
+    expect(planRollback({ index: history, alias: alias("3"), to: "2" })).toMatchObject({ target: { version: "2", releaseId: "b" } });
+  });
+
+  it("accepts a bare version no release ran, without a release id", () => {
+    expect(planRollback({ index: history, alias: alias("3"), to: "7" })).toMatchObject({ kind: "move", target: { version: "7", releaseId: null } });
+  });
+
+  it("refuses an unknown release id and lists recent ones", () => {
+    const plan = planRollback({ index: history, alias: alias("3"), to: "nope" });
+    expect(plan).toMatchObject({ kind: "refuse", reason: "unknown-release", message: expect.stringContaining("c, b, a") });
+  });
+
+  it("is a no-op when the target is already live", () => {
+    expect(planRollback({ index: history, alias: alias("3"), to: "c" }).kind).toBe("no-op");
+  });
+
+  it("records without moving when the alias is already there but the ledger is behind", () => {
+    expect(planRollback({ index: history, alias: alias("2"), to: "b" }).kind).toBe("record-only");
+  });
+
+  it("refuses the default target when the alias disagrees with the ledger", () => {
+    expect(planRollback({ index: history, alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "ledger-drift" });
+  });
+
+  it("refuses when there is no earlier release", () => {
+    expect(planRollback({ index: ledger(["release", "1", "a"]), alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "nothing-earlier" });
+  });
+
+  it("refuses on an empty ledger", () => {
+    expect(planRollback({ index: ledger(), alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "empty-ledger" });
+  });
+
+  it("returns an unfinished canary's traffic to the stable version", () => {
+    expect(planRollback({ index: history, alias: alias("3", { "4": 0.1 }) })).toMatchObject({
+      kind: "move",
+      target: { version: "3", releaseId: "c" },
+      clearsCanary: true,
+    });
+  });
+});
+
+describe("missingAssets", () => {
+  it("lists manifest keys the bucket lacks", () => {
+    const manifest = { assets: [{ key: "assets/a.js" }, { key: "assets/b.css" }] } as AssetManifest;
+    expect(missingAssets(manifest, new Set(["assets/a.js"]))).toEqual(["assets/b.css"]);
+  });
+});
+
+describe("planPrune", () => {
+  const now = new Date("2025-06-30T00:00:00Z");
+  const old = new Date("2025-01-01T00:00:00Z");
+  const recent = new Date("2025-06-29T00:00:00Z");
+  const manifest = (releaseId: string, keys: string[]) =>
+    ({ formatVersion: 1, env: "dev", releaseId, createdAt: old.toISOString(), assets: keys.map((key) => ({ key })) }) as AssetManifest;
+  const live: AliasInfo = { name: "live", version: "3", weights: {} };
+  const base: PruneInput = {
+    index: ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"]),
+    aliases: [live],
+    liveAlias: "live",
+    versions: ["1", "2", "3", "4"].map((version) => ({ version, lastModified: old })),
+    assets: ["assets/a.js", "assets/b.js", "assets/c.js", "assets/shared.css"].map((key) => ({ key, lastModified: old, size: 1 })),
+    manifests: new Map([
+      ["c", manifest("c", ["assets/c.js", "assets/shared.css"])],
+      ["b", manifest("b", ["assets/b.js", "assets/shared.css"])],
+    ]),
+    recentManifests: [],
+    keep: 2,
+    minAgeDays: 7,
+    now,
+  };
+  const keys = (plan: ReturnType<typeof planPrune>) => (plan.kind === "plan" ? plan.deleteAssets.map((a) => a.key) : plan.message);
+  const versions = (plan: ReturnType<typeof planPrune>) => (plan.kind === "plan" ? plan.deleteVersions.map((v) => v.version) : plan.message);
+
+  it("deletes old assets only releases outside the last n reference", () => {
+    expect(keys(planPrune(base))).toEqual(["assets/a.js"]);
+  });
+
+  it("keeps assets younger than the age limit", () => {
+    const assets = base.assets.map((a) => (a.key === "assets/a.js" ? { ...a, lastModified: recent } : a));
+    expect(keys(planPrune({ ...base, assets }))).toEqual([]);
+  });
+
+  it("keeps assets a recent, not yet released manifest references", () => {
+    expect(keys(planPrune({ ...base, recentManifests: [manifest("d", ["assets/a.js"])] }))).toEqual([]);
+  });
+
+  it("keeps the live release when it is older than the last n", () => {
+    const aliases = [{ ...live, version: "1" }];
+    const plan = planPrune({ ...base, aliases, manifests: new Map([...base.manifests, ["a", manifest("a", ["assets/a.js"])]]) });
+    expect(keys(plan)).toEqual([]);
+  });
+
+  it("deletes versions outside the last n releases", () => {
+    expect(versions(planPrune(base))).toEqual(["1"]);
+  });
+
+  it("keeps a version another alias routes traffic to", () => {
+    const aliases = [live, { name: "preview", version: "3", weights: { "1": 0.5 } }];
+    const manifests = new Map([...base.manifests, ["a", manifest("a", ["assets/a.js"])]]);
+    expect(versions(planPrune({ ...base, aliases, manifests }))).toEqual([]);
+  });
+
+  it("keeps versions newer than the newest release (published, not yet released)", () => {
+    expect(versions(planPrune(base))).not.toContain("4");
+  });
+
+  it("refuses when the live version matches no release", () => {
+    expect(planPrune({ ...base, aliases: [{ ...live, version: "4" }] }).kind).toBe("refuse");
+  });
+
+  it("refuses when a kept release's manifest is missing", () => {
+    expect(planPrune({ ...base, manifests: new Map([["c", undefined], ["b", base.manifests.get("b")]]) }).kind).toBe("refuse");
+  });
+});

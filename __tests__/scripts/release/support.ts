@@ -1,0 +1,195 @@
+/**
+ * Test fixtures for the release tools: a function with published versions and alias `live`,
+ * an assets bucket, and releases "synced" the way sync-assets does it (hashed assets, then
+ * the manifest in the lib/asset-manifest.ts format), all in moto through the real SDK.
+ * Each fixture gets its own bucket and function names.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  LambdaClient,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+} from "@aws-sdk/client-lambda";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { ASSET_MANIFEST_FORMAT_VERSION, type AssetManifest } from "../../../lib/asset-manifest";
+import { assetManifestKey, releaseLedgerPrefix } from "../../../lib/naming";
+import { CallRecorder, createAwsPorts } from "../../../scripts/release/aws";
+import type { LedgerRecord } from "../../../scripts/release/ledger";
+import type { Clock, ReleasePorts, ReleaseTarget } from "../../../scripts/release/ports";
+
+/** dev's region (environments/dev.ts): the CLI talks to the env's region, so fixtures live there too. */
+export const REGION = "eu-west-1";
+export const ENV = "dev";
+
+let counter = 0;
+let roleArn: Promise<string> | undefined;
+
+export function uniqueName(label: string): string {
+  counter += 1;
+  return `rel-${label}-${process.pid}-${counter}-${randomBytes(2).toString("hex")}`.toLowerCase().slice(0, 60);
+}
+
+function sharedRole(): Promise<string> {
+  roleArn ??= (async () => {
+    const iam = new IAMClient({ region: REGION });
+    const name = `release-tests-${process.pid}`;
+    const out = await iam.send(
+      new CreateRoleCommand({
+        RoleName: name,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      }),
+    );
+    return out.Role?.Arn ?? "";
+  })();
+  return roleArn;
+}
+
+/** A clock whose sleeps return at once and run `onSleep` (a canary test sets alarms there). */
+export function instantClock(onSleep: (ms: number) => Promise<void> | void = () => {}, now = () => new Date()): Clock & { sleeps: number[] } {
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await onSleep(ms);
+      return true;
+    },
+  };
+}
+
+export interface Fixture {
+  readonly target: ReleaseTarget;
+  readonly lambda: LambdaClient;
+  readonly s3: S3Client;
+  /** Ports over the real SDK; `endpoint` puts e.g. a fault proxy in front of moto. */
+  ports(options?: { clock?: Clock; endpoint?: string; recorder?: CallRecorder }): ReleasePorts;
+  /** Changes the code and publishes a version, as `cdktf deploy` does; returns its number. */
+  publishVersion(): Promise<string>;
+  /** Uploads hashed assets and then the manifest, like sync-assets; returns the asset keys. */
+  syncRelease(releaseId: string, options?: { sharedKeys?: readonly string[] }): Promise<string[]>;
+  deleteObject(key: string): Promise<void>;
+  aliasVersion(): Promise<{ version: string; weights: Record<string, number> }>;
+  versions(): Promise<string[]>;
+  objectKeys(prefix: string): Promise<string[]>;
+  /** Every ledger record, newest first, read straight from the bucket. */
+  ledger(): Promise<LedgerRecord[]>;
+}
+
+/** A function with `versions` published versions and alias `live` on version 1, and a bucket. */
+export async function createFixture(label: string, options: { versions?: number } = {}): Promise<Fixture> {
+  const bucket = uniqueName(label);
+  const functionName = uniqueName(label);
+  const lambda = new LambdaClient({ region: REGION });
+  const s3 = new S3Client({ region: REGION, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: functionName,
+      Runtime: "nodejs20.x",
+      Role: await sharedRole(),
+      Handler: "index.handler",
+      Code: { ZipFile: Buffer.from(`code-0-${functionName}`) },
+    }),
+  );
+  let codeRevision = 0;
+  const publishVersion = async () => {
+    if (codeRevision > 0) {
+      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: Buffer.from(`code-${codeRevision}-${functionName}`) }));
+    }
+    codeRevision += 1;
+    const out = await lambda.send(new PublishVersionCommand({ FunctionName: functionName }));
+    return out.Version ?? "";
+  };
+  for (let i = 0; i < (options.versions ?? 2); i++) await publishVersion();
+  await lambda.send(new CreateAliasCommand({ FunctionName: functionName, Name: "live", FunctionVersion: "1" }));
+
+  const target: ReleaseTarget = { env: ENV, bucket, functionName, alias: "live", alarmPrefix: `${functionName}-alarm-` };
+  const objectKeys = async (prefix: string) => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      keys.push(...(out.Contents ?? []).map((o) => o.Key ?? ""));
+      token = out.NextContinuationToken;
+    } while (token);
+    return keys;
+  };
+
+  return {
+    target,
+    lambda,
+    s3,
+    ports: ({ clock, endpoint, recorder } = {}) => createAwsPorts({ region: REGION, bucket, clock, endpoint, recorder }),
+    publishVersion,
+    async syncRelease(releaseId, { sharedKeys = [] } = {}) {
+      const files = ["main.js", "styles.css"].map((name) => {
+        const body = `/* ${releaseId} */ ${name}`;
+        const hash = createHash("sha256").update(body).digest("hex");
+        const [stem, ext] = name.split(".");
+        return { key: `assets/${stem}.${hash.slice(0, 8).toUpperCase()}.${ext}`, body, hash };
+      });
+      for (const f of files) {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: f.key, Body: f.body, ContentType: "text/plain" }));
+      }
+      const sharedEntries = sharedKeys.map((key) => ({ key, hash: createHash("sha256").update(key).digest("hex"), body: key }));
+      const manifest: AssetManifest = {
+        formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
+        env: ENV,
+        releaseId,
+        createdAt: new Date().toISOString(),
+        assets: [...files, ...sharedEntries].map((f) => ({
+          key: f.key,
+          sha256: f.hash,
+          size: f.body.length,
+          contentType: "text/plain",
+          cacheControl: "public, max-age=31536000, immutable",
+        })),
+      };
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: assetManifestKey({ name: ENV }, releaseId), Body: JSON.stringify(manifest) }),
+      );
+      return manifest.assets.map((a) => a.key);
+    },
+    async deleteObject(key) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    async aliasVersion() {
+      const out = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: "live" }));
+      const weights: Record<string, number> = {};
+      for (const [v, w] of Object.entries(out.RoutingConfig?.AdditionalVersionWeights ?? {})) if (w) weights[v] = w;
+      return { version: out.FunctionVersion ?? "", weights };
+    },
+    async versions() {
+      const out = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName }));
+      return (out.Versions ?? []).map((v) => v.Version ?? "").filter((v) => v !== "$LATEST");
+    },
+    objectKeys,
+    async ledger() {
+      const keys = (await objectKeys(releaseLedgerPrefix({ name: ENV }))).sort();
+      const records: LedgerRecord[] = [];
+      for (const key of keys) {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        records.push(JSON.parse(await (out.Body?.transformToString() ?? "{}")) as LedgerRecord);
+      }
+      return records;
+    },
+  };
+}
+
+export const person = { actor: "tester", runUrl: null } as const;

@@ -1,0 +1,160 @@
+/**
+ * Reading and appending the ledger and reading asset manifests, over the storage port.
+ * Shared by release, rollback, list and prune.
+ */
+import { AssetManifestSchema, type AssetManifest } from "../../lib/asset-manifest";
+import { errorMessage, UserError } from "../../lib/errors";
+import { ASSETS_PREFIX, assetManifestKey, releaseLedgerPrefix } from "../../lib/naming";
+import {
+  indexFromKeys,
+  LedgerRecordSchema,
+  nextSequence,
+  recordFromDraft,
+  serializeRecord,
+  ledgerKey,
+  type LedgerIndex,
+  type LedgerRecord,
+  type LedgerRecordDraft,
+} from "./ledger";
+import { missingAssets } from "./plan";
+import type { StoragePort, StoredObject } from "./ports";
+
+export function ledgerPrefixOf(env: string): string {
+  return releaseLedgerPrefix({ name: env });
+}
+
+export function manifestKeyOf(env: string, releaseId: string): string {
+  return assetManifestKey({ name: env }, releaseId);
+}
+
+export async function readLedger(storage: StoragePort, env: string): Promise<LedgerIndex> {
+  const prefix = ledgerPrefixOf(env);
+  const objects = await storage.list(prefix);
+  return indexFromKeys(
+    prefix,
+    objects.map((o) => o.key),
+  );
+}
+
+export type ManifestRead =
+  | { readonly kind: "found"; readonly key: string; readonly manifest: AssetManifest }
+  | { readonly kind: "missing"; readonly key: string }
+  | { readonly kind: "invalid"; readonly key: string; readonly problem: string };
+
+export async function readManifest(storage: StoragePort, env: string, releaseId: string): Promise<ManifestRead> {
+  const key = manifestKeyOf(env, releaseId);
+  const text = await storage.getText(key);
+  return parseManifest(key, text);
+}
+
+export function parseManifest(key: string, text: string | undefined): ManifestRead {
+  if (text === undefined) return { kind: "missing", key };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { kind: "invalid", key, problem: `not JSON: ${errorMessage(error)}` };
+  }
+  const parsed = AssetManifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { kind: "invalid", key, problem: `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
+  }
+  return { kind: "found", key, manifest: parsed.data };
+}
+
+/** Lists the assets prefix: one call per 1000 objects; prune keeps the bucket small. */
+export function listAssets(storage: StoragePort): Promise<StoredObject[]> {
+  return storage.list(ASSETS_PREFIX);
+}
+
+export type AssetCheck =
+  | { readonly kind: "present"; readonly manifestKey: string; readonly assetCount: number }
+  | { readonly kind: "manifest-missing"; readonly manifestKey: string; readonly message: string }
+  | { readonly kind: "assets-missing"; readonly manifestKey: string; readonly missing: readonly string[]; readonly message: string };
+
+/**
+ * Proves a release's assets are in the bucket: its manifest exists and every key in it is
+ * listed. `listing` is the assets prefix, usually read in parallel with other calls; keys a
+ * manifest keeps outside that prefix are looked up one by one.
+ */
+export async function checkAssets(
+  storage: StoragePort,
+  releaseId: string,
+  manifestRead: ManifestRead,
+  listing: readonly StoredObject[],
+): Promise<AssetCheck> {
+  if (manifestRead.kind !== "found") {
+    const why = manifestRead.kind === "missing" ? "does not exist" : `is invalid (${manifestRead.problem})`;
+    return {
+      kind: "manifest-missing",
+      manifestKey: manifestRead.key,
+      message:
+        `the asset manifest of release ${releaseId}, s3://${storage.bucket}/${manifestRead.key}, ${why}; ` +
+        `run \`npm run sync-assets -- --env <env> --release ${releaseId}\` for this build first`,
+    };
+  }
+  const manifestKey = manifestRead.key;
+  const present = new Set(listing.map((o) => o.key));
+  const outside = manifestRead.manifest.assets.map((a) => a.key).filter((key) => !key.startsWith(ASSETS_PREFIX));
+  for (const key of outside) {
+    if ((await storage.list(key)).some((o) => o.key === key)) present.add(key);
+  }
+  const missing = missingAssets(manifestRead.manifest, present);
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 20).join(", ") + (missing.length > 20 ? `, … (${missing.length - 20} more)` : "");
+    return {
+      kind: "assets-missing",
+      manifestKey,
+      missing,
+      message:
+        `${missing.length} of ${manifestRead.manifest.assets.length} assets of release ${releaseId} are missing from s3://${storage.bucket}: ${shown}. ` +
+        `Its HTML would reference files that 404; re-run sync-assets for release ${releaseId} to restore them`,
+    };
+  }
+  return { kind: "present", manifestKey, assetCount: manifestRead.manifest.assets.length };
+}
+
+const APPEND_ATTEMPTS = 5;
+
+/**
+ * Appends a record with the next sequence number, never overwriting (If-None-Match: *).
+ * When the key is taken, another writer got there first: re-read the ledger and take the
+ * next number, so both records survive.
+ */
+export async function appendRecord(
+  storage: StoragePort,
+  env: string,
+  index: LedgerIndex,
+  draft: LedgerRecordDraft,
+): Promise<{ record: LedgerRecord; key: string }> {
+  const prefix = ledgerPrefixOf(env);
+  let current = index;
+  for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+    const record = recordFromDraft(draft, nextSequence(current));
+    const key = ledgerKey(prefix, record);
+    if ((await storage.putIfAbsent(key, serializeRecord(record))) === "created") return { record, key };
+    current = await readLedger(storage, env);
+  }
+  throw new UserError(
+    `could not append to the ledger s3://${storage.bucket}/${prefix} after ${APPEND_ATTEMPTS} attempts: other writers kept taking the next ` +
+      "record. Deploys to one environment should be serialised (see the README's CI concurrency group)",
+  );
+}
+
+export type RecordRead =
+  | { readonly kind: "found"; readonly record: LedgerRecord }
+  | { readonly kind: "invalid"; readonly key: string; readonly problem: string };
+
+export async function readRecord(storage: StoragePort, key: string): Promise<RecordRead> {
+  const text = await storage.getText(key);
+  if (text === undefined) return { kind: "invalid", key, problem: "disappeared while listing" };
+  try {
+    const parsed = LedgerRecordSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { kind: "found", record: parsed.data };
+    const issue = parsed.error.issues[0];
+    return { kind: "invalid", key, problem: `${issue?.path.join(".") || "(root)"}: ${issue?.message}` };
+  } catch (error) {
+    return { kind: "invalid", key, problem: `not JSON: ${errorMessage(error)}` };
+  }
+}
