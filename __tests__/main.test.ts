@@ -1,0 +1,123 @@
+/**
+ * The whole app as users run it: `main.ts` in a child process, writing into a temp dir.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readSynthesizedApp, type SynthesizedApp } from "./support/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function runMain(projectDir: string, outdir: string) {
+  const build = spawnSync("node", ["examples/ssr-app/build.mjs", "--if-needed"], { cwd: projectDir, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`example build failed: ${build.stderr}`);
+  return spawnSync("node", ["--require", "tsx/cjs", "main.ts"], {
+    cwd: projectDir,
+    encoding: "utf8",
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+  });
+}
+
+describe("npm run synth (main.ts)", () => {
+  let synthesized: SynthesizedApp;
+
+  beforeAll(() => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "main-synth-"));
+    const result = runMain(ROOT, outdir);
+    if (result.status !== 0) throw new Error(`synth failed (${result.status}): ${result.stderr}`);
+    synthesized = readSynthesizedApp(outdir);
+  });
+
+  it("writes the three stacks of every environment", () => {
+    expect(Object.keys(synthesized.manifest.stacks).sort()).toEqual([
+      "dev-app",
+      "dev-certificates",
+      "dev-distribution",
+      "prod-app",
+      "prod-certificates",
+      "prod-distribution",
+      "staging-app",
+      "staging-certificates",
+      "staging-distribution",
+    ]);
+  });
+
+  it("gives every stack its own state key", () => {
+    const keys = Object.values(synthesized.stacks).map((s) => `${s.terraform.backend.s3.bucket}/${s.terraform.backend.s3.key}`);
+    expect(new Set(keys).size).toBe(9);
+  });
+
+  it("makes the distribution depend on certificates and app, and nothing depend on the distribution", () => {
+    const dependencies = Object.fromEntries(
+      Object.entries(synthesized.manifest.stacks).map(([id, stack]) => [id, [...stack.dependencies].sort()]),
+    );
+    expect(dependencies).toEqual({
+      "dev-app": [],
+      "dev-certificates": [],
+      "dev-distribution": ["dev-app", "dev-certificates"],
+      "staging-app": [],
+      "staging-certificates": [],
+      "staging-distribution": ["staging-app", "staging-certificates"],
+      "prod-app": [],
+      "prod-certificates": [],
+      "prod-distribution": ["prod-app", "prod-certificates"],
+    });
+  });
+
+  it("reads cross-stack values only through remote state of its own environment", () => {
+    const remoteKeys = Object.values(synthesized.stacks["staging-distribution"].data.terraform_remote_state).map(
+      (r) => (r as { config: { key: string } }).config.key,
+    );
+    expect(remoteKeys.sort()).toEqual(["acme-web/staging/app.tfstate", "acme-web/staging/certificates.tfstate"]);
+  });
+
+  it("packages the example app's server code into every app stack", () => {
+    const stack = synthesized.manifest.stacks["dev-app"];
+    const filename = synthesized.stacks["dev-app"].resource.aws_lambda_function.Ssr_Function_64DAD378.filename as string;
+    expect(existsSync(path.join(synthesized.outdir, stack.workingDirectory, filename))).toBe(true);
+  });
+});
+
+describe("npm run synth with a broken environment", () => {
+  let result: ReturnType<typeof runMain>;
+  let outdir: string;
+
+  beforeAll(() => {
+    // A copy of the project whose dev environment has two mistakes.
+    const project = mkdtempSync(path.join(tmpdir(), "broken-project-"));
+    for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", "examples", "package.json", "tsconfig.json"]) {
+      cpSync(path.join(ROOT, entry), path.join(project, entry), {
+        recursive: true,
+        filter: (source) => !source.split(path.sep).includes("dist"),
+      });
+    }
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+    const devFile = path.join(project, "environments", "dev.ts");
+    const broken = readFileSync(devFile, "utf8")
+      .replace('id: "111111111111"', 'id: "1111"')
+      .replace("memoryMiB: 512", "memoryMiB: 64");
+    writeFileSync(devFile, broken);
+    outdir = path.join(project, "out");
+    result = runMain(project, outdir);
+  });
+
+  it("exits 1", () => {
+    expect(result.status).toBe(1);
+  });
+
+  it("lists every problem with file, path and value", () => {
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("  environments/"))).toEqual([
+      '  environments/dev.ts: account.id: must be a 12-digit AWS account id (got "1111")',
+      "  environments/dev.ts: ssr.memoryMiB: Too small: expected number to be >=128 (got 64)",
+    ]);
+  });
+
+  it("prints no stack trace", () => {
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("writes no stack output", () => {
+    expect(existsSync(outdir)).toBe(false);
+  });
+});

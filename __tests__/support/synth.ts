@@ -1,0 +1,61 @@
+/**
+ * Synthesizes stacks in-process for tests, with a tiny stand-in Lambda package so tests
+ * do not depend on the example app having been built.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { App } from "cdktf";
+import { loadEnvironments } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { createEnvironmentStacks } from "../../stacks/environment-stacks";
+
+/** A synthesized stack's cdk.tf.json, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type StackJson = Record<string, any>;
+
+export interface SynthesizedApp {
+  readonly outdir: string;
+  readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string; synthesizedStackPath: string }> };
+  readonly stacks: Record<string, StackJson>;
+}
+
+export function testLambdaZip(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "ssr-zip-"));
+  const file = path.join(dir, "server.zip");
+  writeFileSync(file, "not really a zip: synth only hashes and copies it");
+  return file;
+}
+
+/** Synthesizes the given environments (default: the shipped ones) into a temp dir. */
+export function synthesizeApp(environments: readonly EnvironmentConfig[] = loadEnvironments()): SynthesizedApp {
+  const outdir = mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+  const app = new App({ outdir, stackTraces: false });
+  const serverCodeZipFile = testLambdaZip();
+  for (const env of environments) createEnvironmentStacks(app, env, { serverCodeZipFile });
+  app.synth();
+  return readSynthesizedApp(outdir);
+}
+
+export function readSynthesizedApp(outdir: string): SynthesizedApp {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as SynthesizedApp["manifest"];
+  const stacks = Object.fromEntries(
+    Object.entries(manifest.stacks).map(([id, stack]) => [
+      id,
+      JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8")) as StackJson,
+    ]),
+  );
+  return { outdir, manifest, stacks };
+}
+
+/** All resources of one type in a stack, as a list of their bodies. */
+export function resourcesOfType(stack: StackJson, type: string): StackJson[] {
+  return Object.values(stack.resource?.[type] ?? {});
+}
+
+/** The one resource of a type, failing loudly when there is not exactly one. */
+export function onlyResource(stack: StackJson, type: string): StackJson {
+  const found = resourcesOfType(stack, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}
