@@ -75,7 +75,17 @@ function crossEnvironmentProblems(configs: readonly { file: string; config: Envi
     else problems.push(`${file}: ${path}: ${what} is already used by ${owner} (got ${describeValue(value)})`);
   };
 
+  const bucketOwner = new Map<string, { file: string; accountRegion: string }>();
   for (const { file, config } of configs) {
+    // One bucket, one bootstrap stack: its account and region must be unambiguous.
+    const accountRegion = `account ${config.account.id}, region ${config.state.region}`;
+    const owner = bucketOwner.get(config.state.bucket);
+    if (owner === undefined) bucketOwner.set(config.state.bucket, { file, accountRegion });
+    else if (owner.accountRegion !== accountRegion) {
+      problems.push(
+        `${file}: state.bucket: is shared with ${owner.file}, which uses ${owner.accountRegion}; a shared state bucket needs the same account and state region (got ${accountRegion})`,
+      );
+    }
     claim(`name:${config.name}`, file, "name", config.name, "environment name");
     config.dns.domainNames.forEach((domain, i) =>
       claim(`domain:${domain}`, file, `dns.domainNames[${i}]`, domain, "domain name"),

@@ -19,6 +19,11 @@ export interface PrivateBucketProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Make Terraform refuse any plan that would destroy the bucket (for state buckets).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -38,6 +43,7 @@ export class PrivateBucket extends Construct {
     this.bucket = new S3Bucket(this, "Bucket", {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     const publicAccessBlock = this.createPublicAccessBlock();
     this.createOwnershipControls();

@@ -167,6 +167,14 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
       ],
       'environments/qa.ts: state: state key is already used by environments/dev.ts (got "s3://acme-web-tfstate-111111111111/acme-web/dev/certificates.tfstate")',
     ],
+    [
+      "two accounts sharing one state bucket",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(stagingConfig, "staging", (e) => ((e.state as Mutable).bucket = "acme-web-tfstate-111111111111")),
+      ],
+      "environments/staging.ts: state.bucket: is shared with environments/dev.ts, which uses account 111111111111, region eu-west-1",
+    ],
   ];
 
   it.each(cases)("reports %s", (_name, sources, expected) => {
