@@ -78,7 +78,7 @@ export interface Fixture {
   readonly lambda: LambdaClient;
   readonly s3: S3Client;
   /** Ports over the real SDK; `endpoint` puts e.g. a fault proxy in front of moto. */
-  ports(options?: { clock?: Clock; endpoint?: string; recorder?: CallRecorder }): ReleasePorts;
+  ports(options?: { clock?: Clock; endpoint?: string; recorder?: CallRecorder; bucket?: string }): ReleasePorts;
   /** Changes the code and publishes a version, as `cdktf deploy` does; returns its number. */
   publishVersion(): Promise<string>;
   /** Uploads hashed assets and then the manifest, like sync-assets; returns the asset keys. */
@@ -135,7 +135,8 @@ export async function createFixture(label: string, options: { versions?: number 
     target,
     lambda,
     s3,
-    ports: ({ clock, endpoint, recorder } = {}) => createAwsPorts({ region: REGION, bucket, clock, endpoint, recorder }),
+    ports: ({ clock, endpoint, recorder, bucket: otherBucket } = {}) =>
+      createAwsPorts({ region: REGION, bucket: otherBucket ?? bucket, clock, endpoint, recorder }),
     publishVersion,
     async syncRelease(releaseId, { sharedKeys = [] } = {}) {
       const files = ["main.js", "styles.css"].map((name) => {
