@@ -1,0 +1,60 @@
+/** Synthetic plans and review shortcuts shared by the plan-review tests. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parsePlanText, type ParsedPlan } from "../../../scripts/plan-review/parse";
+import { DEFAULT_PROTECTED_TYPES, summarize, type Review, type ReviewOptions } from "../../../scripts/plan-review/summarize";
+
+export const FIXTURES = join(__dirname, "..", "..", "fixtures", "plans");
+
+export function fixture(name: string): string {
+  return join(FIXTURES, name);
+}
+
+export function tempDir(prefix = "plan-review-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** One `resource_changes` entry; `extra` is merged at the top level, `change` into change. */
+export function rc(
+  address: string,
+  actions: readonly string[],
+  extra: Record<string, unknown> = {},
+  change: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  const isData = parts[parts.length - 3] === "data";
+  return {
+    address,
+    mode: isData ? "data" : "managed",
+    type: parts[parts.length - 2],
+    name: parts[parts.length - 1],
+    provider_name: "registry.terraform.io/hashicorp/aws",
+    change: { actions, before: null, after: null, ...change },
+    ...extra,
+  };
+}
+
+export function planJson(body: Record<string, unknown> = {}): Record<string, unknown> {
+  return { format_version: "1.2", terraform_version: "1.10.5", ...body };
+}
+
+export function parsed(body: Record<string, unknown> = {}, file = "synthetic.json"): ParsedPlan {
+  return parsePlanText(JSON.stringify(planJson(body)), file);
+}
+
+export function reviewOf(
+  plans: Record<string, Record<string, unknown>>,
+  options: Partial<ReviewOptions> = {},
+): Review {
+  return summarize(
+    Object.entries(plans).map(([stackId, body]) => ({ stackId, parsed: parsed(body, `${stackId}.json`) })),
+    {
+      protectEnvs: ["prod"],
+      protectTypes: [...DEFAULT_PROTECTED_TYPES],
+      allowDestroy: false,
+      envOrder: ["dev", "staging", "prod"],
+      ...options,
+    },
+  );
+}
