@@ -7,6 +7,7 @@
  * difference between environments is a field here.
  */
 import { z } from "zod";
+import { STACK_KINDS } from "../lib/naming";
 
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -120,11 +121,21 @@ const SlackSchema = z.strictObject({
   channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, "must be a Slack channel id such as C0123ABCD"),
 });
 
+/**
+ * Silences one policy rule (`npm run policy`) for one resource of this environment. Every
+ * suppression is listed in the policy report, and one that matches nothing is a warning.
+ */
 const PolicySuppressionSchema = z.strictObject({
-  /** Rule id, e.g. `S3-1`. */
-  rule: z.string().min(1),
-  /** Terraform address inside the stack, e.g. `aws_s3_bucket.AssetsBucket`. */
+  /** Rule id, e.g. `S3-1` (the README lists them). */
+  rule: z.string().regex(/^[A-Z][A-Z0-9]*-\d+$/, "must be a policy rule id such as S3-1"),
+  /**
+   * The resource as the policy report names it: its Terraform address inside the stack
+   * (`aws_s3_bucket.Assets_Bucket_B348DC00`) or its construct path (`Assets/Bucket`).
+   */
   resource: z.string().min(1),
+  /** Only in this stack of the environment; by default in any of them. */
+  stack: z.enum(STACK_KINDS).optional(),
+  /** Why the rule does not apply here; shown next to the suppressed violation. */
   reason: z.string().trim().min(10, "must explain why the rule does not apply (at least 10 characters)"),
 });
 

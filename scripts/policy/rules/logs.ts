@@ -1,0 +1,73 @@
+/** Logs: retention on every log group, a managed log group for every Lambda, API access logs. */
+import { lambdaLogGroupName } from "../../../lib/naming";
+import { literalString, referencesIn } from "../expressions";
+import { asBlock, type SynthesizedStack, type TfResource } from "../model";
+import { checkEach, show, type Finding, type Rule } from "../rule";
+import type { Workspace } from "../workspace";
+
+export const logRetention: Rule = {
+  id: "LOG-1",
+  severity: "error",
+  title: "Every log group has a retention, and every Lambda writes to a log group this stack manages",
+  controls: { checkov: ["CKV_AWS_66"] },
+  fix: "Set retention_in_days from the environment's logRetentionDays; create the function's log group before the function and point logging_config.log_group at it (SsrFunction does).",
+  check: ({ stack, workspace }) => {
+    const groups = stack.resourcesOfType("aws_cloudwatch_log_group");
+    const functions = stack.resourcesOfType("aws_lambda_function");
+    const items: ({ group: TfResource } | { fn: TfResource })[] = [...groups.map((group) => ({ group })), ...functions.map((fn) => ({ fn }))];
+    return checkEach(items, "no log groups or Lambda functions in this stack", (item): Finding | undefined => {
+      if ("group" in item) {
+        const days = item.group.config.retention_in_days;
+        return typeof days === "number" && days > 0
+          ? undefined
+          : { resource: item.group.address, message: `log group ${show(item.group.config.name)} has retention_in_days ${show(days)}, so its logs are kept (and billed) forever` };
+      }
+      return functionLogGroupProblem(workspace, stack, groups, item.fn);
+    });
+  },
+};
+
+export const apiAccessLogging: Rule = {
+  id: "API-1",
+  severity: "warning",
+  title: "Every API Gateway stage writes access logs",
+  controls: { checkov: ["CKV_AWS_76"], securityHub: ["APIGateway.9"] },
+  fix: "Set access_log_settings.destination_arn to a log group with retention (LambdaHttpApi does).",
+  check: ({ stack }) =>
+    checkEach(
+      [...stack.resourcesOfType("aws_apigatewayv2_stage"), ...stack.resourcesOfType("aws_api_gateway_stage")],
+      "no API Gateway stages in this stack",
+      (stage) => {
+        const destination = asBlock(stage.config.access_log_settings)?.destination_arn;
+        return typeof destination === "string" && destination !== ""
+          ? undefined
+          : { resource: stage.address, message: `stage ${show(stage.config.name)} has no access_log_settings.destination_arn` };
+      },
+    ),
+};
+
+export const LOG_RULES: readonly Rule[] = [logRetention, apiAccessLogging];
+
+/**
+ * A Lambda without a managed log group gets `/aws/lambda/<name>` created by the service on
+ * first invocation, with no retention and outside Terraform.
+ */
+function functionLogGroupProblem(workspace: Workspace, stack: SynthesizedStack, groups: readonly TfResource[], fn: TfResource): Finding | undefined {
+  const configured = asBlock(fn.config.logging_config)?.log_group;
+  if (configured !== undefined) {
+    if (workspace.targets(stack, configured).some((t) => t.resource.type === "aws_cloudwatch_log_group")) return undefined;
+    if (groups.some((g) => literalString(configured) !== undefined && g.config.name === configured)) return undefined;
+    return { resource: fn.address, message: `logging_config.log_group ${show(configured)} is not a log group managed by this stack, so nothing sets its retention` };
+  }
+  const name = literalString(fn.config.function_name);
+  const managed = groups.some(
+    (g) =>
+      (name !== undefined && g.config.name === lambdaLogGroupName(name)) ||
+      (typeof g.config.name === "string" &&
+        g.config.name.startsWith("/aws/lambda/") &&
+        referencesIn(g.config.name).some((r) => r.address === fn.address && r.attribute === "function_name")),
+  );
+  return managed
+    ? undefined
+    : { resource: fn.address, message: `no log group in this stack for ${name ? lambdaLogGroupName(name) : "the function"}: Lambda would create one itself, without retention` };
+}

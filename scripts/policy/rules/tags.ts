@@ -1,0 +1,56 @@
+/**
+ * Tags: every taggable resource carries the standard tags. The stacks put them on the AWS
+ * provider's default_tags (which Terraform merges into every taggable resource), so the
+ * rule checks each AWS provider's default_tags for the standard keys with the expected
+ * values, and that no resource overrides a standard key with an empty or different value.
+ */
+import { standardTags, STANDARD_TAG_KEYS } from "../../../lib/tags";
+import { asBlock } from "../model";
+import { checked, notApplicable, show, type Finding, type Rule } from "../rule";
+
+export const standardTagsPresent: Rule = {
+  id: "TAG-1",
+  severity: "error",
+  title: `Every taggable resource carries the standard tags (${STANDARD_TAG_KEYS.join(", ")}) through provider default_tags`,
+  controls: {},
+  fix: "Configure every AWS provider with default_tags from lib/tags.ts standardTags() (EnvironmentStack does) and do not set standard tag keys on resources.",
+  check: ({ stack, env }) => {
+    const awsResources = stack.resources.filter((r) => r.type.startsWith("aws_"));
+    if (awsResources.length === 0) return notApplicable("no AWS resources in this stack");
+    const providers = stack.providers.filter((p) => p.name === "aws");
+    const expected: Record<string, string> | undefined = env ? standardTags(env) : undefined;
+    const findings: Finding[] = [];
+
+    if (providers.length === 0) {
+      findings.push({ resource: "provider.aws", message: "the stack has AWS resources but configures no aws provider, so nothing adds the standard tags" });
+    }
+    for (const provider of providers) {
+      if (!provider.defaultTags) {
+        findings.push({ resource: provider.address, message: `sets no default_tags, so resources carry none of ${STANDARD_TAG_KEYS.join(", ")}` });
+        continue;
+      }
+      for (const key of STANDARD_TAG_KEYS) {
+        const value = provider.defaultTags[key];
+        if (typeof value !== "string" || value.trim() === "") {
+          findings.push({ resource: provider.address, message: `default_tags has ${key} ${value === undefined ? "missing" : `= ${show(value)}`}` });
+        } else if (expected && value !== expected[key]) {
+          findings.push({ resource: provider.address, message: `default_tags has ${key} = ${show(value)} (expected ${show(expected[key])} for environment ${env?.name})` });
+        }
+      }
+    }
+    for (const resource of awsResources) {
+      const tags = asBlock(resource.config.tags) ?? {};
+      const defaults = stack.providerOf(resource)?.defaultTags ?? {};
+      for (const key of STANDARD_TAG_KEYS) {
+        if (!(key in tags)) continue;
+        const value = tags[key];
+        if (value === "" || value === null || (typeof value === "string" && !value.includes("${") && value !== defaults[key])) {
+          findings.push({ resource: resource.address, message: `tags.${key} = ${show(value)} overrides the provider's default ${show(defaults[key])}` });
+        }
+      }
+    }
+    return checked(providers.length + awsResources.length, findings);
+  },
+};
+
+export const TAG_RULES: readonly Rule[] = [standardTagsPresent];
