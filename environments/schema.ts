@@ -115,10 +115,19 @@ const AlarmsSchema = z.strictObject({
   dynamoSystemErrors: z.number().int().min(1).default(1),
 });
 
+/** Regions that serve the AWS Chatbot API (see the AWS Chatbot API reference). */
+export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"] as const;
+
 const SlackSchema = z.strictObject({
   /** Slack workspace (team) id, e.g. T0123ABCD; authorise it once in the AWS Chatbot console. */
   workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, "must be a Slack workspace id such as T0123ABCD"),
   channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, "must be a Slack channel id such as C0123ABCD"),
+  /**
+   * Region whose AWS Chatbot API holds the channel configuration. The API exists only in
+   * these regions (the console only in us-east-2); the configuration still relays topics
+   * from any region.
+   */
+  chatbotRegion: z.enum(CHATBOT_API_REGIONS).default("us-east-2"),
 });
 
 /**
@@ -204,6 +213,14 @@ export const EnvironmentSchema = z
         problem(["tables", i, "name"], `duplicates tables[${duplicate}].name`);
       }
     });
+
+    if (env.alarms.datapointsToAlarm > env.alarms.evaluationPeriods) {
+      // CloudWatch rejects an "M of N" alarm whose M exceeds N.
+      problem(
+        ["alarms", "datapointsToAlarm"],
+        `must not exceed alarms.evaluationPeriods (${env.alarms.evaluationPeriods})`,
+      );
+    }
 
     const reserved = env.ssr.reservedConcurrency;
     if (reserved !== null && reserved > env.account.lambdaConcurrencyLimit - 10) {

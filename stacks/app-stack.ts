@@ -4,7 +4,22 @@ import type { EnvironmentConfig } from "../environments/schema";
 import { EncryptedTable } from "../modules/dynamodb-table";
 import { LambdaHttpApi } from "../modules/http-api";
 import { SsrFunction } from "../modules/ssr-function";
-import { httpApiName, LIVE_ALIAS, ssrFunctionName, ssrRoleName, tableName } from "../lib/naming";
+import { EncryptedAlarmTopic } from "../modules/monitoring/alarm-topic";
+import { DynamodbTableAlarms } from "../modules/monitoring/dynamodb-table-alarms";
+import { HttpApiAlarms } from "../modules/monitoring/http-api-alarms";
+import { LambdaFunctionAlarms } from "../modules/monitoring/lambda-function-alarms";
+import type { AlarmSet } from "../modules/monitoring/metric-alarm";
+import {
+  alarmName,
+  alarmNamePrefix,
+  alarmTopicKeyAlias,
+  alarmTopicName,
+  httpApiName,
+  LIVE_ALIAS,
+  ssrFunctionName,
+  ssrRoleName,
+  tableName,
+} from "../lib/naming";
 import { EnvironmentStack } from "./environment-stack";
 
 export interface AppStackOptions {
@@ -34,6 +49,9 @@ export class AppStack extends EnvironmentStack {
   readonly ssr: SsrFunction;
   readonly api: LambdaHttpApi;
   readonly tables: EncryptedTable[];
+  /** The environment's alarm topic (env region); AWS Chatbot relays it to Slack. */
+  readonly alarmTopic: EncryptedAlarmTopic;
+  readonly alarms: AlarmSet[];
 
   constructor(scope: Construct, env: EnvironmentConfig, options: AppStackOptions = {}) {
     super(scope, "app", { env });
@@ -46,6 +64,65 @@ export class AppStack extends EnvironmentStack {
       aliasName: this.ssr.alias.name,
       logRetentionDays: env.logRetentionDays,
     });
+    this.alarmTopic = this.createAlarmTopic();
+    this.alarms = this.createMonitoring();
+  }
+
+  private createAlarmTopic(): EncryptedAlarmTopic {
+    const topicName = alarmTopicName(this.env);
+    return new EncryptedAlarmTopic(this, "AlarmTopic", {
+      topicName,
+      keyAlias: alarmTopicKeyAlias(topicName),
+      accountId: this.env.account.id,
+      alarmNamePrefix: alarmNamePrefix(this.env),
+    });
+  }
+
+  /**
+   * Alarms on the SSR function, the HTTP API and every table, all notifying the alarm topic
+   * on ALARM and OK. Thresholds come from `env.alarms`; CloudFront's live in the
+   * distribution stack (its metrics exist only in us-east-1).
+   */
+  private createMonitoring(): AlarmSet[] {
+    const { alarms } = this.env;
+    const common = (prefix: string) => ({
+      alarmName: (what: string) => alarmName(this.env, `${prefix}-${what}`),
+      topicArns: [this.alarmTopic.topic.arn],
+      evaluation: alarms,
+    });
+    const ssr = new LambdaFunctionAlarms(this, "SsrAlarms", {
+      ...common("ssr"),
+      functionName: this.ssr.function.functionName,
+      timeoutSeconds: this.env.ssr.timeoutSeconds,
+      reservedConcurrency: this.env.ssr.reservedConcurrency,
+      thresholds: {
+        errorRatePercent: alarms.lambdaErrorRatePercent,
+        throttles: alarms.lambdaThrottles,
+        durationP99TimeoutFraction: alarms.lambdaDurationP99TimeoutFraction,
+        durationP90TimeoutFraction: alarms.lambdaDurationP90TimeoutFraction,
+        concurrencyPercent: alarms.lambdaConcurrencyPercent,
+      },
+    });
+    const api = new HttpApiAlarms(this, "ApiAlarms", {
+      ...common("api"),
+      apiId: this.api.api.id,
+      stageName: this.api.stage.name,
+      thresholds: {
+        serverErrorRatePercent: alarms.api5xxRatePercent,
+        latencyP95Ms: alarms.apiLatencyP95Ms,
+        latencyP99Ms: alarms.apiLatencyP99Ms,
+      },
+    });
+    // Ids from the table's logical name, like the tables themselves (see createTables).
+    const tables = this.env.tables.map(
+      (table, i) =>
+        new DynamodbTableAlarms(this, `Table${pascalCase(table.name)}Alarms`, {
+          ...common(`table-${table.name}`),
+          tableName: this.tables[i].table.name,
+          thresholds: { throttledRequests: alarms.dynamoThrottledRequests, systemErrors: alarms.dynamoSystemErrors },
+        }),
+    );
+    return [ssr, api, ...tables];
   }
 
   private createTables(): EncryptedTable[] {

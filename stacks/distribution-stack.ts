@@ -1,8 +1,25 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
-import { ASSETS_PREFIX, assetsBucketName, resourcePrefix } from "../lib/naming";
+import {
+  alarmName,
+  alarmNamePrefix,
+  alarmTopicKeyAlias,
+  ASSETS_PREFIX,
+  assetsBucketName,
+  chatbotConfigurationName,
+  chatbotRoleName,
+  dashboardName,
+  edgeAlarmTopicName,
+  resourcePrefix,
+} from "../lib/naming";
+import { standardTags } from "../lib/tags";
+import { EncryptedAlarmTopic } from "../modules/monitoring/alarm-topic";
+import { CLOUDFRONT_METRICS_REGION, CloudFrontAlarms } from "../modules/monitoring/cloudfront-alarms";
+import { MonitoringDashboard } from "../modules/monitoring/dashboard";
+import { SlackAlarmChannel } from "../modules/monitoring/slack-alarm-channel";
 import { PrivateBucket } from "../modules/private-bucket";
 import { SsrDistribution } from "../modules/ssr-distribution";
 import type { AppStack } from "./app-stack";
@@ -22,6 +39,12 @@ export interface DistributionStackInputs {
 export class DistributionStack extends EnvironmentStack {
   readonly assets: PrivateBucket;
   readonly cdn: SsrDistribution;
+  /** Topic for the CloudFront alarms, in us-east-1 beside them. */
+  readonly edgeAlarmTopic: EncryptedAlarmTopic;
+  readonly cdnAlarms: CloudFrontAlarms;
+  readonly dashboard: MonitoringDashboard;
+  /** Absent when the environment has no `slack` config. */
+  readonly slackChannel?: SlackAlarmChannel;
 
   constructor(scope: Construct, env: EnvironmentConfig, inputs: DistributionStackInputs) {
     super(scope, "distribution", { env });
@@ -40,6 +63,101 @@ export class DistributionStack extends EnvironmentStack {
     this.grantCloudFrontAssetReads();
     this.grantCloudFrontInvoke(inputs.app);
     this.createAliasRecords(inputs.certificates.hostedZoneId);
+    const metricsProvider = this.createCloudFrontMetricsProvider();
+    this.edgeAlarmTopic = this.createEdgeAlarmTopic(metricsProvider);
+    this.cdnAlarms = this.createMonitoring(metricsProvider);
+    this.dashboard = this.createDashboard(inputs.app);
+    this.slackChannel = this.createSlackChannel(inputs.app);
+  }
+
+  /** CloudFront metrics, and so alarms on them and their topic, exist only in us-east-1. */
+  private createCloudFrontMetricsProvider(): AwsProvider {
+    return new AwsProvider(this, "AwsCloudFrontMetrics", {
+      alias: "cloudfront_metrics",
+      region: CLOUDFRONT_METRICS_REGION,
+      allowedAccountIds: [this.env.account.id],
+      defaultTags: [{ tags: standardTags(this.env, "distribution") }],
+    });
+  }
+
+  private createEdgeAlarmTopic(provider: AwsProvider): EncryptedAlarmTopic {
+    const topicName = edgeAlarmTopicName(this.env);
+    return new EncryptedAlarmTopic(this, "EdgeAlarmTopic", {
+      provider,
+      topicName,
+      keyAlias: alarmTopicKeyAlias(topicName),
+      accountId: this.env.account.id,
+      alarmNamePrefix: alarmNamePrefix(this.env),
+    });
+  }
+
+  private createMonitoring(provider: AwsProvider): CloudFrontAlarms {
+    const { alarms } = this.env;
+    return new CloudFrontAlarms(this, "CdnAlarms", {
+      provider,
+      alarmName: (what) => alarmName(this.env, `cdn-${what}`),
+      topicArns: [this.edgeAlarmTopic.topic.arn],
+      evaluation: alarms,
+      distributionId: this.cdn.distribution.id,
+      thresholds: {
+        serverErrorRatePercent: alarms.cloudFront5xxRatePercent,
+        clientErrorRatePercent: alarms.cloudFront4xxRatePercent,
+      },
+    });
+  }
+
+  /**
+   * The environment's dashboard lives here because only this stack sees both the app
+   * (through remote state) and the distribution; the app stack cannot depend on this one.
+   */
+  private createDashboard(app: AppStack): MonitoringDashboard {
+    const { alarms, ssr } = this.env;
+    return new MonitoringDashboard(this, "Dashboard", {
+      dashboardName: dashboardName(this.env),
+      region: this.env.account.region,
+      periodSeconds: alarms.periodSeconds,
+      ssrFunction: {
+        functionName: app.ssr.function.functionName,
+        timeoutSeconds: ssr.timeoutSeconds,
+        reservedConcurrency: ssr.reservedConcurrency,
+      },
+      httpApi: { apiId: app.api.api.id, stageName: app.api.stage.name },
+      distributionId: this.cdn.distribution.id,
+      tableNames: app.tables.map((t) => t.table.name),
+      thresholds: {
+        lambda: {
+          errorRatePercent: alarms.lambdaErrorRatePercent,
+          throttles: alarms.lambdaThrottles,
+          durationP99TimeoutFraction: alarms.lambdaDurationP99TimeoutFraction,
+          durationP90TimeoutFraction: alarms.lambdaDurationP90TimeoutFraction,
+          concurrencyPercent: alarms.lambdaConcurrencyPercent,
+        },
+        httpApi: {
+          serverErrorRatePercent: alarms.api5xxRatePercent,
+          latencyP95Ms: alarms.apiLatencyP95Ms,
+          latencyP99Ms: alarms.apiLatencyP99Ms,
+        },
+        cloudFront: {
+          serverErrorRatePercent: alarms.cloudFront5xxRatePercent,
+          clientErrorRatePercent: alarms.cloudFront4xxRatePercent,
+        },
+      },
+      description: `# ${dashboardName(this.env)}\nAlarm names start with \`${alarmNamePrefix(this.env)}\`; CloudFront alarms are in ${CLOUDFRONT_METRICS_REGION}, the others in ${this.env.account.region}.`,
+    });
+  }
+
+  /** One Slack channel for both alarm topics; no `slack` config, no Chatbot resources. */
+  private createSlackChannel(app: AppStack): SlackAlarmChannel | undefined {
+    const { slack } = this.env;
+    if (!slack) return undefined;
+    return new SlackAlarmChannel(this, "SlackAlarms", {
+      configurationName: chatbotConfigurationName(this.env),
+      roleName: chatbotRoleName(this.env),
+      slackWorkspaceId: slack.workspaceId,
+      slackChannelId: slack.channelId,
+      region: slack.chatbotRegion,
+      topicArns: [app.alarmTopic.topic.arn, this.edgeAlarmTopic.topic.arn],
+    });
   }
 
   /** CloudFront (this distribution only) may read `assets/*`; release records stay private. */
