@@ -137,7 +137,8 @@ export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
     data = JSON.parse(decodeUtf8(extractSkeleton(utf8, PLAN_KEEP), file));
   } catch (error) {
     if (!(error instanceof SkeletonError) && !(error instanceof SyntaxError)) throw error;
-    data = parseJson(decodeUtf8(utf8, file), file);
+    const where = error instanceof SkeletonError ? lineAndColumnOfByte(utf8, error.offset) : undefined;
+    data = parseJson(decodeUtf8(utf8, file), file, where);
   }
   return validatePlan(data, file);
 }
@@ -182,11 +183,11 @@ function decodeUtf16(bytes: Uint8Array, order: "le" | "be", file: string): strin
   return copy.toString("utf16le");
 }
 
-function parseJson(text: string, file: string): unknown {
+function parseJson(text: string, file: string, fallbackWhere?: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${file}: is not valid JSON (${describeJsonError(errorMessage(error), text)})`);
+    throw new UserError(`${file}: is not valid JSON (${describeJsonError(errorMessage(error), text, fallbackWhere)})`);
   }
 }
 
@@ -242,17 +243,35 @@ function checkFormatVersion(value: unknown, file: string): void {
   }
 }
 
-/** V8's JSON messages may quote the input; keep only what is wrong and where. */
-function describeJsonError(message: string, text: string): string {
+/**
+ * V8's JSON messages may quote the input, which may hold secrets: keep only what is wrong
+ * and where. `fallbackWhere` locates errors whose message has no position.
+ */
+function describeJsonError(message: string, text: string, fallbackWhere?: string): string {
   if (/Unexpected end of JSON input/i.test(message)) return "it ends unexpectedly";
-  const position = /at position (\d+)/.exec(message);
-  const what = message
-    .replace(/,\s*".*$/s, "")
-    .replace(/\s*in JSON at position \d+.*$/s, "")
-    .replace(/\s*at position \d+.*$/s, "")
-    .trim();
-  if (position) return `${what} at ${lineAndColumn(text, Number(position[1]))}`;
-  return what.length > 0 && what.length < 80 ? what : "syntax error";
+  const positioned = /^(.*?) in JSON at position (\d+)/s.exec(message);
+  if (positioned) {
+    const position = Number(positioned[2]);
+    if (position >= text.trimEnd().length) return "it ends unexpectedly";
+    return `${positioned[1]} at ${lineAndColumn(text, position)}`;
+  }
+  const where = fallbackWhere ? ` at ${fallbackWhere}` : "";
+  const token = /^Unexpected token '(.)'/su.exec(message);
+  if (token) return `unexpected character '${token[1]}'${where}`;
+  return `syntax error${where}`;
+}
+
+/** Line and column (in bytes) of a byte offset in UTF-8 text. */
+function lineAndColumnOfByte(bytes: Uint8Array, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 function lineAndColumn(text: string, position: number): string {

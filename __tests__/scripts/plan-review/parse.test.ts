@@ -1,0 +1,177 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../../../lib/errors";
+import { parsePlanBytes, readPlanFile } from "../../../scripts/plan-review/parse";
+import { fixture, planJson, rc, tempDir } from "./helpers";
+
+const SIMPLE = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.assets", ["create"])] }));
+
+function parseString(text: string, file = "plan.json") {
+  return parsePlanBytes(Buffer.from(text, "utf8"), file);
+}
+
+/** The UserError a parse throws (fails the test if it does not throw one). */
+function parseError(run: () => unknown): UserError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error("expected a UserError");
+}
+
+function utf16(text: string, order: "le" | "be", bom: boolean): Buffer {
+  const le = Buffer.from(text, "utf16le");
+  const body = order === "le" ? le : Buffer.from(le).swap16();
+  const mark = order === "le" ? [0xff, 0xfe] : [0xfe, 0xff];
+  return bom ? Buffer.concat([Buffer.from(mark), body]) : body;
+}
+
+describe("plan encodings", () => {
+  it("reads UTF-8 without a BOM", () => {
+    expect(parseString(SIMPLE).plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads UTF-8 with a BOM", () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SIMPLE)]);
+    expect(parsePlanBytes(bytes, "bom.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads UTF-16 LE with a BOM", () => {
+    expect(parsePlanBytes(utf16(SIMPLE, "le", true), "le.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads UTF-16 BE with a BOM", () => {
+    expect(parsePlanBytes(utf16(SIMPLE, "be", true), "be.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads UTF-16 LE without a BOM", () => {
+    expect(parsePlanBytes(utf16(SIMPLE, "le", false), "le.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads the real UTF-16 LE fixture with CRLF line endings", () => {
+    const plan = readPlanFile(fixture("bridgecrewio__checkov__plan_with_utf_16_encoding.json")).plan;
+    expect(plan.resource_changes?.map((r) => r.address)).toEqual(["aws_iam_role_policy.fail_1", "aws_s3_bucket.s3-bucket", "null_resource.name"]);
+  });
+
+  it("keeps non-ASCII text in addresses intact", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [rc('aws_s3_bucket.b["café"]', ["create"])] }));
+    expect(parseString(text).plan.resource_changes?.[0].address).toBe('aws_s3_bucket.b["café"]');
+  });
+
+  it("rejects bytes that are not UTF-8, naming the file", () => {
+    const bytes = Buffer.concat([Buffer.from('{"format_version":"1.0","terraform_version":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    expect(parseError(() => parsePlanBytes(bytes, "latin.json")).message).toMatch(/^latin\.json: is not valid UTF-8/);
+  });
+});
+
+describe("plan format versions", () => {
+  it.each(["0.1", "0.2", "1.0", "1.2"])("accepts format_version %s", (version) => {
+    expect(parseString(JSON.stringify({ format_version: version })).plan.format_version).toBe(version);
+  });
+
+  it("accepts a plan without format_version", () => {
+    expect(parseString(JSON.stringify({ resource_changes: [] })).plan.resource_changes).toEqual([]);
+  });
+
+  it("rejects an unknown major format_version naming the file and the version", () => {
+    expect(parseError(() => parseString(JSON.stringify({ format_version: "2.0" }), "future.json")).message).toMatch(
+      /^future\.json: format_version "2\.0" is not supported \(major version 2\)/,
+    );
+  });
+
+  it("rejects a format_version that is not a version string", () => {
+    expect(parseError(() => parseString(JSON.stringify({ format_version: 1 }), "num.json")).message).toMatch(
+      /^num\.json: format_version must look like "1\.2" \(got 1\)/,
+    );
+  });
+});
+
+describe("lenient plan shapes", () => {
+  it("accepts an empty plan object", () => {
+    expect(parseString("{}").plan).toEqual({});
+  });
+
+  it("accepts null sections", () => {
+    expect(parseString(JSON.stringify({ format_version: "1.0", resource_changes: null, output_changes: null })).plan.resource_changes).toBeNull();
+  });
+
+  it("ignores unknown keys at every level", () => {
+    const text = JSON.stringify({
+      format_version: "1.2",
+      "comment-for-reader": "x",
+      resource_changes: [{ ...rc("aws_s3_bucket.b", ["create"]), future_key: 1, change: { actions: ["create"], future: true } }],
+    });
+    expect(parseString(text).plan.resource_changes?.[0]).toEqual({
+      address: "aws_s3_bucket.b",
+      mode: "managed",
+      type: "aws_s3_bucket",
+      name: "b",
+      change: { actions: ["create"] },
+    });
+  });
+
+  it("accepts drift entries without an address", () => {
+    const text = JSON.stringify({ format_version: "0.1", resource_drift: [{ mode: "managed", type: "aws_iam_role", name: "r", change: { actions: ["update"] } }] });
+    expect(parseString(text).plan.resource_drift).toHaveLength(1);
+  });
+
+  it("never keeps attribute values in the parsed plan", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [rc("aws_ssm_parameter.p", ["create"], {}, { after: { value: "hunter2" } })] }));
+    expect(JSON.stringify(parseString(text).plan)).not.toContain("hunter2");
+  });
+});
+
+describe("bad plan input", () => {
+  it("names the file and the position of invalid JSON", () => {
+    expect(parseError(() => parseString('{"format_version": "1.0",\n  "resource_changes": [}', "broken.json")).message).toMatch(
+      /^broken\.json: is not valid JSON \(.*line 2, column \d+\)$/,
+    );
+  });
+
+  it("reports a truncated file as ending unexpectedly", () => {
+    expect(parseError(() => parseString(SIMPLE.slice(0, -1), "cut.json")).message).toBe("cut.json: is not valid JSON (it ends unexpectedly)");
+  });
+
+  it("says what is wrong and where for a syntax error V8 locates", () => {
+    expect(parseError(() => parseString('{\n"format_version": "1.0" "x": 1}', "comma.json")).message).toBe(
+      "comma.json: is not valid JSON (Expected ',' or '}' after property value at line 2, column 25)",
+    );
+  });
+
+  it("does not quote the file's content in a JSON error", () => {
+    expect(parseError(() => parseString('{"password": "hunter2" "x": 1}', "secret.json")).message).not.toContain("hunter2");
+  });
+
+  it("rejects a JSON value that is not an object", () => {
+    expect(parseError(() => parseString("[1, 2]", "array.json")).message).toMatch(/^array\.json: expected a JSON object .* got an array$/);
+  });
+
+  it("rejects a resource change without actions, naming the file and the path", () => {
+    const text = JSON.stringify({ format_version: "1.0", resource_changes: [{ address: "aws_s3_bucket.b", change: {} }] });
+    expect(parseError(() => parseString(text, "shape.json")).message).toContain("shape.json: resource_changes[0].change.actions:");
+  });
+
+  it("rejects an unknown action combination, naming it", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.b", ["delete", "forget"])] }));
+    expect(parseError(() => parseString(text, "actions.json")).message).toMatch(
+      /actions\.json: resource_changes\[0\]\.change\.actions: unknown action combination \["delete","forget"\]/,
+    );
+  });
+
+  it("names a missing file", () => {
+    expect(parseError(() => readPlanFile("/nonexistent/plan.json")).message).toBe("/nonexistent/plan.json: cannot read plan file (no such file)");
+  });
+
+  it("names a directory given as a plan file", () => {
+    const dir = tempDir();
+    expect(parseError(() => readPlanFile(dir)).message).toBe(`${dir}: cannot read plan file (is a directory)`);
+  });
+
+  it("reads a plan file from disk", () => {
+    const file = join(tempDir(), "plan.json");
+    writeFileSync(file, readFileSync(fixture("hashicorp__terraform__show-json-basic-delete.json")));
+    expect(readPlanFile(file).plan.resource_changes).toHaveLength(2);
+  });
+});
