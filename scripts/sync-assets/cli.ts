@@ -1,0 +1,377 @@
+/**
+ * npm run sync-assets -- --env <env> --dir <build/client dir> [options]
+ *
+ * Uploads a build's static assets to the environment's assets bucket before the code that
+ * references them is deployed, then writes the release's asset manifest. Adds, never deletes.
+ * Exit codes: 0 every file is present and the manifest is written, 1 failure, 2 usage error.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { SingleBar } from "cli-progress";
+import { loadEnvironments } from "../../environments";
+import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
+import { describeValue, UserError } from "../../lib/errors";
+import { assetManifestKey, assetsBucketName } from "../../lib/naming";
+import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
+import { DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
+import { createS3AssetStore, type StoreError } from "./s3-port";
+import { syncAssets, type SyncOutcome, type SyncProgress, type SyncSummary } from "./sync";
+
+/**
+ * Uploads in flight at once. Measured with `npm run bench:sync` (2,000 files of 1–20 KB,
+ * first sync into an empty bucket on a local moto_server, 2-CPU machine):
+ * FILLED IN BY MEASUREMENT.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 256;
+
+export const USAGE = `usage: npm run sync-assets -- --env <env> --dir <build/client dir> [options]
+
+Uploads the build's static assets (keys = paths relative to --dir) to the environment's
+assets bucket: content-hashed files first, then the others, then the release's asset
+manifest once every file is confirmed present. Never deletes anything.
+
+  --env <name>                    environment whose bucket to use (dev, staging, prod)
+  --dir <path>                    directory to upload, e.g. examples/ssr-app/dist/client
+  --release <id>                  release id for the manifest (default: git rev-parse HEAD)
+  --bucket <name>                 bucket to use instead of the environment's assets bucket
+  --prefix <p>                    key prefix to put before every path (default: none)
+  --concurrency <n>               uploads in flight at once (default: ${DEFAULT_CONCURRENCY})
+  --hashed-cache-control <v>      Cache-Control of hashed files (default: "${DEFAULT_CACHE_POLICIES.hashed}")
+  --unhashed-cache-control <v>    Cache-Control of other files (default: "${DEFAULT_CACHE_POLICIES.unhashed}")
+  --dry-run                       list what would be uploaded; upload and write nothing
+  --json                          print the result as one JSON object on stdout
+  --help                          show this help
+
+Exit codes: 0 every file present and manifest written, 1 failure, 2 usage error.`;
+
+const OPTIONS = {
+  env: { type: "string" },
+  dir: { type: "string" },
+  release: { type: "string" },
+  bucket: { type: "string" },
+  prefix: { type: "string" },
+  concurrency: { type: "string" },
+  "hashed-cache-control": { type: "string" },
+  "unhashed-cache-control": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** How many failed keys the human output names before summarising the rest. */
+const FAILED_KEYS_SHOWN = 20;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseCliArgs(argv, OPTIONS, USAGE);
+  if (flags.help) {
+    say(USAGE);
+    return 0;
+  }
+  const envName = requireFlag(flags.env, "--env", USAGE);
+  const dirFlag = requireFlag(flags.dir, "--dir", USAGE);
+  const concurrency = integerFlag(flags.concurrency, "--concurrency", {
+    min: 1,
+    max: MAX_CONCURRENCY,
+    default: DEFAULT_CONCURRENCY,
+  });
+  const prefix = normalizePrefix(flags.prefix);
+  if (!prefix.ok) throw new UserError(`--prefix ${prefix.problem} (got ${describeValue(flags.prefix)})`, 2);
+  const policies: CachePolicies = {
+    hashed: headerFlag(flags["hashed-cache-control"], "--hashed-cache-control") ?? DEFAULT_CACHE_POLICIES.hashed,
+    unhashed: headerFlag(flags["unhashed-cache-control"], "--unhashed-cache-control") ?? DEFAULT_CACHE_POLICIES.unhashed,
+  };
+  if (flags.bucket !== undefined && !BUCKET_NAME.test(flags.bucket)) {
+    throw new UserError(`--bucket must be a valid S3 bucket name (got ${describeValue(flags.bucket)})`, 2);
+  }
+
+  const env = findEnvironmentOrUsageError(envName);
+  const releaseId = resolveReleaseId(flags.release);
+  const bucket = flags.bucket ?? assetsBucketName(env);
+  const dir = path.resolve(dirFlag);
+  const manifestKey = assetManifestKey(env, releaseId);
+  const dryRun = flags["dry-run"] ?? false;
+  const where = { bucket, prefix: prefix.prefix, region: env.account.region, envName, dir, dirFlag };
+
+  const store = createS3AssetStore({ bucket, region: env.account.region, concurrency });
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(1);
+    say("interrupted: aborting uploads in flight (press Ctrl-C again to quit at once)");
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const progress = progressReporter();
+  say(
+    `${dryRun ? "planning" : "syncing"} ${dir} -> s3://${bucket}/${prefix.prefix} (env ${env.name}, release ${releaseId})`,
+  );
+  let outcome: SyncOutcome;
+  try {
+    outcome = await syncAssets(store, {
+      env: env.name,
+      dir,
+      prefix: prefix.prefix,
+      releaseId,
+      manifestKey,
+      concurrency,
+      policies,
+      dryRun,
+      signal: interrupt.signal,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    store.close();
+  }
+
+  if (flags.json) printJson(toJson(outcome, { ...where, releaseId, manifestKey, dryRun }));
+  return report(outcome, where);
+}
+
+/** The human report on stderr and the exit code; failures that are one line become UserErrors. */
+function report(outcome: SyncOutcome, where: Where): number {
+  switch (outcome.kind) {
+    case "synced":
+      say(summaryLine(outcome.summary, false));
+      say(`manifest: s3://${where.bucket}/${outcome.manifestKey}`);
+      return 0;
+    case "planned":
+      for (const upload of outcome.summary.uploads) say(`  would upload ${upload.key} (${upload.reason})`);
+      say(summaryLine(outcome.summary, true));
+      say(`would write manifest: s3://${where.bucket}/${outcome.manifestKey}`);
+      return 0;
+    case "directory-problem":
+      throw new UserError(directoryProblemMessage(outcome.problem, where));
+    case "reserved-keys":
+      throw new UserError(
+        `--dir ${where.dirFlag} holds ${outcome.keys.length} file(s) that would land in _releases/ ` +
+          `(e.g. ${outcome.keys[0]}), which belongs to the release tooling; pass --prefix or remove them`,
+      );
+    case "store-error":
+      throw new UserError(storeErrorMessage(outcome.error, outcome.stage, where));
+    case "upload-failed": {
+      const fatal = outcome.failed.find((failure) => failure.error.kind !== "other");
+      if (fatal) say(`error: ${storeErrorMessage(fatal.error, "upload", where)}`);
+      say(`error: ${outcome.failed.length} file(s) failed to upload; no manifest was written:`);
+      for (const failure of outcome.failed.slice(0, FAILED_KEYS_SHOWN)) {
+        say(`  ${failure.key}: ${failure.error.code}: ${failure.error.message}`);
+      }
+      if (outcome.failed.length > FAILED_KEYS_SHOWN) say(`  … and ${outcome.failed.length - FAILED_KEYS_SHOWN} more`);
+      if (outcome.notAttempted > 0) say(`  ${outcome.notAttempted} file(s) not attempted`);
+      say(`${summaryLine(outcome.summary, false)}; rerun to upload the rest`);
+      return 1;
+    }
+    case "incomplete":
+      say(`error: ${outcome.missing.length} file(s) are not in the bucket after upload; no manifest was written:`);
+      for (const key of outcome.missing.slice(0, FAILED_KEYS_SHOWN)) say(`  ${key}`);
+      return 1;
+    case "interrupted":
+      say(`interrupted: ${summaryLine(outcome.summary, false)}; no manifest was written; rerun to finish`);
+      return 1;
+  }
+}
+
+interface Where {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+  readonly envName: string;
+  readonly dir: string;
+  readonly dirFlag: string;
+}
+
+function summaryLine(summary: SyncSummary, dryRun: boolean): string {
+  const mb = (summary.bytesUploaded / 1e6).toFixed(1);
+  if (!dryRun && summary.uploaded === 0) {
+    return `nothing to upload: all ${summary.files} files already present (${summary.seconds} s)`;
+  }
+  return (
+    `${dryRun ? "would upload" : "uploaded"} ${summary.uploaded} file(s) (${mb} MB), ` +
+    `skipped ${summary.skipped} already present, ${summary.files} in total, in ${summary.seconds} s`
+  );
+}
+
+function directoryProblemMessage(problem: "missing" | "not-a-directory" | "empty", where: Where): string {
+  switch (problem) {
+    case "missing":
+      return `--dir: directory not found: ${where.dir} (got ${describeValue(where.dirFlag)}); build the app first or fix the path`;
+    case "not-a-directory":
+      return `--dir: not a directory: ${where.dir} (got ${describeValue(where.dirFlag)}); pass the build's client directory`;
+    case "empty":
+      return `--dir: no files to upload in ${where.dir} (dotfiles are skipped); build the app first or fix the path`;
+  }
+}
+
+function endpointText(where: Where): string {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  return endpoint ? `endpoint ${endpoint}` : `region ${where.region}`;
+}
+
+/** One line: what failed, where, the code S3 gave, and what to do about it. */
+export function storeErrorMessage(error: StoreError, stage: string, where: Where): string {
+  const target = `s3://${where.bucket}/${where.prefix}`;
+  switch (error.kind) {
+    case "no-such-bucket":
+      return (
+        `bucket ${where.bucket} does not exist (NoSuchBucket, ${endpointText(where)}); ` +
+        `deploy the ${where.envName}-distribution stack first or pass --bucket <name>`
+      );
+    case "access-denied":
+      return (
+        `access denied to ${target} while ${stageVerb(stage)} (${error.code}); the credentials in use need ` +
+        `s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on its objects`
+      );
+    case "invalid-access-key":
+      return `AWS does not know the access key id in use (InvalidAccessKeyId, ${target}); check AWS_ACCESS_KEY_ID or AWS_PROFILE`;
+    case "signature-mismatch":
+      return (
+        `AWS rejected the request signature (SignatureDoesNotMatch, ${target}); the secret access key does not ` +
+        `match the access key id: check AWS_SECRET_ACCESS_KEY or AWS_PROFILE`
+      );
+    case "no-credentials":
+      return `no AWS credentials found (${error.code}); set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+    case "aborted":
+    case "other":
+      return `${stageVerb(stage)} ${target} failed (${error.code}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ""}): ${error.message}`;
+  }
+}
+
+function stageVerb(stage: string): string {
+  switch (stage) {
+    case "list":
+    case "confirm":
+      return "listing";
+    case "head":
+      return "reading object metadata in";
+    case "manifest":
+      return "writing the manifest to";
+    default:
+      return "uploading to";
+  }
+}
+
+function toJson(
+  outcome: SyncOutcome,
+  context: Where & { readonly releaseId: string; readonly manifestKey: string; readonly dryRun: boolean },
+): Record<string, unknown> {
+  const base = {
+    ok: outcome.kind === "synced" || outcome.kind === "planned",
+    outcome: outcome.kind,
+    env: context.envName,
+    bucket: context.bucket,
+    prefix: context.prefix,
+    releaseId: context.releaseId,
+    manifestKey: outcome.kind === "synced" ? context.manifestKey : null,
+    dryRun: context.dryRun,
+  };
+  const summary = "summary" in outcome ? outcome.summary : undefined;
+  const counts = summary && {
+    files: summary.files,
+    hashedFiles: summary.hashedFiles,
+    uploaded: summary.uploaded,
+    skipped: summary.skipped,
+    bytesUploaded: summary.bytesUploaded,
+    seconds: summary.seconds,
+  };
+  switch (outcome.kind) {
+    case "synced":
+      return { ...base, ...counts };
+    case "planned":
+      return { ...base, ...counts, uploads: outcome.summary.uploads };
+    case "upload-failed":
+      return {
+        ...base,
+        ...counts,
+        failed: outcome.failed.map((f) => ({ key: f.key, code: f.error.code, message: f.error.message })),
+        notAttempted: outcome.notAttempted,
+      };
+    case "incomplete":
+      return { ...base, ...counts, missing: outcome.missing };
+    case "interrupted":
+      return { ...base, ...counts };
+    case "store-error":
+      return { ...base, error: storeErrorMessage(outcome.error, outcome.stage, context) };
+    case "directory-problem":
+      return { ...base, error: directoryProblemMessage(outcome.problem, context) };
+    case "reserved-keys":
+      return { ...base, error: "files would land in _releases/", keys: outcome.keys };
+  }
+}
+
+function headerFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "" || /[\r\n]/.test(value)) {
+    throw new UserError(`${flag} must be a non-empty one-line header value (got ${describeValue(value)})`, 2);
+  }
+  return value.trim();
+}
+
+/** The environment named by --env; an unknown name is a usage error on one line. */
+function findEnvironmentOrUsageError(name: string) {
+  const environments = loadEnvironments();
+  const env = environments.find((candidate) => candidate.name === name);
+  if (!env) {
+    throw new UserError(
+      `--env: unknown environment ${describeValue(name)}; known: ${environments.map((e) => e.name).join(", ")}`,
+      2,
+    );
+  }
+  return env;
+}
+
+/** --release, or the current git commit; either must match RELEASE_ID_PATTERN. */
+export function resolveReleaseId(flag: string | undefined, cwd = process.cwd()): string {
+  let releaseId = flag;
+  if (releaseId === undefined) {
+    try {
+      releaseId = execFileSync("git", ["rev-parse", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+      throw new UserError(
+        `--release not given and the git commit cannot be read in ${cwd} (${stderr || "git rev-parse HEAD failed"}); ` +
+          `pass --release <id>, e.g. --release "$(git rev-parse HEAD)" from the app's checkout`,
+        2,
+      );
+    }
+  }
+  if (!RELEASE_ID_PATTERN.test(releaseId)) {
+    throw new UserError(
+      `--release must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit (got ${describeValue(releaseId)})`,
+      2,
+    );
+  }
+  return releaseId;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise (CI logs, pipes). */
+function progressReporter(): { update: (progress: SyncProgress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: "uploading [{bar}] {value}/{total} files | {mb} MB | {duration_formatted}",
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let started = false;
+  return {
+    update: ({ done, total, bytes }) => {
+      if (total === 0) return;
+      const mb = (bytes / 1e6).toFixed(1);
+      if (!started) {
+        bar.start(total, done, { mb });
+        started = true;
+      } else {
+        bar.update(done, { mb });
+      }
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+if (require.main === module) runCli(main);

@@ -1,0 +1,252 @@
+/**
+ * The pure half of sync-assets: which files are content-hashed, which headers each object
+ * gets, what must be uploaded given a listing of the bucket, and the release manifest.
+ * No I/O here, so every rule is unit-tested without a server.
+ */
+import path from "node:path";
+import mime from "mime-types";
+import { AssetManifestSchema, ASSET_MANIFEST_FORMAT_VERSION, type AssetManifest } from "../../lib/asset-manifest";
+import { RELEASES_ROOT } from "../../lib/naming";
+
+/** Hashed names never change content, so browsers and CloudFront may keep them for a year. */
+export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/** Unhashed names (favicon.ico, robots.txt) change in place: caches must revalidate. */
+export const REVALIDATE_CACHE_CONTROL = "public, max-age=0, must-revalidate";
+
+export interface CachePolicies {
+  /** Cache-Control of content-hashed files. @default IMMUTABLE_CACHE_CONTROL */
+  readonly hashed: string;
+  /** Cache-Control of every other file. @default REVALIDATE_CACHE_CONTROL */
+  readonly unhashed: string;
+}
+
+export const DEFAULT_CACHE_POLICIES: CachePolicies = {
+  hashed: IMMUTABLE_CACHE_CONTROL,
+  unhashed: REVALIDATE_CACHE_CONTROL,
+};
+
+/** Extensions appended to a hashed file's name that keep its hash: `main.<hash>.js.map`. */
+const TRAILING_EXTENSIONS = new Set([".map", ".gz", ".br", ".zst"]);
+const MIN_HASH_LENGTH = 8;
+/** Vite/Rollup base64url hashes are 8 characters and may themselves contain `-`. */
+const DASHED_HASH_LENGTH = 8;
+const HASH_ALPHABET = /^[A-Za-z0-9_-]+$/;
+/** `useEffect`, `ArrowLeft`: a camelCase word, not a hash. */
+const CAMEL_CASE_WORD = /^[A-Za-z][a-z]{2,}([A-Z][a-z]{2,})+$/;
+
+/**
+ * True when `token` looks like a bundler's content hash: at least 8 hex or base64url
+ * characters that are not a plain word. Words are lower-case-only (`component`) or
+ * camelCase (`useEffect`); pure digits are dates or versions (`20240101`). Erring towards
+ * "not hashed" is the safe side: such a file only gets the revalidating cache policy.
+ */
+export function isHashToken(token: string): boolean {
+  if (token.length < MIN_HASH_LENGTH || !HASH_ALPHABET.test(token)) return false;
+  const letters = token.replace(/[^A-Za-z]/g, "");
+  const hasDigit = /[0-9]/.test(token);
+  if (letters.length === 0) return false;
+  if (hasDigit) return true;
+  if (letters === letters.toLowerCase()) return false;
+  return !CAMEL_CASE_WORD.test(token);
+}
+
+/**
+ * The content hash in a file name, if it has one: `name.<hash>.ext`, `name-<hash>.ext` or
+ * `<hash>.ext` (webpack's asset modules), also behind `.map`/`.gz`/`.br`/`.zst`.
+ */
+export function contentHashOf(fileName: string): string | undefined {
+  let name = path.posix.basename(fileName);
+  for (let ext = path.posix.extname(name); TRAILING_EXTENSIONS.has(ext.toLowerCase()); ext = path.posix.extname(name)) {
+    name = name.slice(0, -ext.length);
+  }
+  const ext = path.posix.extname(name);
+  if (ext === "" || ext === name) return undefined;
+  const stem = name.slice(0, -ext.length);
+
+  const candidates: string[] = [stem];
+  const lastDot = stem.lastIndexOf(".");
+  if (lastDot > 0) candidates.push(stem.slice(lastDot + 1));
+  const lastDash = stem.lastIndexOf("-");
+  if (lastDash > 0) {
+    candidates.push(stem.slice(lastDash + 1));
+    const previousDash = stem.lastIndexOf("-", lastDash - 1);
+    const dashed = stem.slice(previousDash + 1);
+    if (previousDash > 0 && dashed.length === DASHED_HASH_LENGTH) candidates.push(dashed);
+  }
+  return candidates.find(isHashToken);
+}
+
+export function isHashedName(fileName: string): boolean {
+  return contentHashOf(fileName) !== undefined;
+}
+
+/** Content-Type from the extension, with `charset=utf-8` for text types. */
+export function contentTypeFor(fileName: string): string {
+  return mime.contentType(path.posix.extname(fileName) || "bin") || "application/octet-stream";
+}
+
+/**
+ * `--prefix` as a key prefix: no leading slash, one trailing slash, no `.`/`..` segments,
+ * never inside `_releases/` (owned by the release tooling). Returns an error message when
+ * the prefix cannot be used.
+ */
+export function normalizePrefix(raw: string | undefined): { ok: true; prefix: string } | { ok: false; problem: string } {
+  if (raw === undefined) return { ok: true, prefix: "" };
+  const trimmed = raw.replace(/^\/+/, "").replace(/\/+$/, "");
+  if (trimmed === "") return { ok: true, prefix: "" };
+  if (trimmed.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) {
+    return { ok: false, problem: "must be slash-separated names without empty, '.' or '..' segments" };
+  }
+  const prefix = `${trimmed}/`;
+  if (prefix.startsWith(RELEASES_ROOT)) {
+    return { ok: false, problem: `must not be inside ${RELEASES_ROOT}, which holds release ledgers and manifests` };
+  }
+  return { ok: true, prefix };
+}
+
+/** A file found under --dir, hashed locally. */
+export interface LocalFile {
+  /** Path relative to --dir with `/` separators, e.g. `assets/main.6EFCQAEZ.js`. */
+  readonly relativePath: string;
+  readonly absolutePath: string;
+  readonly size: number;
+  /** Hex sha256 of the file's bytes. */
+  readonly sha256: string;
+}
+
+/** A local file with the key and headers it gets in the bucket. */
+export interface PlannedAsset extends LocalFile {
+  readonly key: string;
+  readonly hashed: boolean;
+  readonly contentType: string;
+  readonly cacheControl: string;
+}
+
+export function planAssets(files: readonly LocalFile[], prefix: string, policies: CachePolicies): PlannedAsset[] {
+  return files
+    .map((file) => {
+      const hashed = isHashedName(file.relativePath);
+      return {
+        ...file,
+        key: `${prefix}${file.relativePath}`,
+        hashed,
+        contentType: contentTypeFor(file.relativePath),
+        cacheControl: hashed ? policies.hashed : policies.unhashed,
+      };
+    })
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** What a listing says about a key. */
+export interface ListedObject {
+  readonly size: number;
+}
+
+/** What HeadObject says about a key: the digest sync-assets stored as metadata, and headers. */
+export interface ObjectHead {
+  readonly size: number;
+  /** `x-amz-meta-sha256`; absent on objects not written by sync-assets. */
+  readonly sha256?: string;
+  readonly contentType?: string;
+  readonly cacheControl?: string;
+}
+
+/** Why a file is uploaded; `unverified`: listed, but its stored digest could not be read. */
+export type UploadReason = "new" | "size-differs" | "content-changed" | "headers-changed" | "no-digest" | "unverified";
+export type SkipReason = "hashed-exists" | "unchanged";
+export type Decision =
+  | { readonly action: "upload"; readonly reason: UploadReason }
+  | { readonly action: "skip"; readonly reason: SkipReason };
+
+/**
+ * Whether deciding about `asset` needs a HeadObject: only an unhashed file whose key exists
+ * with the same size (a different size already proves the content changed).
+ */
+export function needsHead(asset: PlannedAsset, listed: ListedObject | undefined): boolean {
+  return !asset.hashed && listed !== undefined && listed.size === asset.size;
+}
+
+/**
+ * A hashed key that exists is skipped: its name is its content. (If its size differs, the
+ * object is not this content and the manifest would lie, so it is replaced.) An unhashed
+ * key is uploaded when its stored sha256 or headers differ from ours.
+ */
+export function decide(asset: PlannedAsset, listed: ListedObject | undefined, head: ObjectHead | undefined): Decision {
+  if (listed === undefined) return { action: "upload", reason: "new" };
+  if (listed.size !== asset.size) return { action: "upload", reason: "size-differs" };
+  if (asset.hashed) return { action: "skip", reason: "hashed-exists" };
+  if (head === undefined) return { action: "upload", reason: "unverified" };
+  if (head.sha256 === undefined) return { action: "upload", reason: "no-digest" };
+  if (head.sha256 !== asset.sha256) return { action: "upload", reason: "content-changed" };
+  if (head.contentType !== asset.contentType || head.cacheControl !== asset.cacheControl) {
+    return { action: "upload", reason: "headers-changed" };
+  }
+  return { action: "skip", reason: "unchanged" };
+}
+
+export interface PlannedUpload {
+  readonly asset: PlannedAsset;
+  readonly reason: UploadReason;
+}
+
+export interface SyncPlan {
+  /** Uploaded first: nothing references an unhashed file by a hashed one's name. */
+  readonly hashedUploads: readonly PlannedUpload[];
+  /** Uploaded after every hashed file is in place (they may reference hashed files). */
+  readonly unhashedUploads: readonly PlannedUpload[];
+  readonly skipped: readonly { readonly asset: PlannedAsset; readonly reason: SkipReason }[];
+}
+
+export function buildPlan(
+  assets: readonly PlannedAsset[],
+  listing: ReadonlyMap<string, ListedObject>,
+  heads: ReadonlyMap<string, ObjectHead>,
+): SyncPlan {
+  const hashedUploads: PlannedUpload[] = [];
+  const unhashedUploads: PlannedUpload[] = [];
+  const skipped: SyncPlan["skipped"][number][] = [];
+  for (const asset of assets) {
+    const decision = decide(asset, listing.get(asset.key), heads.get(asset.key));
+    if (decision.action === "skip") skipped.push({ asset, reason: decision.reason });
+    else (asset.hashed ? hashedUploads : unhashedUploads).push({ asset, reason: decision.reason });
+  }
+  // Largest first, so one big file does not start last and hold up the end of the run.
+  const bySizeDescending = (a: PlannedUpload, b: PlannedUpload) => b.asset.size - a.asset.size;
+  return {
+    hashedUploads: hashedUploads.sort(bySizeDescending),
+    unhashedUploads: unhashedUploads.sort(bySizeDescending),
+    skipped,
+  };
+}
+
+/** Keys the listing does not show with the expected size: the run is not complete. */
+export function missingKeys(assets: readonly PlannedAsset[], listing: ReadonlyMap<string, ListedObject>): string[] {
+  return assets.filter((asset) => listing.get(asset.key)?.size !== asset.size).map((asset) => asset.key);
+}
+
+/** Local paths whose keys would land in `_releases/`, which sync-assets must never write. */
+export function keysInReleasesRoot(assets: readonly PlannedAsset[]): string[] {
+  return assets.filter((asset) => asset.key.startsWith(RELEASES_ROOT)).map((asset) => asset.key);
+}
+
+/** The release's asset manifest, validated against the shared schema. */
+export function buildManifest(input: {
+  readonly env: string;
+  readonly releaseId: string;
+  readonly createdAt: Date;
+  readonly assets: readonly PlannedAsset[];
+}): AssetManifest {
+  return AssetManifestSchema.parse({
+    formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
+    env: input.env,
+    releaseId: input.releaseId,
+    createdAt: input.createdAt.toISOString(),
+    assets: input.assets.map((asset) => ({
+      key: asset.key,
+      sha256: asset.sha256,
+      size: asset.size,
+      contentType: asset.contentType,
+      cacheControl: asset.cacheControl,
+    })),
+  });
+}
