@@ -67,14 +67,17 @@ const HEIGHT = 6;
  * The body is built with JSON.stringify: resource attributes (function name, API id,
  * distribution id, table names) are string tokens that end up inside JSON strings as
  * Terraform interpolations, so the body is valid JSON before and after Terraform fills
- * them in. Numbers must be plain values; a number token would serialize as garbage, so it
- * fails synth instead.
+ * them in. Numbers must be plain values (config, not resource attributes): a number token
+ * would serialize as garbage, so it fails synth instead.
  */
 export class MonitoringDashboard extends Construct {
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringDashboardProps) {
     super(scope, id);
+    // Thresholds and timeouts are multiplied below; arithmetic on a number token yields an
+    // ordinary-looking wrong number, so catch tokens in the props, not only in the body.
+    assertNoNumberTokens(props, this.node.path, "props");
     const graphs = [
       ...this.functionGraphs(props),
       ...this.apiGraphs(props),
@@ -284,7 +287,7 @@ function layout(props: MonitoringDashboardProps, graphs: readonly GraphSpec[]): 
 
 function assertNoNumberTokens(value: unknown, where: string, path = "body"): void {
   if (typeof value === "number" && Token.isUnresolved(value)) {
-    throw new Error(`${where}: ${path} is a number token; the dashboard body only takes plain numbers`);
+    throw new Error(`${where}: ${path} is a number token; the dashboard only takes plain numbers`);
   }
   if (Array.isArray(value)) value.forEach((item, i) => assertNoNumberTokens(item, where, `${path}[${i}]`));
   else if (value !== null && typeof value === "object") {
