@@ -32,6 +32,8 @@ const MIN_HASH_LENGTH = 8;
 const DASHED_HASH_LENGTH = 8;
 const HASH_ALPHABET = /^[A-Za-z0-9_-]+$/;
 /** `useEffect`, `ArrowLeft`: a camelCase word, not a hash. */
+/** A name that is nothing but a hex hash (webpack's `[hash][ext]`). */
+const BARE_HEX_HASH = /^(?:[0-9a-f]{8,}|[0-9A-F]{8,})$/;
 const CAMEL_CASE_WORD = /^[A-Za-z][a-z]{2,}([A-Z][a-z]{2,})+$/;
 
 /**
@@ -63,7 +65,7 @@ export function contentHashOf(fileName: string): string | undefined {
   if (ext === "" || ext === name) return undefined;
   const stem = name.slice(0, -ext.length);
 
-  const candidates: string[] = [stem];
+  const candidates: string[] = [];
   const lastDot = stem.lastIndexOf(".");
   if (lastDot > 0) candidates.push(stem.slice(lastDot + 1));
   const lastDash = stem.lastIndexOf("-");
@@ -73,6 +75,7 @@ export function contentHashOf(fileName: string): string | undefined {
     const dashed = stem.slice(previousDash + 1);
     if (previousDash > 0 && dashed.length === DASHED_HASH_LENGTH) candidates.push(dashed);
   }
+  if (BARE_HEX_HASH.test(stem)) candidates.push(stem);
   return candidates.find(isHashToken);
 }
 

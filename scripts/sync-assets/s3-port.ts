@@ -78,6 +78,12 @@ export interface S3AssetStoreOptions {
   readonly multipartThresholdBytes?: number;
   /** Part size of multipart uploads (S3's minimum is 5 MiB). @default 8 MiB */
   readonly partSizeBytes?: number;
+  /**
+   * Endpoint to use instead of the SDK's (AWS_ENDPOINT_URL[_S3] or AWS), with path-style
+   * addressing; for tests and benchmarks that put a proxy in front of a local server.
+   * @default the SDK's resolution
+   */
+  readonly endpoint?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -100,7 +106,8 @@ export function createS3AssetStore(options: S3AssetStoreOptions): AssetStore {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const client = new S3Client({
     ...clientSettings(options.region),
-    forcePathStyle: usesCustomS3Endpoint(),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.endpoint !== undefined || usesCustomS3Endpoint(),
     followRegionRedirects: true,
     // We send our own SHA-256 with every PutObject (S3 verifies it and we already have it),
     // so the SDK need not compute a CRC32 of each body as well.

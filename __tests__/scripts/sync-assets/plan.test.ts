@@ -1,0 +1,249 @@
+import { AssetManifestSchema } from "../../../lib/asset-manifest";
+import {
+  buildManifest,
+  buildPlan,
+  contentHashOf,
+  contentTypeFor,
+  decide,
+  DEFAULT_CACHE_POLICIES,
+  IMMUTABLE_CACHE_CONTROL,
+  isHashedName,
+  keysInReleasesRoot,
+  missingKeys,
+  needsHead,
+  normalizePrefix,
+  planAssets,
+  REVALIDATE_CACHE_CONTROL,
+  type LocalFile,
+  type PlannedAsset,
+} from "../../../scripts/sync-assets/plan";
+
+const SHA_A = "a".repeat(64);
+const SHA_B = "b".repeat(64);
+
+function file(relativePath: string, size = 100, sha256 = SHA_A): LocalFile {
+  return { relativePath, absolutePath: `/build/${relativePath}`, size, sha256 };
+}
+
+function asset(relativePath: string, size = 100, sha256 = SHA_A): PlannedAsset {
+  const [planned] = planAssets([file(relativePath, size, sha256)], "", DEFAULT_CACHE_POLICIES);
+  return planned as PlannedAsset;
+}
+
+describe("hash detection", () => {
+  it.each([
+    ["main.6EFCQAEZ.js", "6EFCQAEZ"], // esbuild: base32, dot
+    ["styles.I553WP56.css", "I553WP56"],
+    ["index-BkPz3xQa.js", "BkPz3xQa"], // Vite/Rollup: base64url, dash
+    ["index-B-xyz12a.js", "B-xyz12a"], // base64url hash containing a dash
+    ["vendor.a1b2c3d4e5f60718.js", "a1b2c3d4e5f60718"], // webpack contenthash, hex
+    ["chunk-4f3c2a1b.mjs", "4f3c2a1b"],
+    ["logo.Ab_3xYz9.svg", "Ab_3xYz9"],
+    ["3f2a1b9c8d7e6f50.png", "3f2a1b9c8d7e6f50"], // webpack asset modules: [hash][ext]
+    ["main.6EFCQAEZ.js.map", "6EFCQAEZ"], // the map keeps its file's hash
+    ["app.QWERTYUI.js", "QWERTYUI"], // esbuild hash with no digit
+  ])("finds the hash in %s", (name, hash) => {
+    expect(contentHashOf(name)).toBe(hash);
+  });
+
+  it.each([
+    "favicon.ico",
+    "robots.txt",
+    "main.js",
+    "my-component.js", // a word, not a hash
+    "use-useEffect.js", // camelCase word
+    "icon-ArrowLeft.svg",
+    "report-20240101.pdf", // a date: digits only
+    "my-component-v2.js", // version suffix
+    "jquery-3.7.1.min.js",
+    "main.a1b2c3d.js", // 7 characters: too short
+    "LICENSE",
+    "manifest.webmanifest",
+  ])("treats %s as unhashed", (name) => {
+    expect(isHashedName(name)).toBe(false);
+  });
+
+  it("looks only at the file name, not the directories above it", () => {
+    expect(isHashedName("a1b2c3d4e5/index.html")).toBe(false);
+  });
+});
+
+describe("headers", () => {
+  it.each([
+    ["assets/main.6EFCQAEZ.js", "text/javascript; charset=utf-8"],
+    ["assets/styles.I553WP56.css", "text/css; charset=utf-8"],
+    ["index.html", "text/html; charset=utf-8"],
+    ["data.json", "application/json; charset=utf-8"],
+    ["logo.svg", "image/svg+xml"],
+    ["favicon.ico", "image/vnd.microsoft.icon"],
+    ["font.woff2", "font/woff2"],
+    ["LICENSE", "application/octet-stream"],
+  ])("gives %s the content type %s", (name, type) => {
+    expect(contentTypeFor(name)).toBe(type);
+  });
+
+  it("gives hashed files the immutable cache policy", () => {
+    expect(asset("assets/main.6EFCQAEZ.js").cacheControl).toBe(IMMUTABLE_CACHE_CONTROL);
+  });
+
+  it("gives unhashed files the revalidating cache policy", () => {
+    expect(asset("robots.txt").cacheControl).toBe(REVALIDATE_CACHE_CONTROL);
+  });
+
+  it("uses configured cache policies", () => {
+    const [planned] = planAssets([file("robots.txt")], "", { hashed: "h", unhashed: "public, max-age=60" });
+    expect(planned?.cacheControl).toBe("public, max-age=60");
+  });
+
+  it("puts the prefix before every key", () => {
+    expect(planAssets([file("assets/a.js")], "static/", DEFAULT_CACHE_POLICIES)[0]?.key).toBe("static/assets/a.js");
+  });
+});
+
+describe("normalizePrefix", () => {
+  it.each([
+    [undefined, ""],
+    ["", ""],
+    ["/", ""],
+    ["static", "static/"],
+    ["/static/v1/", "static/v1/"],
+  ])("normalises %p to %p", (raw, prefix) => {
+    expect(normalizePrefix(raw)).toEqual({ ok: true, prefix });
+  });
+
+  it("refuses '..' segments", () => {
+    expect(normalizePrefix("a/../b").ok).toBe(false);
+  });
+
+  it("refuses the release tooling's _releases/ prefix", () => {
+    expect(normalizePrefix("_releases/dev").ok).toBe(false);
+  });
+});
+
+describe("deciding what to upload", () => {
+  const hashed = asset("assets/main.6EFCQAEZ.js", 100);
+  const unhashed = asset("robots.txt", 100, SHA_A);
+  const sameHead = { size: 100, sha256: SHA_A, contentType: unhashed.contentType, cacheControl: unhashed.cacheControl };
+
+  it("uploads a key that is not listed", () => {
+    expect(decide(hashed, undefined, undefined)).toEqual({ action: "upload", reason: "new" });
+  });
+
+  it("skips a hashed key that is listed with the same size", () => {
+    expect(decide(hashed, { size: 100 }, undefined)).toEqual({ action: "skip", reason: "hashed-exists" });
+  });
+
+  it("replaces a hashed key listed with another size (it is not this content)", () => {
+    expect(decide(hashed, { size: 99 }, undefined)).toEqual({ action: "upload", reason: "size-differs" });
+  });
+
+  it("does not read metadata for hashed keys", () => {
+    expect(needsHead(hashed, { size: 100 })).toBe(false);
+  });
+
+  it("reads metadata for an unhashed key listed with the same size", () => {
+    expect(needsHead(unhashed, { size: 100 })).toBe(true);
+  });
+
+  it("does not read metadata when the size already differs", () => {
+    expect(needsHead(unhashed, { size: 7 })).toBe(false);
+  });
+
+  it("skips an unhashed key whose stored digest and headers match", () => {
+    expect(decide(unhashed, { size: 100 }, sameHead)).toEqual({ action: "skip", reason: "unchanged" });
+  });
+
+  it("uploads an unhashed key whose stored digest differs", () => {
+    expect(decide(unhashed, { size: 100 }, { ...sameHead, sha256: SHA_B })).toEqual({
+      action: "upload",
+      reason: "content-changed",
+    });
+  });
+
+  it("uploads an unhashed key without a stored digest", () => {
+    expect(decide(unhashed, { size: 100 }, { ...sameHead, sha256: undefined })).toEqual({
+      action: "upload",
+      reason: "no-digest",
+    });
+  });
+
+  it("uploads an unhashed key whose cache policy changed", () => {
+    expect(decide(unhashed, { size: 100 }, { ...sameHead, cacheControl: "no-store" })).toEqual({
+      action: "upload",
+      reason: "headers-changed",
+    });
+  });
+
+  it("uploads an unhashed key whose metadata could not be read", () => {
+    expect(decide(unhashed, { size: 100 }, undefined)).toEqual({ action: "upload", reason: "unverified" });
+  });
+});
+
+describe("buildPlan", () => {
+  const assets = planAssets(
+    [file("assets/a.6EFCQAEZ.js", 10), file("assets/b.I553WP56.js", 30), file("index.html", 5), file("robots.txt", 7)],
+    "",
+    DEFAULT_CACHE_POLICIES,
+  );
+
+  it("separates hashed from unhashed uploads", () => {
+    const plan = buildPlan(assets, new Map(), new Map());
+    expect(plan.unhashedUploads.map((u) => u.asset.key).sort()).toEqual(["index.html", "robots.txt"]);
+  });
+
+  it("orders uploads largest first", () => {
+    const plan = buildPlan(assets, new Map(), new Map());
+    expect(plan.hashedUploads.map((u) => u.asset.key)).toEqual(["assets/b.I553WP56.js", "assets/a.6EFCQAEZ.js"]);
+  });
+
+  it("plans nothing when every hashed key exists and unhashed digests match", () => {
+    const listing = new Map(assets.map((a) => [a.key, { size: a.size }]));
+    const heads = new Map(
+      assets.map((a) => [a.key, { size: a.size, sha256: a.sha256, contentType: a.contentType, cacheControl: a.cacheControl }]),
+    );
+    const plan = buildPlan(assets, listing, heads);
+    expect(plan.hashedUploads.length + plan.unhashedUploads.length).toBe(0);
+  });
+});
+
+describe("confirmation and manifest", () => {
+  const assets = planAssets([file("assets/a.6EFCQAEZ.js", 10), file("robots.txt", 7)], "", DEFAULT_CACHE_POLICIES);
+
+  it("reports keys missing from the listing", () => {
+    expect(missingKeys(assets, new Map([["robots.txt", { size: 7 }]]))).toEqual(["assets/a.6EFCQAEZ.js"]);
+  });
+
+  it("reports keys listed with the wrong size", () => {
+    const listing = new Map([
+      ["assets/a.6EFCQAEZ.js", { size: 10 }],
+      ["robots.txt", { size: 8 }],
+    ]);
+    expect(missingKeys(assets, listing)).toEqual(["robots.txt"]);
+  });
+
+  it("finds files that would land in _releases/", () => {
+    const planned = planAssets([file("_releases/dev/x.assets.json")], "", DEFAULT_CACHE_POLICIES);
+    expect(keysInReleasesRoot(planned)).toEqual(["_releases/dev/x.assets.json"]);
+  });
+
+  it("builds a manifest that the shared schema accepts", () => {
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets });
+    expect(AssetManifestSchema.safeParse(manifest).success).toBe(true);
+  });
+
+  it("records every key with its sha256, size and headers", () => {
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets });
+    expect(manifest.assets[1]).toEqual({
+      key: "robots.txt",
+      sha256: SHA_A,
+      size: 7,
+      contentType: "text/plain; charset=utf-8",
+      cacheControl: REVALIDATE_CACHE_CONTROL,
+    });
+  });
+
+  it("refuses to build a manifest the schema rejects", () => {
+    const bad = [{ ...assets[0], sha256: "not-hex" } as PlannedAsset];
+    expect(() => buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets: bad })).toThrow();
+  });
+});
