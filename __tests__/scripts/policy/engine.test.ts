@@ -1,0 +1,94 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { validateEnvironments } from "../../../environments";
+import devData from "../../../environments/dev";
+import type { EnvironmentConfig } from "../../../environments/schema";
+import { runPolicy } from "../../../scripts/policy/engine";
+import { RULES } from "../../../scripts/policy/rules";
+import { StateBootstrapStack, stateBucketGroups } from "../../../stacks/state-bootstrap-stack";
+import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
+import { CODE_ZIP, ENVIRONMENTS, synth, synthStack } from "./support";
+
+function devWith(policySuppressions: unknown[]): EnvironmentConfig[] {
+  return validateEnvironments([{ file: "environments/dev.ts", data: { ...devData, policySuppressions } }]);
+}
+
+const ACL_RULE = RULES.filter((r) => r.id === "S3-6");
+const REASON = "Legacy log bucket written by ELB, which needs ACLs until migration";
+/** dev-app with one bucket that violates S3-6 (a warning) and S3-1 (an error). */
+const bareBucket = synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "legacy-logs" }), "dev-app");
+
+describe("the shipped configuration", () => {
+  const workspace = synth((app) => {
+    for (const env of ENVIRONMENTS) createEnvironmentStacks(app, env, { serverCodeZipFile: CODE_ZIP });
+    for (const group of stateBucketGroups(ENVIRONMENTS)) new StateBootstrapStack(app, `state-${group.bucket}`, group);
+  });
+  const report = runPolicy(workspace, ENVIRONMENTS);
+
+  it("synthesizes the nine environment stacks and the bootstrap stacks", () => {
+    expect(report.stacks.map((s) => s.id)).toEqual(expect.arrayContaining(["dev-app", "staging-distribution", "prod-certificates", "state-acme-web-tfstate-333333333333"]));
+  });
+
+  it("passes every rule with no violation", () => {
+    expect(report.violations).toEqual([]);
+  });
+});
+
+describe("suppressions", () => {
+  const suppression = { rule: "S3-6", resource: "aws_s3_bucket.Bucket", reason: REASON };
+
+  it("moves a matching violation to the suppressed list, with its reason", () => {
+    const report = runPolicy(bareBucket, devWith([suppression]), { rules: ACL_RULE });
+    expect(report.suppressed.map((v) => [v.rule, v.stack, v.resource, v.reason, v.suppressedBy])).toEqual([
+      ["S3-6", "dev-app", "aws_s3_bucket.Bucket", REASON, "environments/dev.ts: policySuppressions[0]"],
+    ]);
+  });
+
+  it("leaves no violation behind for the suppressed resource", () => {
+    expect(runPolicy(bareBucket, devWith([suppression]), { rules: ACL_RULE }).violations).toEqual([]);
+  });
+
+  it("lists every suppression with how often it matched", () => {
+    const report = runPolicy(bareBucket, devWith([suppression]), { rules: ACL_RULE });
+    expect(report.suppressions).toEqual([
+      { environment: "dev", source: "environments/dev.ts: policySuppressions[0]", rule: "S3-6", resource: "aws_s3_bucket.Bucket", reason: REASON, matched: 1 },
+    ]);
+  });
+
+  it("matches a resource by its construct path too", () => {
+    const report = runPolicy(bareBucket, devWith([{ ...suppression, resource: "Bucket" }]), { rules: ACL_RULE });
+    expect(report.suppressed.length).toBe(1);
+  });
+
+  it("does not apply a suppression scoped to another stack of the environment", () => {
+    const report = runPolicy(bareBucket, devWith([{ ...suppression, stack: "distribution" }]), { rules: ACL_RULE });
+    expect(report.violations.map((v) => v.rule)).toEqual(["S3-6", "POL-1"]);
+  });
+
+  it("warns about a suppression that matches nothing", () => {
+    const report = runPolicy(bareBucket, devWith([{ ...suppression, resource: "aws_s3_bucket.Gone" }]), { rules: ACL_RULE });
+    expect(report.violations.filter((v) => v.rule === "POL-1").map((v) => [v.severity, v.resource, v.message])).toEqual([
+      ["warning", "environments/dev.ts: policySuppressions[0]", "suppresses S3-6 on aws_s3_bucket.Gone, but no such violation exists"],
+    ]);
+  });
+
+  it("makes a suppression without a reason a config error", () => {
+    const { reason: _reason, ...withoutReason } = suppression;
+    expect(() => devWith([withoutReason])).toThrow("environments/dev.ts: policySuppressions[0].reason: is required (expected string) (got nothing)");
+  });
+
+  it("makes a blank reason a config error", () => {
+    expect(() => devWith([{ ...suppression, reason: "   " }])).toThrow(
+      "environments/dev.ts: policySuppressions[0].reason: must explain why the rule does not apply (at least 10 characters)",
+    );
+  });
+});
+
+describe("the verdict", () => {
+  it("passes a run whose only violations are warnings", () => {
+    expect(runPolicy(bareBucket, ENVIRONMENTS, { rules: ACL_RULE }).ok).toBe(true);
+  });
+
+  it("fails a run with an error-level violation", () => {
+    expect(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { TerraformOutput, type TerraformStack } from "cdktf";
+import { standardTags } from "../../../lib/tags";
+import { EncryptedTable } from "../../../modules/dynamodb-table";
+import { SsrDistribution } from "../../../modules/ssr-distribution";
+import { SsrFunction } from "../../../modules/ssr-function";
+import { awsStack, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
+
+function ssr(stack: TerraformStack, environment: Record<string, string> = {}): SsrFunction {
+  return new SsrFunction(stack, "Ssr", {
+    functionName: "acme-web-dev-ssr",
+    roleName: "acme-web-dev-ssr",
+    codeZipFile: CODE_ZIP,
+    runtime: "nodejs20.x",
+    architecture: "arm64",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    reservedConcurrency: null,
+    logRetentionDays: 7,
+    aliasName: "live",
+    environment,
+  });
+}
+
+function table(stack: TerraformStack): EncryptedTable {
+  return new EncryptedTable(stack, "Sessions", { tableName: "acme-web-dev-sessions", partitionKey: { name: "id", type: "S" } });
+}
+
+function alarm(stack: TerraformStack, id: string, dimensions: Record<string, string>, alarmActions = ["arn:aws:sns:eu-west-1:111111111111:alarms"]) {
+  return new CloudwatchMetricAlarm(stack, id, {
+    alarmName: `acme-web-dev-${id}`,
+    namespace: "AWS/Test",
+    metricName: "Errors",
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 5,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    dimensions,
+    alarmActions,
+  });
+}
+
+describe("MON-1 alarms", () => {
+  it("is skipped, not passed, while the environment has no alarms", () => {
+    expect(status(synthStack((s) => ssr(s)), "MON-1")).toBe("skipped");
+  });
+
+  it("passes when every function and table is in some alarm's dimensions", () => {
+    const workspace = synthStack((s) => {
+      alarm(s, "SsrErrors", { FunctionName: ssr(s).function.functionName });
+      alarm(s, "SessionsThrottles", { TableName: table(s).table.name });
+    });
+    expect(violations(workspace, "MON-1")).toEqual([]);
+  });
+
+  it("flags a table no alarm names once alarms exist", () => {
+    const workspace = synthStack((s) => {
+      alarm(s, "SsrErrors", { FunctionName: ssr(s).function.functionName });
+      table(s);
+    });
+    expect(violations(workspace, "MON-1")).toEqual([
+      ["aws_dynamodb_table.Sessions_Table_CB734F8B", "table acme-web-dev-sessions is in no alarm's dimensions (environment dev has 1 alarm)"],
+    ]);
+  });
+
+  it("flags an alarm that notifies nobody", () => {
+    const workspace = synthStack((s) => alarm(s, "SsrErrors", { FunctionName: ssr(s).function.functionName }, []));
+    expect(violations(workspace, "MON-1")).toEqual([["aws_cloudwatch_metric_alarm.SsrErrors", "alarm acme-web-dev-SsrErrors has no alarm_actions, so it notifies nobody"]]);
+  });
+
+  it("counts an alarm in another stack of the environment, through remote state", () => {
+    const workspace = synth((app) => {
+      const cdn = new SsrDistribution(awsStack(app, "dev-edge"), "Cdn", {
+        namePrefix: "acme-web-dev",
+        aliases: ["dev.example.com"],
+        certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abc",
+        priceClass: "PriceClass_100",
+        assetsBucketDomainName: "acme-assets.s3.eu-west-1.amazonaws.com",
+        ssrOriginHost: "abc.lambda-url.eu-west-1.on.aws",
+        apiOriginHost: "abc.execute-api.eu-west-1.amazonaws.com",
+      });
+      alarm(awsStack(app, "dev-alarms", { region: "us-east-1" }), "Cdn5xx", { DistributionId: cdn.distribution.id, Region: "Global" });
+    });
+    expect(violations(workspace, "MON-1")).toEqual([]);
+  });
+});
+
+describe("TAG-1 standard tags", () => {
+  const bucket = (s: TerraformStack) => new S3Bucket(s, "Bucket", { bucket: "tagged" });
+
+  it("passes a provider with the environment's standard tags", () => {
+    expect(violations(synthStack(bucket), "TAG-1")).toEqual([]);
+  });
+
+  it("flags a provider without default_tags", () => {
+    expect(violations(synthStack(bucket, "dev-test", { tags: null }), "TAG-1")).toEqual([
+      ["provider.aws", "sets no default_tags, so resources carry none of Project, Environment, ManagedBy"],
+    ]);
+  });
+
+  it("flags default_tags missing a standard key", () => {
+    expect(violations(synthStack(bucket, "dev-test", { tags: { Environment: "dev", ManagedBy: "cdktf" } }), "TAG-1")).toEqual([
+      ["provider.aws", "default_tags has Project missing"],
+    ]);
+  });
+
+  it("flags default_tags naming another environment", () => {
+    expect(violations(synthStack(bucket, "dev-test", { tags: standardTags(PROD) }), "TAG-1")).toEqual([
+      ["provider.aws", 'default_tags has Environment = "prod" (expected "dev" for environment dev)'],
+    ]);
+  });
+
+  it("flags a resource that blanks a standard tag", () => {
+    const workspace = synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "untagged", tags: { Environment: "" } }));
+    expect(violations(workspace, "TAG-1")).toEqual([["aws_s3_bucket.Bucket", `tags.Environment = "" overrides the provider's default "${DEV.name}"`]]);
+  });
+});
+
+describe("SEC-1 no secrets in Lambda environment or outputs", () => {
+  const FUNCTION = "aws_lambda_function.Ssr_Function_64DAD378";
+
+  it("passes plain settings and pointers to secrets", () => {
+    const workspace = synthStack((s) => ssr(s, { LOG_LEVEL: "debug", DB_PASSWORD_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf" }));
+    expect(violations(workspace, "SEC-1")).toEqual([]);
+  });
+
+  it("flags a hard-coded value under a secret-looking name", () => {
+    expect(violations(synthStack((s) => ssr(s, { API_TOKEN: "abc123def456" })), "SEC-1")).toEqual([
+      [FUNCTION, "environment variable API_TOKEN has a secret-looking name and a hard-coded value"],
+    ]);
+  });
+
+  it("flags a Slack webhook URL under an innocent name", () => {
+    expect(violations(synthStack((s) => ssr(s, { ALERTS: "https://hooks.slack.com/services/T000/B000/XXXXXXXX" })), "SEC-1")).toEqual([
+      [FUNCTION, "environment variable ALERTS holds a Slack webhook URL"],
+    ]);
+  });
+
+  it("flags an output holding an AWS access key id", () => {
+    const workspace = synthStack((s) => new TerraformOutput(s, "deployer", { value: "AKIAIOSFODNN7EXAMPLE" }));
+    expect(violations(workspace, "SEC-1")).toEqual([["output.deployer", "output deployer holds an AWS access key id"]]);
+  });
+
+  it("flags an output passing an IAM access key's secret", () => {
+    const workspace = synthStack((s) => {
+      const key = new IamAccessKey(s, "Key", { user: new IamUser(s, "Deployer", { name: "deployer" }).name });
+      new TerraformOutput(s, "deployer", { value: key.secret, sensitive: true });
+    });
+    expect(violations(workspace, "SEC-1")).toEqual([["output.deployer", "output deployer passes the secret aws_iam_access_key.Key.secret in plain text"]]);
+  });
+});
