@@ -1,0 +1,205 @@
+/**
+ * `npm run e2e:local`: the E2E suite against a local copy of the deployment, in headless
+ * Chromium. Steps, each timed:
+ *   1. build the example app into a temporary directory (examples/ssr-app/build.mjs)
+ *   2. start moto_server (the local S3 API) and create the environment's assets bucket
+ *   3. run the real `npm run sync-assets` into it, and check its release manifest landed
+ *   4. start the local edge (edge.ts): /assets/* from the bucket, pages and /api/* from the
+ *      built SSR handler, the distribution's security headers on every response
+ *   5. run `playwright test` (e2e/) with BASE_URL pointing at the edge
+ * and stops everything, whatever happened. Exit code: Playwright's; 1 if a step failed;
+ * 2 for a usage error.
+ *
+ * Flags: --env <env> (default dev: whose bucket name and config sync-assets uses),
+ * --serve (stop after step 4 and serve until Ctrl-C, for poking at it by hand),
+ * --verbose (log every edge request). Anything else is passed on to `playwright test`
+ * (e.g. `npm run e2e:local -- --grep health`).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
+import { findEnvironment, loadEnvironments } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { errorMessage, UserError } from "../../lib/errors";
+import { assetManifestKey, assetsBucketName } from "../../lib/naming";
+import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
+import { runCli, say } from "../shared/cli";
+import { startLocalEdge, type LocalEdge, type SsrHandler } from "./edge";
+import { s3AssetsOrigin } from "./s3-origin";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const BUILD_SCRIPT = path.join(ROOT, "examples", "ssr-app", "build.mjs");
+const PLAYWRIGHT_CONFIG = path.join(ROOT, "e2e", "playwright.config.ts");
+
+export const USAGE = "usage: npm run e2e:local -- [--env <env>] [--serve] [--verbose] [<playwright test flags>...]";
+
+export interface E2eLocalFlags {
+  readonly env: string;
+  readonly serve: boolean;
+  readonly verbose: boolean;
+  /** Passed on to `playwright test`. */
+  readonly playwrightArgs: readonly string[];
+}
+
+/** Our three flags; everything else belongs to Playwright. */
+export function parseE2eLocalArgs(argv: readonly string[]): E2eLocalFlags | "help" {
+  let env = "dev";
+  let serve = false;
+  let verbose = false;
+  const playwrightArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--help" || arg === "-h") return "help";
+    if (arg === "--serve") serve = true;
+    else if (arg === "--verbose") verbose = true;
+    else if (arg === "--env" || arg.startsWith("--env=")) {
+      const value = arg === "--env" ? argv[++i] : arg.slice("--env=".length);
+      if (value === undefined || value === "" || value.startsWith("-")) throw new UserError(`--env needs an environment name\n${USAGE}`, 2);
+      env = value;
+    } else playwrightArgs.push(arg);
+  }
+  return { env, serve, verbose, playwrightArgs };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseE2eLocalArgs(argv);
+  if (flags === "help") {
+    say(USAGE);
+    return 0;
+  }
+  const env = environment(flags.env);
+  const started = performance.now();
+  const timings: string[] = [];
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    say(`e2e:local: ${name}…`);
+    const result = await work();
+    timings.push(`${name} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return result;
+  };
+
+  const workDir = mkdtempSync(path.join(tmpdir(), "e2e-local-"));
+  const appDir = path.join(workDir, "app");
+  let moto: MotoServer | undefined;
+  let edge: LocalEdge | undefined;
+  let assetsClient: S3Client | undefined;
+  const stopAll = async () => {
+    await edge?.stop().catch(() => {});
+    assetsClient?.destroy();
+    await moto?.stop().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  const onSignal = () => void stopAll().then(() => process.exit(130));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    await step("build the example app", () => run(process.execPath, [BUILD_SCRIPT, "--out", appDir, "--label", "e2e-local"], process.env));
+
+    moto = await step("start moto_server", () => startMotoServer());
+    const awsEnv = localAws(moto.endpoint);
+    const bucket = assetsBucketName(env);
+    await step(`create bucket ${bucket}`, () => createBucket(moto!.endpoint, bucket, env.account.region));
+
+    const releaseId = `e2e-local-${Date.now()}`;
+    await step("sync-assets", async () => {
+      await run("npm", ["run", "--silent", "sync-assets", "--", "--env", env.name, "--dir", path.join(appDir, "client"), "--release", releaseId], awsEnv);
+      await requireObject(moto!.endpoint, env.account.region, bucket, assetManifestKey(env, releaseId));
+    });
+
+    const handler = await loadHandler(path.join(appDir, "server", "index.js"));
+    assetsClient = s3(moto.endpoint, env.account.region);
+    const assets = s3AssetsOrigin(assetsClient, bucket);
+    edge = await step("start the local edge", () => startLocalEdge({ assets, handler, ...(flags.verbose ? { log: say } : {}) }));
+    say(`e2e:local: serving ${edge.url} (assets from s3://${bucket} on ${moto.endpoint}, release ${releaseId})`);
+
+    if (flags.serve) {
+      say("e2e:local: --serve: press Ctrl-C to stop");
+      await new Promise(() => {});
+    }
+
+    const code = await step("playwright test", () =>
+      exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...flags.playwrightArgs], {
+        ...process.env,
+        BASE_URL: edge!.url,
+      }),
+    );
+    say(`e2e:local: ${code === 0 ? "passed" : `FAILED (playwright exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s (${timings.join(", ")})`);
+    return code;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await stopAll();
+  }
+}
+
+function environment(name: string): EnvironmentConfig {
+  try {
+    return findEnvironment(name, loadEnvironments());
+  } catch (error) {
+    throw new UserError(`--env ${name}: ${errorMessage(error)}\n${USAGE}`, 2);
+  }
+}
+
+/** The caller's environment pointed at the emulator, without any real AWS profile or session. */
+function localAws(endpoint: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...localAwsEnvironment(endpoint) };
+  delete env.AWS_PROFILE;
+  delete env.AWS_SESSION_TOKEN;
+  return env;
+}
+
+function s3(endpoint: string, region: string): S3Client {
+  return new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+}
+
+async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
+  const client = s3(endpoint, region);
+  try {
+    await client.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+async function requireObject(endpoint: string, region: string, bucket: string, key: string): Promise<void> {
+  const client = s3(endpoint, region);
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    throw new UserError(`sync-assets exited 0 but s3://${bucket}/${key} is missing (${errorMessage(error)}): it must write the release manifest last`);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function loadHandler(file: string): Promise<SsrHandler> {
+  const loaded = (await import(pathToFileURL(file).href)) as { handler?: unknown; default?: { handler?: unknown } };
+  const handler = loaded.handler ?? loaded.default?.handler;
+  if (typeof handler !== "function") throw new UserError(`${file}: exports no handler function`);
+  return handler as SsrHandler;
+}
+
+/** Runs a command with inherited output; a non-zero exit is a failed step. */
+async function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const code = await exitCode(command, args, env);
+  if (code !== 0) throw new UserError(`\`${[path.basename(command), ...args].join(" ")}\` exited with ${code}`);
+}
+
+function exitCode(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+if (require.main === module) runCli(main);
