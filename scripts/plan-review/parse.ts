@@ -7,10 +7,10 @@
  * Attribute values (`before`, `after`, …) are deliberately not part of the schema: the
  * report never prints them, so they are never copied out of the parsed JSON.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { z } from "zod";
 import { describeValue, errorMessage, UserError } from "../../lib/errors";
-import { each, extractSkeleton, keep, SkeletonError } from "./skeleton";
+import { each, extractSkeleton, extractSkeletonFromFile, keep, SkeletonError, type KeepSpec } from "./skeleton";
 
 /** Action lists Terraform writes (`change.actions`), as they appear in the JSON. */
 export const KNOWN_ACTIONS: readonly (readonly string[])[] = [
@@ -101,7 +101,7 @@ export interface ParsedPlan {
 }
 
 /** The keys plan-review reads; everything else (values, configuration, state) is skipped. */
-const RESOURCE_KEEP = keep({
+const RESOURCE_KEEP: KeepSpec = keep({
   address: true,
   previous_address: true,
   module_address: true,
@@ -113,7 +113,7 @@ const RESOURCE_KEEP = keep({
   action_reason: true,
   change: keep({ actions: true, importing: true, replace_paths: true }),
 });
-const PLAN_KEEP = keep({
+export const PLAN_KEEP: KeepSpec = keep({
   format_version: true,
   terraform_version: true,
   errored: true,
@@ -132,15 +132,77 @@ const PLAN_KEEP = keep({
  */
 export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
   const utf8 = toUtf8Bytes(bytes, file);
+  return parseSkeletonOr(() => extractSkeleton(utf8, PLAN_KEEP), () => utf8, file);
+}
+
+/** Reads and parses one plan file, streaming it when it is UTF-8 (see skeleton.ts). */
+export function readPlanFile(file: string): ParsedPlan {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd);
+      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    }
+  } catch (error) {
+    throw cannotRead(file, error);
+  }
+  try {
+    const head = Buffer.alloc(4);
+    const headLength = readSync(fd, head, 0, 4, 0);
+    const bom = utf8Start(head.subarray(0, headLength));
+    if (bom === undefined) return parsePlanBytes(readWhole(file), file);
+    return parseSkeletonOr(
+      () => extractSkeletonFromFile(fd, bom, PLAN_KEEP),
+      () => readWhole(file).subarray(bom),
+      file,
+    );
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw cannotRead(file, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The fast path, or — when it cannot read the text — a full JSON.parse of `whole()`, which
+ * either parses (and is used) or throws the syntax error, located where possible.
+ */
+function parseSkeletonOr(skeleton: () => Uint8Array, whole: () => Uint8Array, file: string): ParsedPlan {
   let data: unknown;
   try {
-    data = JSON.parse(decodeUtf8(extractSkeleton(utf8, PLAN_KEEP), file));
+    data = JSON.parse(decodeUtf8(skeleton(), file));
   } catch (error) {
     if (!(error instanceof SkeletonError) && !(error instanceof SyntaxError)) throw error;
+    const utf8 = whole();
     const where = error instanceof SkeletonError ? lineAndColumnOfByte(utf8, error.offset) : undefined;
     data = parseJson(decodeUtf8(utf8, file), file, where);
   }
   return validatePlan(data, file);
+}
+
+function readWhole(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw cannotRead(file, error);
+  }
+}
+
+function cannotRead(file: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : errorMessage(error);
+  return new UserError(`${file}: cannot read plan file (${why})`);
+}
+
+/** Where UTF-8 text starts in a file with these first bytes (after a BOM), or undefined for UTF-16. */
+function utf8Start(head: Uint8Array): number | undefined {
+  const [b0, b1, b2] = head;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return 3;
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return undefined;
+  if (head.length >= 2 && (b0 === 0) !== (b1 === 0)) return undefined;
+  return 0;
 }
 
 /**
@@ -213,19 +275,6 @@ function validatePlan(data: unknown, file: string): ParsedPlan {
     );
   }
   return { file, plan: result.data };
-}
-
-/** Reads and parses one plan file; a missing or unreadable file is a UserError naming it. */
-export function readPlanFile(file: string): ParsedPlan {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : errorMessage(error);
-    throw new UserError(`${file}: cannot read plan file (${why})`);
-  }
-  return parsePlanBytes(bytes, file);
 }
 
 function checkFormatVersion(value: unknown, file: string): void {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../../lib/errors";
-import { parsePlanBytes, readPlanFile } from "../../../scripts/plan-review/parse";
+import { generatePlan } from "../../../bench/plan-review/generate";
+import { parsePlanBytes, parsePlanText, readPlanFile } from "../../../scripts/plan-review/parse";
 import { fixture, planJson, rc, tempDir } from "./helpers";
 
 const SIMPLE = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.assets", ["create"])] }));
@@ -167,6 +168,27 @@ describe("bad plan input", () => {
   it("names a directory given as a plan file", () => {
     const dir = tempDir();
     expect(parseError(() => readPlanFile(dir)).message).toBe(`${dir}: cannot read plan file (is a directory)`);
+  });
+
+  it("streams a plan file several windows long to the same result as a full parse", () => {
+    const text = JSON.stringify(generatePlan({ resourceChanges: 1_000, seed: 3 }), null, 1);
+    const file = join(tempDir(), "large.json");
+    writeFileSync(file, text);
+    expect(readPlanFile(file)).toEqual(parsePlanText(text, file));
+  });
+
+  it("reads a UTF-8 file with a BOM from disk", () => {
+    const file = join(tempDir(), "bom.json");
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SIMPLE)]));
+    expect(readPlanFile(file).plan.resource_changes).toHaveLength(1);
+  });
+
+  it("locates a syntax error far into a large file", () => {
+    const lines = JSON.stringify(generatePlan({ resourceChanges: 1_000, seed: 3 }), null, 1).split("\n");
+    lines[lines.length - 3] += " oops";
+    const file = join(tempDir(), "broken-large.json");
+    writeFileSync(file, lines.join("\n"));
+    expect(parseError(() => readPlanFile(file)).message).toMatch(new RegExp(`is not valid JSON \\(.* at line ${lines.length - 2}, column \\d+\\)$`));
   });
 
   it("reads a plan file from disk", () => {
