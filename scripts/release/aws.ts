@@ -31,6 +31,8 @@ import { systemClock } from "./ports";
 /** One AWS operation as the SDK ran it, retries included. */
 export interface RecordedCall {
   readonly operation: string;
+  /** performance.now() when the call started. */
+  readonly startedAt: number;
   readonly ms: number;
   /** HTTP attempts: 1, or more when the SDK retried. */
   readonly attempts: number;
@@ -41,11 +43,28 @@ export interface RecordedCall {
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
 
-  summary(): { calls: number; attempts: number; callMs: number } {
+  /**
+   * `callMs` adds up every call's duration (calls made in parallel count in full);
+   * `callWallMs` is the time at least one call was in flight.
+   */
+  summary(): { calls: number; attempts: number; callMs: number; callWallMs: number; each: string[] } {
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    let wall = 0;
+    let coveredUntil = -Infinity;
+    for (const c of [...this.calls].sort((a, b) => a.startedAt - b.startedAt)) {
+      const end = c.startedAt + c.ms;
+      if (end > coveredUntil) {
+        wall += end - Math.max(c.startedAt, coveredUntil);
+        coveredUntil = end;
+      }
+    }
     return {
       calls: this.calls.length,
       attempts: this.calls.reduce((sum, c) => sum + c.attempts, 0),
-      callMs: Math.round(this.calls.reduce((sum, c) => sum + c.ms, 0) * 10) / 10,
+      callMs: round(this.calls.reduce((sum, c) => sum + c.ms, 0)),
+      callWallMs: round(wall),
+      /** e.g. "GetAlias 12.3 ms", in completion order. */
+      each: this.calls.map((c) => `${c.operation} ${round(c.ms)} ms${c.attempts > 1 ? ` (${c.attempts} attempts)` : ""}${c.ok ? "" : " failed"}`),
     };
   }
 }
@@ -73,6 +92,7 @@ function instrument<C extends MiddlewareClient>(client: C, recorder: CallRecorde
         } finally {
           recorder.calls.push({
             operation: (context.commandName ?? "unknown").replace(/Command$/, ""),
+            startedAt: started,
             ms: performance.now() - started,
             attempts: Math.max(1, context.__attempts ?? 1),
             ok,

@@ -4,6 +4,7 @@
  * Exit 0 when the outcome is what was asked for (including a no-op), 1 when it was refused
  * or failed, 2 for a usage error.
  */
+import { execFileSync } from "node:child_process";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { UserError } from "../../lib/errors";
 import { alarmNamePrefix, assetsBucketName, LIVE_ALIAS, ssrFunctionName } from "../../lib/naming";
@@ -22,7 +23,7 @@ import { rollback } from "./rollback";
 const COMMON_USAGE = "[--bucket <name>] [--function-name <name>] [--alias <name>] [--json]";
 const USAGE = {
   release:
-    "usage: npm run release -- --env <env> [--release-id <id>] [--version <n>] [--git-sha <sha>] [--unpin]\n" +
+    "usage: npm run release -- --env <env> [--release-id <id> (default: the git commit)] [--version <n>] [--git-sha <sha>] [--unpin]\n" +
     `         [--canary <percent> [--steps <k>] [--step-minutes <m>] [--alarm-prefix <prefix>]] ${COMMON_USAGE}`,
   rollback: `usage: npm run rollback -- --env <env> [--to <release-id|version>] [--reason <text>] [--dry-run] [--skip-asset-check] ${COMMON_USAGE}`,
   list: `usage: npm run releases -- --env <env> [--limit <n>] ${COMMON_USAGE}`,
@@ -157,10 +158,11 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
   const usage = USAGE.release;
   const values = parseCliArgs(argv, OPTIONS.release, usage);
   if (values.help) return help(usage);
-  const gitSha = values["git-sha"] ?? gitShaFromEnvironment();
-  const releaseId = values["release-id"] ?? gitSha ?? undefined;
-  if (releaseId === undefined) {
-    throw new UserError(`missing --release-id (no --git-sha or CI commit variable to default to)\n${usage}`, 2);
+  // Same default as sync-assets' --release: the commit being deployed.
+  const gitSha = values["git-sha"] ?? gitShaFromEnvironment() ?? gitHead();
+  const releaseId = values["release-id"] ?? gitSha;
+  if (releaseId === null) {
+    throw new UserError(`missing --release-id: not given, and no CI commit variable or git checkout to default to\n${usage}`, 2);
   }
   if (!RELEASE_ID_PATTERN.test(releaseId)) {
     throw new UserError(`--release-id must match ${RELEASE_ID_PATTERN} (letters, digits, . _ -), got ${JSON.stringify(releaseId)}\n${usage}`, 2);
@@ -327,6 +329,15 @@ async function progressBar(): Promise<{ update: (done: number, total: number) =>
       started = false;
     },
   };
+}
+
+/** The checkout's commit, or null outside a git checkout. */
+function gitHead(): string | null {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 function help(usage: string): number {

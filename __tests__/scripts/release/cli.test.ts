@@ -1,6 +1,6 @@
 /**
- * The CLI: flags, exit codes and output. Usage errors are checked in-process; two
- * subprocess runs check the real entry point (exit code, JSON on stdout, text on stderr).
+ * The CLI: flags, exit codes and output, mostly in-process through `main`; one subprocess
+ * run checks the real entry point (exit code, one JSON object on stdout).
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -76,9 +76,9 @@ describe("release CLI against moto", () => {
     expect(stderr).toMatch(/would delete .*\n[\s\S]*dry run: nothing was deleted; pass --yes to delete/);
   });
 
-  it("exits 1 naming the problem when the release id is unknown", () => {
-    const result = runCli(["rollback", ...names, "--to", "three"]);
-    expect([result.status, result.stderr.trim()]).toEqual([1, expect.stringMatching(/^refused: unknown release id "three"/)]);
+  it("exits 1 naming the problem when the release id is unknown", async () => {
+    const { code, stderr } = await runMain(["rollback", ...names, "--to", "three"]);
+    expect([code, stderr.trim()]).toEqual([1, expect.stringMatching(/^refused: unknown release id "three"/)]);
   });
 
   it("rolls back and prints one JSON object on stdout with --json", () => {

@@ -44,7 +44,8 @@ export function uniqueName(label: string): string {
 function sharedRole(): Promise<string> {
   roleArn ??= (async () => {
     const iam = new IAMClient({ region: REGION });
-    const name = `release-tests-${process.pid}`;
+    // Jest reloads this module per test file in the same worker process: a fresh name each time.
+    const name = `release-tests-${process.pid}-${randomBytes(4).toString("hex")}`;
     const out = await iam.send(
       new CreateRoleCommand({
         RoleName: name,
