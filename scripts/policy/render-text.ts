@@ -3,7 +3,7 @@ import type { PolicyReport, Violation } from "./engine";
 
 export function renderText(report: PolicyReport): string {
   const lines: string[] = [];
-  lines.push(`Policy check: ${report.summary.stacks} stack${report.summary.stacks === 1 ? "" : "s"} in ${report.dirs.join(", ")}, ${report.rules.length} rules`);
+  lines.push(`Policy check: ${report.summary.stacks} stack${report.summary.stacks === 1 ? "" : "s"} in ${report.dirs.join(", ")}, ${report.rules.length} rule${report.rules.length === 1 ? "" : "s"}`);
 
   for (const stack of report.stacks) {
     const count = (status: string) => stack.results.filter((r) => r.status === status).length;

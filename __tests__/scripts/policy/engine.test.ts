@@ -3,6 +3,7 @@ import { validateEnvironments } from "../../../environments";
 import devData from "../../../environments/dev";
 import type { EnvironmentConfig } from "../../../environments/schema";
 import { runPolicy } from "../../../scripts/policy/engine";
+import { renderText } from "../../../scripts/policy/render-text";
 import { RULES } from "../../../scripts/policy/rules";
 import { StateBootstrapStack, stateBucketGroups } from "../../../stacks/state-bootstrap-stack";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
@@ -90,5 +91,23 @@ describe("the verdict", () => {
 
   it("fails a run with an error-level violation", () => {
     expect(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }).ok).toBe(false);
+  });
+});
+
+describe("the human report", () => {
+  const text = renderText(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }));
+
+  it("shows each violation with severity, rule, stack, resource, problem and fix", () => {
+    expect(text).toContain(
+      [
+        "  ERROR    S3-1  dev-app  aws_s3_bucket.Bucket (Bucket)",
+        "           bucket legacy-logs has no aws_s3_bucket_public_access_block",
+        "           fix: Create the bucket with modules/private-bucket.ts",
+      ].join("\n"),
+    );
+  });
+
+  it("ends with the verdict and the counts", () => {
+    expect(text.split("\n").pop()).toBe("FAILED: 1 error, 0 warnings, 0 suppressed, 0 skipped");
   });
 });
