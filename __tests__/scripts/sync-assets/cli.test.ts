@@ -1,0 +1,266 @@
+/**
+ * The CLI: bad inputs give one clear line and the right exit code; --json prints one object.
+ * Most cases call `main` in-process (a UserError carries the exit code runCli uses); a few
+ * run the real command as a child process to check exit codes, stderr and a kill mid-run.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { UserError } from "../../../lib/errors";
+import { main, resolveReleaseId } from "../../../scripts/sync-assets/cli";
+import { syncAssets, type SyncOutcome } from "../../../scripts/sync-assets/sync";
+import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
+import {
+  createBucket,
+  directClient,
+  isObjectPut,
+  listKeys,
+  makeBuildDir,
+  manyFiles,
+  motoEndpoint,
+  requestKey,
+  s3Error,
+  sampleBuild,
+  storeFor,
+  syncRequest,
+} from "./helpers";
+
+const PROJECT_ROOT = path.resolve(__dirname, "../../..");
+const CLI = path.join(PROJECT_ROOT, "scripts/sync-assets/cli.ts");
+
+let s3: S3Client;
+let buildDir: string;
+let stdout: jest.SpyInstance;
+let stderr: jest.SpyInstance;
+
+beforeAll(async () => {
+  s3 = directClient();
+  buildDir = await makeBuildDir(sampleBuild());
+});
+afterAll(() => s3.destroy());
+beforeEach(() => {
+  stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+  stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+});
+afterEach(() => {
+  stdout.mockRestore();
+  stderr.mockRestore();
+});
+
+/** The UserError `main` throws for these arguments (fails the test if it returns instead). */
+async function userError(argv: string[]): Promise<UserError> {
+  try {
+    await main(argv);
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error(`main(${argv.join(" ")}) did not fail`);
+}
+
+/** Runs `main` with AWS_ENDPOINT_URL pointing at `endpoint`. */
+async function withEndpoint<T>(endpoint: string, run: () => Promise<T>): Promise<T> {
+  const saved = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = endpoint;
+  try {
+    return await run();
+  } finally {
+    process.env.AWS_ENDPOINT_URL = saved;
+  }
+}
+
+describe("usage errors (exit 2)", () => {
+  it("names a missing --dir", async () => {
+    expect(await userError(["--env", "dev"])).toMatchObject({ exitCode: 2, message: /missing required flag --dir/ });
+  });
+
+  it("names an unknown environment and the known ones", async () => {
+    expect(await userError(["--env", "qa", "--dir", buildDir, "--release", "r1"])).toMatchObject({
+      exitCode: 2,
+      message: '--env: unknown environment "qa"; known: dev, staging, prod',
+    });
+  });
+
+  it("rejects a release id that cannot be an S3 key segment", async () => {
+    expect(await userError(["--env", "dev", "--dir", buildDir, "--release", "../x"])).toMatchObject({
+      exitCode: 2,
+      message: /--release must be .* \(got "\.\.\/x"\)/,
+    });
+  });
+
+  it("rejects a concurrency of zero", async () => {
+    expect(await userError(["--env", "dev", "--dir", buildDir, "--concurrency", "0"])).toMatchObject({ exitCode: 2 });
+  });
+
+  it("rejects a prefix inside _releases/", async () => {
+    expect(await userError(["--env", "dev", "--dir", buildDir, "--prefix", "_releases/x"])).toMatchObject({
+      exitCode: 2,
+      message: /--prefix must not be inside _releases\//,
+    });
+  });
+});
+
+describe("the release id", () => {
+  it("defaults to the git commit", () => {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+    expect(resolveReleaseId(undefined, PROJECT_ROOT)).toBe(head);
+  });
+
+  it("asks for --release outside a git repository", async () => {
+    const notRepo = await mkdtemp(path.join(os.tmpdir(), "not-a-repo-"));
+    expect(() => resolveReleaseId(undefined, notRepo)).toThrow(/pass --release <id>/);
+  });
+});
+
+describe("failures (exit 1)", () => {
+  it("names a --dir that does not exist", async () => {
+    expect(await userError(["--env", "dev", "--dir", "/nonexistent/build", "--release", "r1"])).toMatchObject({
+      exitCode: 1,
+      message: /^--dir: directory not found: \/nonexistent\/build/,
+    });
+  });
+
+  it("refuses an empty --dir", async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), "empty-build-"));
+    expect(await userError(["--env", "dev", "--dir", empty, "--release", "r1"])).toMatchObject({
+      exitCode: 1,
+      message: /^--dir: no files to upload in /,
+    });
+  });
+
+  it("names a bucket that does not exist and how to create it", async () => {
+    const error = await userError(["--env", "dev", "--dir", buildDir, "--release", "r1", "--bucket", "no-such-bucket-xyz"]);
+    expect(error).toMatchObject({
+      exitCode: 1,
+      message: /^bucket no-such-bucket-xyz does not exist \(NoSuchBucket, endpoint .*\); deploy the dev-distribution stack/,
+    });
+  });
+
+  describe("with credentials the server refuses", () => {
+    let proxy: FaultProxy;
+    beforeAll(async () => {
+      proxy = await startFaultProxy(motoEndpoint());
+    });
+    afterAll(() => proxy.close());
+
+    it.each([
+      ["AccessDenied", /^access denied to s3:\/\/.* while listing \(AccessDenied\); the credentials in use need s3:ListBucket/],
+      ["InvalidAccessKeyId", /^AWS does not know the access key id in use \(InvalidAccessKeyId.*check AWS_ACCESS_KEY_ID/],
+      ["SignatureDoesNotMatch", /^AWS rejected the request signature \(SignatureDoesNotMatch.*check AWS_SECRET_ACCESS_KEY/],
+    ])("explains %s on one line", async (code, message) => {
+      proxy.setDecider(() => s3Error(403, code));
+      const bucket = await createBucket(s3, `denied-${code}`);
+      const error = await withEndpoint(proxy.endpoint, () =>
+        userError(["--env", "dev", "--dir", buildDir, "--release", "r1", "--bucket", bucket]),
+      );
+      expect({ exitCode: error.exitCode, message: error.message, lines: error.message.split("\n").length }).toEqual({
+        exitCode: 1,
+        message: expect.stringMatching(message),
+        lines: 1,
+      });
+    });
+  });
+});
+
+describe("--json", () => {
+  it("prints one JSON object with the counts on stdout", async () => {
+    const bucket = await createBucket(s3, "json");
+    const code = await main(["--env", "dev", "--dir", buildDir, "--release", "r1", "--bucket", bucket, "--json"]);
+    const printed = stdout.mock.calls.map((call) => String(call[0])).join("");
+    expect({ code, result: JSON.parse(printed) }).toMatchObject({
+      code: 0,
+      result: { ok: true, outcome: "synced", bucket, releaseId: "r1", files: 8, uploaded: 8, skipped: 0 },
+    });
+  });
+});
+
+/** Runs the real command; resolves with its exit code and stderr. */
+function runCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onSpawn?: (kill: () => void) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // `node --import tsx` rather than the tsx binary: one process, so SIGKILL reaches the CLI itself.
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderrText = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderrText += chunk.toString()));
+    child.stdout.resume();
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stderr: stderrText }));
+    onSpawn?.(() => child.kill("SIGKILL"));
+  });
+}
+
+describe("the command", () => {
+  it("exits 2 with the error on its first line when --dir is missing", async () => {
+    const result = await runCommand(["--env", "dev"]);
+    expect({ code: result.code, firstLine: result.stderr.split("\n")[0] }).toEqual({
+      code: 2,
+      firstLine: "error: missing required flag --dir",
+    });
+  });
+
+  it("exits 1 with one error line and no stack trace for a missing bucket", async () => {
+    const result = await runCommand(["--env", "dev", "--dir", buildDir, "--release", "r1", "--bucket", "absent-bucket-cli"]);
+    const errorLines = result.stderr.split("\n").filter((line) => line.startsWith("error:") || /^\s+at /.test(line));
+    expect({ code: result.code, errorLines }).toEqual({
+      code: 1,
+      errorLines: [expect.stringMatching(/^error: bucket absent-bucket-cli does not exist \(NoSuchBucket/)],
+    });
+  });
+
+  describe("killed part way through", () => {
+    const files = manyFiles(80);
+    let proxy: FaultProxy;
+    let bucket: string;
+    let dir: string;
+    let killed: { code: number | null; signal: NodeJS.Signals | null };
+    beforeAll(async () => {
+      bucket = await createBucket(s3, "killed");
+      dir = await makeBuildDir(files);
+      let kill = () => undefined as void;
+      let puts = 0;
+      proxy = await startFaultProxy(motoEndpoint(), (request) => {
+        if (isObjectPut(request) && requestKey(request, bucket)) {
+          puts += 1;
+          if (puts === 10) kill();
+          if (puts >= 10) return { kind: "reset" };
+        }
+        return PASS;
+      });
+      killed = await runCommand(
+        ["--env", "dev", "--dir", dir, "--release", "r1", "--bucket", bucket, "--concurrency", "2"],
+        { AWS_ENDPOINT_URL: proxy.endpoint },
+        (killChild) => (kill = killChild),
+      );
+    });
+    afterAll(() => proxy.close());
+
+    it("was killed before it finished", () => {
+      expect(killed.signal).toBe("SIGKILL");
+    });
+
+    it("left no manifest", async () => {
+      expect(await listKeys(s3, bucket, "_releases/")).toEqual([]);
+    });
+
+    it("completes on rerun, uploading exactly what was missing", async () => {
+      const before = new Set(await listKeys(s3, bucket));
+      const store = storeFor(bucket);
+      const rerun: SyncOutcome = await syncAssets(store, syncRequest(dir));
+      store.close();
+      const missing = Object.keys(files).filter((key) => !before.has(key)).sort();
+      expect({
+        kind: rerun.kind,
+        uploaded: rerun.kind === "synced" ? rerun.summary.uploads.map((u) => u.key).sort() : [],
+      }).toEqual({ kind: "synced", uploaded: missing });
+    });
+  });
+});
