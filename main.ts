@@ -7,19 +7,11 @@
 process.setSourceMapsEnabled(false);
 
 import { App } from "cdktf";
-import { loadEnvironments } from "./environments";
-import { ConfigError } from "./lib/errors";
+import { loadEnvironmentsOrExit } from "./environments";
 import { createEnvironmentStacks } from "./stacks/environment-stacks";
 
 function main(): void {
-  let environments;
-  try {
-    environments = loadEnvironments();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const environments = loadEnvironmentsOrExit();
   // Stack traces in construct metadata cost ~0.4 s per synth (source-mapped) and are unused.
   const app = new App({ stackTraces: false });
   for (const env of environments) createEnvironmentStacks(app, env);

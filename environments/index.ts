@@ -55,6 +55,20 @@ export function loadEnvironments(names: readonly string[] = ENVIRONMENT_NAMES): 
   return validateEnvironments(readEnvironmentSources(names));
 }
 
+/**
+ * For app entry points: the validated environments, or every problem printed to stderr and
+ * exit code 1 before anything is synthesized.
+ */
+export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
+  try {
+    return loadEnvironments();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** One validated environment by name, with a clear error for an unknown name. */
 export function findEnvironment(name: string, environments: readonly EnvironmentConfig[]): EnvironmentConfig {
   const env = environments.find((e) => e.name === name);
