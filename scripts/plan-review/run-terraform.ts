@@ -98,8 +98,9 @@ export function orderStacks(stacks: readonly ManifestStack[], envOrder: readonly
 
 export type TerraformRunResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly notFound: true }
-  | { readonly ok: false; readonly notFound?: false; readonly exitCode: number | null; readonly signal: string | null };
+  | { readonly ok: false; readonly failure: "not-found" }
+  | { readonly ok: false; readonly failure: "cannot-start"; readonly message: string }
+  | { readonly ok: false; readonly failure: "exited"; readonly exitCode: number | null; readonly signal: string | null };
 
 /** The only thing plan-review needs from Terraform: run it with arguments in a directory. */
 export interface TerraformRunner {
@@ -138,12 +139,13 @@ export function spawnTerraformRunner(options: SpawnRunnerOptions): TerraformRunn
         child.stderr?.on("data", options.log);
         child.on("error", (error: NodeJS.ErrnoException) => {
           close();
-          if (error.code === "ENOENT") resolvePromise({ ok: false, notFound: true });
-          else reject(error);
+          resolvePromise(
+            error.code === "ENOENT" ? { ok: false, failure: "not-found" } : { ok: false, failure: "cannot-start", message: errorMessage(error) },
+          );
         });
         child.on("close", (exitCode, signal) => {
           close();
-          resolvePromise(exitCode === 0 ? { ok: true } : { ok: false, exitCode, signal });
+          resolvePromise(exitCode === 0 ? { ok: true } : { ok: false, failure: "exited", exitCode, signal });
         });
       });
     },
@@ -187,11 +189,14 @@ export async function runTerraformPlans(
       if (!result.ok) {
         // A half-written plan.json must not be picked up by a later `--dir` run.
         if (stdoutFile !== undefined) rmSync(stdoutFile, { force: true });
-        const why = result.notFound
-          ? "terraform was not found on PATH; install Terraform >= 1.10, or plan elsewhere and pass the files with --plan"
-          : result.signal
-            ? `terraform was stopped by ${result.signal}`
-            : `terraform exited with code ${result.exitCode}; its output is above`;
+        const why =
+          result.failure === "not-found"
+            ? "terraform was not found on PATH; install Terraform >= 1.10, or plan elsewhere and pass the files with --plan"
+            : result.failure === "cannot-start"
+              ? `terraform could not be started (${result.message})`
+              : result.signal
+                ? `terraform was stopped by ${result.signal}`
+                : `terraform exited with code ${result.exitCode}; its output is above`;
         return { ok: false, stackId: stack.id, workingDirectory: stack.workingDirectory, command: commandLine, why };
       }
     }

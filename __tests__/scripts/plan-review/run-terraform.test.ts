@@ -203,6 +203,15 @@ describe("--run with terraform on PATH", () => {
     expect(callsAfter(start).filter((call) => call.startsWith("prod-app"))).toEqual([]);
   });
 
+  it("says terraform could not be started when it is not executable", async () => {
+    const dir = cdktfOut({ "dev-app": [] });
+    const bin = tempDir();
+    writeFileSync(join(bin, "terraform"), "#!/bin/sh\n");
+    chmodSync(join(bin, "terraform"), 0o644);
+    const error = await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io({ ...env(), PATH: bin })));
+    expect(error.message).toMatch(/terraform could not be started \(.*EACCES/);
+  });
+
   it("says terraform is missing when it is not on PATH", async () => {
     const dir = cdktfOut({ "dev-app": [] });
     const error = await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io({ ...env(), PATH: tempDir() })));
