@@ -80,12 +80,3 @@ export function isExpression(value: unknown): boolean {
 export function literalString(value: unknown): string | undefined {
   return typeof value === "string" && !value.includes("${") ? value : undefined;
 }
-
-/** True when the value is exactly one interpolation referring to `<address>.<attribute>`. */
-export function isReferenceTo(value: unknown, address: string, attribute?: string): boolean {
-  if (typeof value !== "string") return false;
-  const match = /^\$\{([^{}]*)\}$/.exec(value);
-  if (!match) return false;
-  const expected = attribute === undefined ? address : `${address}.${attribute}`;
-  return match[1] === expected || (attribute === undefined && match[1].startsWith(`${address}.`));
-}

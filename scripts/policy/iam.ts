@@ -3,7 +3,7 @@
  * `aws_iam_policy_document` data source (`${data.aws_iam_policy_document.X.json}`, the
  * structured form our modules use) or holds literal JSON.
  */
-import { isExpression, referencesIn } from "./expressions";
+import { isExpression } from "./expressions";
 import { asBlock, asBlocks, asStrings, type SynthesizedStack } from "./model";
 
 export interface Principal {
@@ -74,12 +74,6 @@ export function isAnyone(principal: Principal): boolean {
 /** Condition lookups compare variable names case-insensitively, as IAM does. */
 export function conditionsOn(statement: PolicyStatement, variable: string): Condition[] {
   return statement.conditions.filter((c) => c.variable.toLowerCase() === variable.toLowerCase());
-}
-
-/** The documents a policy attribute refers to, for messages. */
-export function policySource(value: unknown): string {
-  const [reference] = referencesIn(value);
-  return reference ? reference.address : "inline JSON";
 }
 
 function fromDocumentStatement(raw: unknown): PolicyStatement {
