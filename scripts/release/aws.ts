@@ -124,8 +124,11 @@ export interface AwsPortsOptions {
 export function createAwsPorts(options: AwsPortsOptions): ReleasePorts {
   const settings = { ...clientSettings(options.region), ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
   const lambdaClient = instrument(new LambdaClient(settings), options.recorder);
+  // One credential chain for all clients: with web identity, SSO or instance roles each
+  // client would otherwise fetch its own credentials, a network round trip apiece.
+  const credentials = lambdaClient.config.credentials;
   const s3Client = instrument(
-    new S3Client({ ...settings, forcePathStyle: Boolean(options.endpoint) || usesCustomS3Endpoint() }),
+    new S3Client({ ...settings, credentials, forcePathStyle: Boolean(options.endpoint) || usesCustomS3Endpoint() }),
     options.recorder,
   );
   return {
@@ -134,7 +137,7 @@ export function createAwsPorts(options: AwsPortsOptions): ReleasePorts {
     // CloudWatch is loaded only when a canary needs it: rollback stays quick to start.
     alarms: alarmPort(async () => {
       const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
-      return instrument(new CloudWatchClient(settings), options.recorder);
+      return instrument(new CloudWatchClient({ ...settings, credentials }), options.recorder);
     }),
     clock: options.clock ?? systemClock,
   };
@@ -216,6 +219,9 @@ function lambdaPort(client: LambdaClient, region: string): LambdaPort {
           marker = out.NextMarker;
         } while (marker);
       } catch (error) {
+        if (errorName(error) === "ResourceNotFoundException") {
+          throw new UserError(`${where(functionName)} does not exist (${errorMessage(error)}); check --env and --function-name`);
+        }
         throw asUserError(error, `lambda:ListAliases on ${where(functionName)}`);
       }
       return aliases;

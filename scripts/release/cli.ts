@@ -14,10 +14,7 @@ import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say, type Op
 import { CallRecorder, createAwsPorts } from "./aws";
 import { actorFromEnvironment, gitShaFromEnvironment, runUrlFromEnvironment } from "./context";
 import { arrow, formatDuration, pruneLines, releasesTable } from "./format";
-import { listReleases } from "./list";
 import type { ReleasePorts, ReleaseTarget } from "./ports";
-import { prune } from "./prune";
-import { release } from "./release";
 import { rollback } from "./rollback";
 
 const COMMON_USAGE = "[--bucket <name>] [--function-name <name>] [--alias <name>] [--json]";
@@ -180,6 +177,8 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
   };
   if (canary) process.once("SIGINT", onInterrupt);
   try {
+    // Each command loads only its own module: rollback, the one that must be quick, loads least.
+    const { release } = await import("./release");
     const result = await release(session.target, session.ports, {
       releaseId,
       version,
@@ -270,6 +269,7 @@ async function listCommand(argv: readonly string[]): Promise<number> {
   if (values.help) return help(usage);
   const limit = integerFlag(values.limit, "--limit", { min: 1, max: 10_000, default: 20 });
   const session = openSession(values, usage);
+  const { listReleases } = await import("./list");
   const result = await listReleases(session.target, session.ports, { limit });
   const json = {
     total: result.total,
@@ -292,6 +292,7 @@ async function pruneCommand(argv: readonly string[]): Promise<number> {
   const session = openSession(values, usage);
   const bar = values.yes && process.stderr.isTTY && !session.json ? await progressBar() : undefined;
   try {
+    const { prune } = await import("./prune");
     const result = await prune(session.target, session.ports, {
       keep,
       minAgeDays,
