@@ -21,7 +21,8 @@ export default defineConfig({
   retries: process.env.CI && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(baseURL) ? 1 : 0,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [["list"], ["html", { outputFolder: ".results/report", open: "never" }]],
+  // results.json: npm run e2e:local prints its counts as the run's last line.
+  reporter: [["list"], ["html", { outputFolder: ".results/report", open: "never" }], ["json", { outputFile: ".results/results.json" }]],
   use: {
     baseURL,
     headless: true,

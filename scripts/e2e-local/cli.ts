@@ -16,7 +16,7 @@
  * (e.g. `npm run e2e:local -- --grep health`).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -33,6 +33,8 @@ import { s3AssetsOrigin } from "./s3-origin";
 const ROOT = path.resolve(__dirname, "..", "..");
 const BUILD_SCRIPT = path.join(ROOT, "examples", "ssr-app", "build.mjs");
 const PLAYWRIGHT_CONFIG = path.join(ROOT, "e2e", "playwright.config.ts");
+/** Written by the config's json reporter. */
+const PLAYWRIGHT_RESULTS = path.join(ROOT, "e2e", ".results", "results.json");
 
 export const USAGE = "usage: npm run e2e:local -- [--env <env>] [--serve] [--verbose] [<playwright test flags>...]";
 
@@ -121,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await new Promise(() => {});
     }
 
+    rmSync(PLAYWRIGHT_RESULTS, { force: true });
     const code = await step("playwright test", () =>
       exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...flags.playwrightArgs], {
         ...process.env,
@@ -128,12 +131,36 @@ export async function main(argv: readonly string[]): Promise<number> {
       }),
     );
     say(`e2e:local: ${code === 0 ? "passed" : `FAILED (playwright exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s (${timings.join(", ")})`);
+    const counts = readCounts(PLAYWRIGHT_RESULTS);
+    if (counts) say(formatCounts(counts));
     return code;
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
     await stopAll();
   }
+}
+
+export interface TestCounts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly flaky: number;
+  readonly skipped: number;
+}
+
+/** Playwright's json report `stats`, or undefined when there is no report to read. */
+export function readCounts(file: string): TestCounts | undefined {
+  try {
+    const { stats } = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+    return { passed: stats.expected, failed: stats.unexpected, flaky: stats.flaky, skipped: stats.skipped };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One plain closing line, `E2E: 7 passed, 0 failed`, that CI logs can be searched for. */
+export function formatCounts(counts: TestCounts): string {
+  return `E2E: ${counts.passed + counts.flaky} passed, ${counts.failed} failed${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`;
 }
 
 function environment(name: string): EnvironmentConfig {

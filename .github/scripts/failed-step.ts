@@ -1,0 +1,76 @@
+/**
+ * `npx tsx .github/scripts/failed-step.ts [--job current|any] >> "$GITHUB_OUTPUT"`: which step
+ * failed, with a link straight to it in the run's log, for the failure notice.
+ *   step=<job name> › <step name>
+ *   url=https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job id>#step:<n>:1
+ * `--job current` (default) looks in the job this runs in (matched by RUNNER_NAME); `--job any`
+ * takes the first failed job of the run attempt. Reads the run's jobs through the REST API
+ * with GITHUB_TOKEN (the job needs `actions: read`). Never fails: a notice with the run's
+ * link beats no notice, so any problem falls back to the run URL.
+ */
+
+export interface WorkflowJobStep {
+  readonly name: string;
+  readonly number: number;
+  readonly status: string;
+  readonly conclusion: string | null;
+}
+
+export interface WorkflowJob {
+  readonly name: string;
+  readonly html_url: string | null;
+  readonly status: string;
+  readonly conclusion: string | null;
+  readonly runner_name: string | null;
+  readonly started_at?: string | null;
+  readonly steps?: readonly WorkflowJobStep[];
+}
+
+export interface FailedStep {
+  readonly step: string;
+  readonly url: string;
+}
+
+/** The failed step to point at, or the job (or the run) when no step is marked failed yet. */
+export function findFailedStep(
+  jobs: readonly WorkflowJob[],
+  options: { readonly mode: "current" | "any"; readonly runnerName?: string; readonly runUrl: string },
+): FailedStep {
+  const job =
+    options.mode === "current"
+      ? jobs.find((j) => j.status === "in_progress" && j.runner_name !== null && j.runner_name === options.runnerName)
+      : [...jobs]
+          .filter((j) => j.conclusion === "failure")
+          .sort((a, b) => (a.started_at ?? "").localeCompare(b.started_at ?? ""))[0];
+  if (!job) return { step: "unknown step", url: options.runUrl };
+  const step = (job.steps ?? []).find((s) => s.conclusion === "failure");
+  const jobUrl = job.html_url ?? options.runUrl;
+  if (!step) return { step: job.name, url: jobUrl };
+  return { step: `${job.name} › ${step.name}`, url: job.html_url ? `${job.html_url}#step:${step.number}:1` : options.runUrl };
+}
+
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const mode = argv[0] === "--job" && argv[1] === "any" ? "any" : "current";
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  const fallback: FailedStep = { step: "unknown step", url: runUrl };
+  let found = fallback;
+  try {
+    const api = env.GITHUB_API_URL ?? "https://api.github.com";
+    const response = await fetch(
+      `${api}/repos/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/attempts/${env.GITHUB_RUN_ATTEMPT ?? "1"}/jobs?per_page=100`,
+      { headers: { accept: "application/vnd.github+json", authorization: `Bearer ${env.GITHUB_TOKEN ?? ""}` }, signal: AbortSignal.timeout(15_000) },
+    );
+    if (!response.ok) throw new Error(`GitHub API answered ${response.status}`);
+    const { jobs } = (await response.json()) as { jobs: WorkflowJob[] };
+    found = findFailedStep(jobs, { mode, runnerName: env.RUNNER_NAME, runUrl });
+  } catch (error) {
+    process.stderr.write(`warning: cannot tell which step failed (${error instanceof Error ? error.message : String(error)}); linking the run\n`);
+  }
+  // Step names are ours, but keep the output file format safe whatever they contain.
+  return `step=${found.step.replace(/[\r\n]+/g, " ")}\nurl=${found.url}\n`;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), process.env).then((text) => process.stdout.write(text));
+}

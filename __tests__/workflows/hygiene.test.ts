@@ -1,0 +1,250 @@
+/**
+ * Rules every workflow keeps: scripts that exist, no secrets in logs, no injection through
+ * expressions, concurrency per environment, least-privilege permissions, pinned actions,
+ * Node from .nvmrc, Terraform 1.11 without its output-mangling wrapper.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ENVIRONMENT_NAMES } from "../../environments";
+import { actionName, allJobs, allSteps, environmentName, loadWorkflows, ROOT, usesAction, type Job } from "./support";
+
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+const workflows = loadWorkflows();
+const steps = allSteps();
+const jobs = allJobs();
+
+const where = (wf: { file: string }, jobId: string, step?: { name?: string; uses?: string; run?: string }) =>
+  `${wf.file} › ${jobId}${step ? ` › ${step.name ?? step.uses ?? step.run?.split("\n")[0]}` : ""}`;
+
+/** Jobs that act on one environment's AWS account. */
+const awsJobs = jobs.filter(({ job }) => usesAction(job, "aws-actions/configure-aws-credentials"));
+
+describe("workflow files", () => {
+  it("are the four the pipeline consists of", () => {
+    expect(workflows.map((w) => w.file)).toEqual(["ci.yml", "deploy.yml", "drift.yml", "rollback.yml"]);
+  });
+});
+
+describe("run: steps", () => {
+  const runSteps = steps.filter(({ step }) => typeof step.run === "string");
+
+  it("only call npm scripts that package.json defines", () => {
+    const missing = runSteps.flatMap(({ wf, jobId, step }) =>
+      [...step.run!.matchAll(/\bnpm run(?:\s+--?[\w-]+)*\s+([\w:.-]+)/g)]
+        .map((m) => m[1]!)
+        .filter((script) => !(script in packageJson.scripts))
+        .map((script) => `${where(wf, jobId, step)}: npm run ${script}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("call npm scripts somewhere at all (the check above is not vacuous)", () => {
+    expect(runSteps.filter(({ step }) => /\bnpm run\b/.test(step.run!)).length).toBeGreaterThan(20);
+  });
+
+  it("never expand a secret in the script itself", () => {
+    const offenders = runSteps.filter(({ step }) => /\$\{\{\s*secrets\./.test(step.run!)).map(({ wf, jobId, step }) => where(wf, jobId, step));
+    expect(offenders).toEqual([]);
+  });
+
+  it("never print a variable that holds a secret", () => {
+    const offenders = runSteps.flatMap(({ wf, jobId, job, step }) => {
+      const env = { ...(wf.env ?? {}), ...(job.env ?? {}), ...(step.env ?? {}) };
+      const secretVars = Object.entries(env)
+        .filter(([, value]) => /\bsecrets\./.test(String(value)))
+        .map(([name]) => name);
+      return secretVars
+        .filter((name) =>
+          step.run!.split("\n").some((line) => /\b(echo|printf|cat|tee)\b/.test(line) && new RegExp(`\\$\\{?${name}\\b`).test(line)),
+        )
+        .map((name) => `${where(wf, jobId, step)} prints $${name}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it("never trace commands (set -x) where a secret is in the environment", () => {
+    const offenders = runSteps
+      .filter(({ step }) => /\bset\s+-[a-z]*x/.test(step.run!) && /\bsecrets\./.test(JSON.stringify(step.env ?? {})))
+      .map(({ wf, jobId, step }) => where(wf, jobId, step));
+    expect(offenders).toEqual([]);
+  });
+
+  it("take user input only through environment variables, never spliced into the script", () => {
+    const offenders = runSteps
+      .filter(({ step }) => /\$\{\{\s*(inputs\.|github\.event\.|github\.head_ref)/.test(step.run!))
+      .map(({ wf, jobId, step }) => where(wf, jobId, step));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("secrets", () => {
+  it("are used only as step environment variables", () => {
+    const lines = workflows.flatMap((wf) =>
+      wf.text
+        .split("\n")
+        .map((line, i) => ({ line, at: `${wf.file}:${i + 1}` }))
+        .filter(({ line }) => /secrets\./.test(line) && !/^\s+[A-Z][A-Z0-9_]*: \$\{\{ secrets\.[A-Z0-9_]+ \}\}$/.test(line)),
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it("are the Slack webhook only: AWS access goes through OIDC", () => {
+    const names = new Set(workflows.flatMap((wf) => [...wf.text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1])));
+    expect([...names]).toEqual(["SLACK_WEBHOOK_URL"]);
+  });
+});
+
+describe("concurrency", () => {
+  const mutating = awsJobs.filter(({ wf }) => wf.file !== "ci.yml");
+
+  it.each(mutating.map(({ wf, id, job }) => [where(wf, id), job] as const))("%s has a concurrency group of its environment", (_name, job: Job) => {
+    const group = typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group;
+    expect(group).toMatch(/-(dev|staging|prod|\$\{\{ matrix\.env \}\}|\$\{\{ inputs\.environment \}\})$/);
+  });
+
+  it.each(mutating.map(({ wf, id, job }) => [where(wf, id), job] as const))("%s never cancels a run in progress", (_name, job: Job) => {
+    expect(typeof job.concurrency === "object" && job.concurrency["cancel-in-progress"] === false).toBe(true);
+  });
+
+  it("gives each environment's deploy its own group", () => {
+    const groups = ENVIRONMENT_NAMES.map((env) => {
+      const job = jobs.find(({ wf, id }) => wf.file === "deploy.yml" && id === `deploy-${env}`)!.job;
+      return typeof job.concurrency === "object" ? job.concurrency.group : job.concurrency;
+    });
+    expect(groups).toEqual(ENVIRONMENT_NAMES.map((env) => `deploy-${env}`));
+  });
+
+  it("never cancels anything in deploy, rollback or drift at the workflow level", () => {
+    expect(workflows.filter((wf) => wf.file !== "ci.yml" && wf.concurrency !== undefined).map((wf) => wf.file)).toEqual([]);
+  });
+});
+
+describe("permissions", () => {
+  it.each(workflows.map((wf) => [wf.file, wf] as const))("%s grants only contents: read by default", (_file, wf) => {
+    expect(wf.permissions).toEqual({ contents: "read" });
+  });
+
+  it("grant id-token: write exactly to the jobs that assume an AWS role", () => {
+    const withToken = jobs.filter(({ job }) => typeof job.permissions === "object" && job.permissions["id-token"] === "write");
+    expect(withToken.map(({ wf, id }) => where(wf, id)).sort()).toEqual(awsJobs.map(({ wf, id }) => where(wf, id)).sort());
+  });
+
+  it("grant pull-requests: write only to the job that posts the plan comment", () => {
+    const writers = jobs.filter(({ job }) => typeof job.permissions === "object" && job.permissions["pull-requests"] === "write");
+    expect(writers.map(({ wf, id }) => where(wf, id))).toEqual(["ci.yml › plan-review"]);
+  });
+
+  it("grant no other write access anywhere", () => {
+    const writes = jobs.flatMap(({ wf, id, job }) =>
+      typeof job.permissions === "string"
+        ? [`${where(wf, id)}: ${job.permissions}`]
+        : Object.entries(job.permissions ?? {})
+            .filter(([scope, level]) => level === "write" && scope !== "id-token" && scope !== "pull-requests")
+            .map(([scope]) => `${where(wf, id)}: ${scope}`),
+    );
+    expect(writes).toEqual([]);
+  });
+
+  it("keep a job's token away from git: checkout never persists credentials", () => {
+    const persisting = steps.filter(({ step }) => step.uses?.startsWith("actions/checkout@") && step.with?.["persist-credentials"] !== false);
+    expect(persisting.map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
+  });
+});
+
+describe("actions", () => {
+  const uses = workflows.flatMap((wf) =>
+    wf.text
+      .split("\n")
+      .map((line) => /^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(\S+))?/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ file: wf.file, ref: m[1]!, comment: m[2] })),
+  );
+
+  it("are pinned to full commit SHAs", () => {
+    expect(uses.filter((u) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(u.ref)).map((u) => `${u.file}: ${u.ref}`)).toEqual([]);
+  });
+
+  it("say which version each SHA is", () => {
+    expect(uses.filter((u) => !/^v\d+\.\d+\.\d+$/.test(u.comment ?? "")).map((u) => `${u.file}: ${u.ref}`)).toEqual([]);
+  });
+
+  it("are pinned to one version per action across all workflows", () => {
+    const versions = new Map<string, Set<string>>();
+    for (const u of uses) versions.set(actionName(u.ref), (versions.get(actionName(u.ref)) ?? new Set()).add(u.ref));
+    expect([...versions].filter(([, refs]) => refs.size > 1).map(([name]) => name)).toEqual([]);
+  });
+
+  /** Inputs of the pinned versions, from each action's action.yml at that commit. */
+  const INPUTS: Record<string, readonly string[]> = {
+    "actions/checkout": ["repository", "ref", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "path", "clean", "filter", "sparse-checkout", "sparse-checkout-cone-mode", "fetch-depth", "fetch-tags", "show-progress", "lfs", "submodules", "set-safe-directory", "github-server-url", "allow-unsafe-pr-checkout"],
+    "actions/setup-node": ["node-version", "node-version-file", "architecture", "check-latest", "registry-url", "scope", "token", "cache", "package-manager-cache", "cache-dependency-path", "mirror", "mirror-token"],
+    "actions/upload-artifact": ["name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files", "archive"],
+    "actions/download-artifact": ["name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id", "skip-decompress", "digest-mismatch"],
+    "aws-actions/configure-aws-credentials": ["action-timeout-s", "allowed-account-ids", "audience", "aws-access-key-id", "aws-profile", "aws-region", "aws-secret-access-key", "aws-session-token", "custom-tags", "disable-retry", "force-skip-oidc", "http-proxy", "inline-session-policy", "managed-session-policies", "mask-aws-account-id", "no-proxy", "output-credentials", "output-env-credentials", "overwrite-aws-profile", "retry-max-attempts", "role-chaining", "role-duration-seconds", "role-external-id", "role-session-name", "role-skip-session-tagging", "role-to-assume", "special-characters-workaround", "sts-endpoint", "transitive-tag-keys", "unset-current-credentials", "use-existing-credentials", "web-identity-token-file"],
+    "hashicorp/setup-terraform": ["cli_config_credentials_hostname", "cli_config_credentials_token", "terraform_version", "terraform_wrapper"],
+    "actions/github-script": ["script", "github-token", "debug", "user-agent", "previews", "result-encoding", "retries", "retry-exempt-status-codes", "base-url"],
+  };
+
+  it("are all ones whose inputs this test knows", () => {
+    expect([...new Set(uses.map((u) => actionName(u.ref)))].filter((name) => !(name in INPUTS))).toEqual([]);
+  });
+
+  it("get only inputs their pinned version declares", () => {
+    const unknown = steps
+      .filter(({ step }) => step.uses !== undefined)
+      .flatMap(({ wf, jobId, step }) =>
+        Object.keys(step.with ?? {})
+          .filter((input) => !(INPUTS[actionName(step.uses!)] ?? []).includes(input))
+          .map((input) => `${where(wf, jobId, step)}: ${input}`),
+      );
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe("tool setup", () => {
+  it("takes Node from .nvmrc with the npm cache, everywhere", () => {
+    const setups = steps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"));
+    expect(setups.length).toBeGreaterThan(0);
+    expect(setups.filter(({ step }) => step.with?.["node-version-file"] !== ".nvmrc" || step.with?.cache !== "npm").map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
+  });
+
+  it("sets up Node in every job that runs npm or npx", () => {
+    const missing = jobs.filter(({ job }) => job.steps.some((s) => /\bnp[mx]\b/.test(s.run ?? "")) && !usesAction(job, "actions/setup-node"));
+    expect(missing.map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+
+  it("installs Terraform 1.11 without the wrapper, whose output breaks show -json", () => {
+    const setups = steps.filter(({ step }) => step.uses?.startsWith("hashicorp/setup-terraform@"));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const { wf, step } of setups) {
+      expect([step.with?.terraform_wrapper, step.with?.terraform_version]).toEqual([false, "${{ env.TERRAFORM_VERSION }}"]);
+      expect(String(wf.env?.TERRAFORM_VERSION)).toMatch(/^1\.11\.\d+$/);
+    }
+  });
+
+  it("sets up Terraform in every job that runs it", () => {
+    const missing = jobs.filter(({ job }) => job.steps.some((s) => /terraform-plan\.sh|cdktf deploy/.test(s.run ?? "")) && !usesAction(job, "hashicorp/setup-terraform"));
+    expect(missing.map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+
+  it("gets AWS credentials only by assuming a role from a repository variable (OIDC), never from keys", () => {
+    const creds = steps.filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const bad = creds.filter(({ step }) => !/^\$\{\{ vars[.[]/.test(String(step.with?.["role-to-assume"])) || "aws-access-key-id" in (step.with ?? {}));
+    expect([creds.length > 0, bad.map(({ wf, jobId }) => where(wf, jobId))]).toEqual([true, []]);
+  });
+
+  it("disables the cdktf telemetry check in every workflow", () => {
+    expect(workflows.filter((wf) => wf.env?.CHECKPOINT_DISABLE !== "1").map((wf) => wf.file)).toEqual([]);
+  });
+});
+
+describe("jobs", () => {
+  it("all have a timeout", () => {
+    expect(jobs.filter(({ job }) => typeof job["timeout-minutes"] !== "number").map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+
+  it("that deploy or roll back run in a GitHub environment", () => {
+    const mutating = awsJobs.filter(({ wf }) => wf.file === "deploy.yml" || wf.file === "rollback.yml");
+    expect(mutating.filter(({ job }) => environmentName(job) === undefined).map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+});
