@@ -119,7 +119,14 @@ export interface AwsPortsOptions {
   readonly clock?: Clock;
   /** Overrides AWS_ENDPOINT_URL (tests put a fault proxy here). */
   readonly endpoint?: string;
+  /**
+   * Where the canary reads alarms. Default: the environment's region and us-east-1, where
+   * CloudFront publishes its metrics and so its alarms live.
+   */
+  readonly alarmRegions?: readonly string[];
 }
+
+const CLOUDFRONT_METRICS_REGION = "us-east-1";
 
 export function createAwsPorts(options: AwsPortsOptions): ReleasePorts {
   const settings = { ...clientSettings(options.region), ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
@@ -135,9 +142,9 @@ export function createAwsPorts(options: AwsPortsOptions): ReleasePorts {
     lambda: lambdaPort(lambdaClient, settings.region),
     storage: storagePort(s3Client, options.bucket),
     // CloudWatch is loaded only when a canary needs it: rollback stays quick to start.
-    alarms: alarmPort(async () => {
+    alarms: alarmPort(options.alarmRegions ?? [...new Set([settings.region, CLOUDFRONT_METRICS_REGION])], async (region) => {
       const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
-      return instrument(new CloudWatchClient({ ...settings, credentials }), options.recorder);
+      return instrument(new CloudWatchClient({ ...settings, region, credentials }), options.recorder);
     }),
     clock: options.clock ?? systemClock,
   };
@@ -332,34 +339,41 @@ function storagePort(client: S3Client, bucket: string): StoragePort {
 // ---------------------------------------------------------------------------------------
 // CloudWatch
 
-function alarmPort(makeClient: () => Promise<CloudWatchClient>): AlarmPort {
-  let client: Promise<CloudWatchClient> | undefined;
+function alarmPort(regions: readonly string[], makeClient: (region: string) => Promise<CloudWatchClient>): AlarmPort {
+  const clients = new Map<string, Promise<CloudWatchClient>>();
+  const inRegion = async (region: string, prefix: string): Promise<string[]> => {
+    let client = clients.get(region);
+    if (!client) {
+      client = makeClient(region);
+      clients.set(region, client);
+    }
+    const cw = await client;
+    const { DescribeAlarmsCommand } = await import("@aws-sdk/client-cloudwatch");
+    const names: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const out = await cw.send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            StateValue: "ALARM",
+            AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+            NextToken: token,
+          }),
+        );
+        for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
+          if (a.AlarmName && a.StateValue === "ALARM") names.push(regions.length > 1 ? `${a.AlarmName} (${region})` : a.AlarmName);
+        }
+        token = out.NextToken;
+      } while (token);
+    } catch (error) {
+      throw asUserError(error, `cloudwatch:DescribeAlarms in ${region} with prefix ${prefix}`);
+    }
+    return names;
+  };
   return {
     async alarmsInAlarm(prefix) {
-      client ??= makeClient();
-      const cw = await client;
-      const { DescribeAlarmsCommand } = await import("@aws-sdk/client-cloudwatch");
-      const names: string[] = [];
-      let token: string | undefined;
-      try {
-        do {
-          const out = await cw.send(
-            new DescribeAlarmsCommand({
-              AlarmNamePrefix: prefix,
-              StateValue: "ALARM",
-              AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
-              NextToken: token,
-            }),
-          );
-          for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-            if (a.AlarmName && a.StateValue === "ALARM") names.push(a.AlarmName);
-          }
-          token = out.NextToken;
-        } while (token);
-      } catch (error) {
-        throw asUserError(error, `cloudwatch:DescribeAlarms with prefix ${prefix}`);
-      }
-      return names;
+      return (await Promise.all(regions.map((region) => inRegion(region, prefix)))).flat();
     },
   };
 }

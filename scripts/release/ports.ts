@@ -73,7 +73,7 @@ export interface StoragePort {
 }
 
 export interface AlarmPort {
-  /** Names of the alarms starting with `prefix` that are in state ALARM. */
+  /** Alarms starting with `prefix` in state ALARM, in every region watched (the environment's and us-east-1). */
   alarmsInAlarm(prefix: string): Promise<string[]>;
 }
 

@@ -2,10 +2,10 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@
 import { release, type ReleaseRequest } from "../../../scripts/release/release";
 import { createFixture, instantClock, person, REGION, type Fixture } from "./support";
 
-const cloudwatch = () => new CloudWatchClient({ region: REGION });
+const cloudwatch = (region = REGION) => new CloudWatchClient({ region });
 
-async function putAlarm(name: string): Promise<void> {
-  await cloudwatch().send(
+async function putAlarm(name: string, region = REGION): Promise<void> {
+  await cloudwatch(region).send(
     new PutMetricAlarmCommand({
       AlarmName: name,
       Namespace: "AWS/Lambda",
@@ -19,8 +19,8 @@ async function putAlarm(name: string): Promise<void> {
   );
 }
 
-async function setAlarm(name: string, state: "OK" | "ALARM"): Promise<void> {
-  await cloudwatch().send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
+async function setAlarm(name: string, state: "OK" | "ALARM", region = REGION): Promise<void> {
+  await cloudwatch(region).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
 }
 
 const canaryRequest = (releaseId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
@@ -89,7 +89,7 @@ describe("canary release that sets off an alarm", () => {
   });
 
   it("stops and names the alarm", () => {
-    expect(result).toMatchObject({ outcome: "canary-aborted", alarms: [alarm] });
+    expect(result).toMatchObject({ outcome: "canary-aborted", alarms: [`${alarm} (${REGION})`] });
   });
 
   it("sends all traffic back to the previous version", async () => {
@@ -98,7 +98,7 @@ describe("canary release that sets off an alarm", () => {
 
   it("records the aborted canary in the ledger", async () => {
     const [newest] = await fx.ledger();
-    expect(newest).toMatchObject({ kind: "canary-abort", releaseId: "next", version: "2", previousVersion: "1", canary: { alarms: [alarm] } });
+    expect(newest).toMatchObject({ kind: "canary-abort", releaseId: "next", version: "2", previousVersion: "1", canary: { alarms: [`${alarm} (${REGION})`] } });
   });
 
   it("refuses to start a canary while an alarm is already firing", async () => {
@@ -121,5 +121,15 @@ describe("canary release that is interrupted", () => {
     const result = await release(fx.target, fx.ports({ clock }), canaryRequest("next", { signal: controller.signal }));
     expect(result).toMatchObject({ outcome: "canary-aborted", message: expect.stringContaining("interrupted") });
     expect(await fx.aliasVersion()).toEqual({ version: "1", weights: {} });
+  });
+});
+
+describe("canary alarm watch", () => {
+  it("reads CloudFront's alarms in us-east-1 as well as the environment's region", async () => {
+    const fx = await createFixture("canary-cdn", { versions: 1 });
+    const alarm = `${fx.target.alarmPrefix}cdn-5xx-rate`;
+    await putAlarm(alarm, "us-east-1");
+    await setAlarm(alarm, "ALARM", "us-east-1");
+    expect(await fx.ports().alarms.alarmsInAlarm(fx.target.alarmPrefix)).toEqual([`${alarm} (us-east-1)`]);
   });
 });
