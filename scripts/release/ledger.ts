@@ -150,15 +150,30 @@ export function isLiveChange(entry: Pick<LedgerEntry, "kind">): boolean {
   return entry.kind === "release" || entry.kind === "rollback";
 }
 
-/** The newest record that changed what `live` serves: the ledger's idea of what is live. */
-export function ledgerHead(index: LedgerIndex): LedgerEntry | undefined {
-  return index.entries.find(isLiveChange);
+/**
+ * The newest records that changed what `live` serves: one, or several when racing writers
+ * took the same sequence number (their order is then unknown).
+ */
+function newestLiveChanges(index: LedgerIndex): LedgerEntry[] {
+  const first = index.entries.find(isLiveChange);
+  return first ? index.entries.filter((e) => isLiveChange(e) && e.seq === first.seq) : [];
 }
 
-/** A rollback pins the environment until a release is made with --unpin. */
+/**
+ * The ledger's idea of what is live: the newest release or rollback. Between records that
+ * share a sequence number, the one whose version the alias serves wins, then a rollback.
+ */
+export function ledgerHead(index: LedgerIndex, aliasVersion?: string): LedgerEntry | undefined {
+  const newest = newestLiveChanges(index);
+  return newest.find((e) => e.version === aliasVersion) ?? newest.find((e) => e.kind === "rollback") ?? newest[0];
+}
+
+/**
+ * A rollback pins the environment until a release is made with --unpin. A rollback that
+ * raced a release to the same sequence number pins too: when in doubt, stay put.
+ */
 export function pinningRecord(index: LedgerIndex): LedgerEntry | undefined {
-  const head = ledgerHead(index);
-  return head?.kind === "rollback" ? head : undefined;
+  return newestLiveChanges(index).find((e) => e.kind === "rollback");
 }
 
 /** The newest `release` record of a release id. */

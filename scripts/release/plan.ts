@@ -70,7 +70,7 @@ export function planRelease(input: {
         "releases stay blocked until you pass --unpin (after fixing what the rollback was for)",
     };
   }
-  const head = ledgerHead(index);
+  const head = ledgerHead(index, alias.version);
   if (alias.version === version && !hasWeights(alias.weights)) {
     if (head && head.version === version && head.releaseId === releaseId && !pin) {
       return { kind: "no-op", message: `release ${releaseId} (version ${version}) is already live; nothing to do` };
@@ -128,7 +128,7 @@ export function planRollback(input: {
   const target = resolved.target;
 
   if (alias.version === target.version && !hasWeights(alias.weights)) {
-    const head = ledgerHead(index);
+    const head = ledgerHead(index, alias.version);
     if (!head || (head.version === target.version && head.releaseId === target.releaseId)) {
       return { kind: "no-op", target, message: `${describeTarget(target)} is already live; nothing to do` };
     }
@@ -166,7 +166,7 @@ function defaultRollbackTarget(index: LedgerIndex, alias: AliasState): Resolved 
     // An unfinished canary: the stable version is the primary one; clear the weights.
     return { kind: "target", target: describeServing(alias, index) };
   }
-  const head = ledgerHead(index);
+  const head = ledgerHead(index, alias.version);
   if (!head) {
     return {
       kind: "refuse",

@@ -59,6 +59,16 @@ describe("release ledger index", () => {
     expect(pinningRecord(index)?.seq).toBe(3);
   });
 
+  it("is pinned by a rollback that raced a release to the same sequence number", () => {
+    const index = indexFromKeys(PREFIX, [key(1, "release", "1", "a"), key(2, "release", "2", "b"), key(2, "rollback", "1", "a")]);
+    expect(pinningRecord(index)?.kind).toBe("rollback");
+  });
+
+  it("takes the raced record whose version the alias serves as the head", () => {
+    const index = indexFromKeys(PREFIX, [key(1, "release", "1", "a"), key(2, "rollback", "1", "a"), key(2, "release", "2", "b")]);
+    expect(ledgerHead(index, "2")?.releaseId).toBe("b");
+  });
+
   it("is unpinned by a later release", () => {
     const index = indexFromKeys(PREFIX, [key(1, "release", "1", "a"), key(2, "rollback", "1", "a"), key(3, "release", "3", "c")]);
     expect(pinningRecord(index)).toBeUndefined();
