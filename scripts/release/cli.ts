@@ -255,7 +255,7 @@ async function rollbackCommand(argv: readonly string[]): Promise<number> {
         `${session.target.env} is now pinned: \`npm run release\` refuses to move it forward until given --unpin`,
       ]);
     case "dry-run":
-      return finish(session, "rollback", true, result, [`dry run: ${result.message}; assets present; nothing changed`]);
+      return finish(session, "rollback", true, result, [`dry run: ${result.message}; nothing changed`]);
     case "no-op":
       return finish(session, "rollback", true, result, [`no change: ${result.message}`]);
     case "refused":

@@ -97,7 +97,10 @@ export async function rollback(target: ReleaseTarget, ports: ReleasePorts, reque
     if (plan.kind === "move" && !(await lambda.versionExists(target.functionName, after.version))) {
       return { outcome: "refused", reason: "version-missing", message: versionMissing(target, after.version) };
     }
-    const what = plan.kind === "move" ? `would move alias ${target.alias}` : "would record (alias already there)";
+    const what =
+      plan.kind === "move"
+        ? `would move alias ${target.alias} (version exists, ${manifestKey ? "assets present" : "assets not checked"})`
+        : "would only record it (the alias is already there)";
     return { outcome: "dry-run", before, after, message: `${what}: ${describeTarget(before)} → ${describeTarget(after)}` };
   }
 
