@@ -15,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
     // Read by tests that need the emulator's address (e.g. to put a fault proxy in front).
     MOTO_ENDPOINT: server.endpoint,
     CHECKPOINT_DISABLE: "1",
+    // SDK versions are pinned; its Node 22 notice would only clutter test output.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
   // Keep credentials from the developer's profile out of tests.
   delete process.env.AWS_PROFILE;

@@ -61,6 +61,9 @@ export function printJson(value: unknown): void {
  * returns, 1 or 2 for a UserError (message only), 1 with a stack for anything else.
  */
 export function runCli(main: (argv: readonly string[]) => Promise<number>): void {
+  // The AWS SDK warns on Node 20 that releases after January 2027 need Node 22. Our SDK
+  // versions are pinned in the lockfile, so the warning is noise on every CLI run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
