@@ -6,8 +6,10 @@
  *   - wall time, spawn to exit;
  *   - peak RSS: every node process (tsx's launcher and the CLI) records
  *     process.resourceUsage().maxRSS at exit through a --require preload; the largest counts.
- * Also, for context: tsx start-up alone (`--help`, same 5 runs) and the in-process phases
- * of one run. Prints one JSON line on stdout. Usage: npm run bench:plan-review
+ * Also, for context (same 5 rounds): tsx start-up alone (`--help`); the same review run as
+ * `node --require tsx/cjs` (the same TypeScript, without tsx's launcher process); and the
+ * in-process phases of one run. Prints one JSON line on stdout.
+ * Usage: npm run bench:plan-review
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -40,16 +42,20 @@ async function main(): Promise<void> {
   );
 
   const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-  const review = [tsx, "scripts/plan-review/cli.ts", "--plan", `prod-app=${path.relative(ROOT, planFile)}`, "--format", "markdown"];
+  const args = ["scripts/plan-review/cli.ts", "--plan", `prod-app=${path.relative(ROOT, planFile)}`, "--format", "markdown"];
+  const review = [tsx, ...args];
+  const direct = [process.execPath, "--require", "tsx/cjs", ...args];
   const help = [tsx, "scripts/plan-review/cli.ts", "--help"];
 
   process.stderr.write(`benchmarking plan-review: ${RESOURCE_CHANGES} resource changes, ${RUNS} runs after a warm-up…\n`);
   await measure(review, preload); // warm-up: tsx's transform cache, the page cache
   const samples: Sample[] = [];
   const startup: Sample[] = [];
+  const directSamples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     samples.push(await measure(review, preload));
     startup.push(await measure(help, preload));
+    directSamples.push(await measure(direct, preload));
   }
 
   const wallMs = stats(samples.map((s) => s.wallMs));
@@ -64,6 +70,11 @@ async function main(): Promise<void> {
       wallMs,
       peakRssMB,
       tsxStartupMs: stats(startup.map((s) => s.wallMs)),
+      withoutTsxLauncher: {
+        command: "node --require tsx/cjs scripts/plan-review/cli.ts …",
+        wallMs: stats(directSamples.map((s) => s.wallMs)),
+        peakRssMB: stats(directSamples.map((s) => s.peakRssMB)),
+      },
       inProcessMs: inProcessPhases(planFile),
       machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0]) },
       targets: TARGETS,
