@@ -6,7 +6,8 @@
  *   - wall time, spawn to exit;
  *   - peak RSS: every node process (tsx's launcher and the CLI) records
  *     process.resourceUsage().maxRSS at exit through a --require preload; the largest counts.
- * Also, for context (same 5 rounds): tsx start-up alone (`--help`); the same review run as
+ * Also, for context (same 5 rounds): bare `node -e 0` and tsx start-up alone (`--help`),
+ * to calibrate the machine; the same review run as
  * `node --require tsx/cjs` (the same TypeScript, without tsx's launcher process); and the
  * in-process phases of one run. Prints one JSON line on stdout.
  * Usage: npm run bench:plan-review
@@ -46,13 +47,16 @@ async function main(): Promise<void> {
   const review = [tsx, ...args];
   const direct = [process.execPath, "--require", "tsx/cjs", ...args];
   const help = [tsx, "scripts/plan-review/cli.ts", "--help"];
+  const bareNode = [process.execPath, "-e", "0"];
 
   process.stderr.write(`benchmarking plan-review: ${RESOURCE_CHANGES} resource changes, ${RUNS} runs after a warm-up…\n`);
   await measure(review, preload); // warm-up: tsx's transform cache, the page cache
   const samples: Sample[] = [];
   const startup: Sample[] = [];
   const directSamples: Sample[] = [];
+  const nodeSamples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
+    nodeSamples.push(await measure(bareNode, preload));
     samples.push(await measure(review, preload));
     startup.push(await measure(help, preload));
     directSamples.push(await measure(direct, preload));
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
         peakRssMB: stats(directSamples.map((s) => s.peakRssMB)),
       },
       inProcessMs: inProcessPhases(planFile),
-      machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0]) },
+      machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0]), bareNodeStartupMs: stats(nodeSamples.map((s) => s.wallMs)).median },
       targets: TARGETS,
       met: wallMs.median <= TARGETS.wallMs && peakRssMB.median <= TARGETS.peakRssMB,
     })}\n`,
