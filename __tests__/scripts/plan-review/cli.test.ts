@@ -68,15 +68,27 @@ describe("plan-review CLI", () => {
     expect((await run(["--plan", `dev-app=${CREATE}`, "--format", "text"])).out).toMatch(/^PLAN REVIEW: /);
   });
 
-  it("writes the full report to --out while stdout is cut to --max-chars", async () => {
+  describe("with --out and a small --max-chars", () => {
     const out = join(tempDir(), "reports", "plan-review.md");
     const plans = ["dev", "staging", "prod"].flatMap((env) => ["--plan", `${env}-app=${fixture("terraform-compliance__cli__test_issue_522.json")}`]);
-    const result = await run([...plans, "--max-chars", "2000", "--out", out]);
-    expect([result.out.length <= 2000, readFileSync(out, "utf8").length > 2000, result.out.includes(`The full report is in \`${out}\``)]).toEqual([
-      true,
-      true,
-      true,
-    ]);
+    let stdout = "";
+    let renderedInFull = "";
+    beforeAll(async () => {
+      stdout = (await run([...plans, "--max-chars", "2000", "--out", out])).out;
+      renderedInFull = (await run([...plans, "--max-chars", "1000000"])).out;
+    });
+
+    it("cuts stdout to --max-chars", () => {
+      expect(stdout.length).toBeLessThanOrEqual(2000);
+    });
+
+    it("writes the untruncated report to --out", () => {
+      expect(readFileSync(out, "utf8")).toBe(renderedInFull);
+    });
+
+    it("names the --out file in the truncation notice", () => {
+      expect(stdout).toContain(`The full report is in \`${out}\``);
+    });
   });
 
   it("writes the same JSON to stdout and --out", async () => {
