@@ -1,13 +1,16 @@
 /**
- * A deterministic build directory for the sync benchmark: `count` files of 1–20 KB, 95 %
+ * A deterministic build directory for the sync benchmark: `count` files of 1–20 KB, 99 %
  * content-hashed (`assets/<name>-<i>.<hash>.<ext>`, hash = sha256 of the bytes), the rest
- * unhashed (`static/…`). The same seed gives the same bytes on every machine.
+ * unhashed (`static/…`: an SSR build's favicon, robots.txt, a few images). The same seed gives
+ * the same bytes on every machine.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const KiB = 1024;
+/** One file in this many is unhashed. */
+const UNHASHED_EVERY = 100;
 const HASHED_KINDS = [
   { name: "chunk", ext: "js" },
   { name: "chunk", ext: "js" },
@@ -63,7 +66,7 @@ export function generateSite(dir: string, count: number, seed = 2000): Generated
   for (let i = 0; i < count; i++) {
     const size = KiB + Math.floor(random() * 19 * KiB);
     const body = randomBody(random, size);
-    const unhashed = i % 20 === 19;
+    const unhashed = i % UNHASHED_EVERY === UNHASHED_EVERY - 1;
     const relativePath = unhashed
       ? (() => {
           const kind = UNHASHED_KINDS[i % UNHASHED_KINDS.length]!;
@@ -92,7 +95,7 @@ export function changeFiles(site: GeneratedSite, count: number, seed: number): v
   const hashedChanges = Math.ceil((count * 3) / 4);
   const pick = (from: string[], n: number) => {
     const chosen = new Set<string>();
-    while (chosen.size < n) chosen.add(from[Math.floor(random() * from.length)]!);
+    while (chosen.size < Math.min(n, from.length)) chosen.add(from[Math.floor(random() * from.length)]!);
     return [...chosen];
   };
   for (const oldPath of pick(hashed, hashedChanges)) {

@@ -12,6 +12,7 @@ import { loadEnvironments } from "../../environments";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
+import { gitShaFromEnvironment } from "../release/context";
 import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
 import { DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
 import { createS3AssetStore, type StoreError } from "./s3-port";
@@ -33,7 +34,8 @@ manifest once every file is confirmed present. Never deletes anything.
 
   --env <name>                    environment whose bucket to use (dev, staging, prod)
   --dir <path>                    directory to upload, e.g. examples/ssr-app/dist/client
-  --release <id>                  release id for the manifest (default: git rev-parse HEAD)
+  --release <id>                  release id for the manifest (default: $GITHUB_SHA or another
+                                  CI commit variable, else git rev-parse HEAD)
   --bucket <name>                 bucket to use instead of the environment's assets bucket
   --prefix <p>                    key prefix to put before every path (default: none)
   --concurrency <n>               uploads in flight at once (default: ${DEFAULT_CONCURRENCY})
@@ -276,6 +278,7 @@ function toJson(
     skipped: summary.skipped,
     bytesUploaded: summary.bytesUploaded,
     seconds: summary.seconds,
+    phaseSeconds: summary.phaseSeconds,
   };
   switch (outcome.kind) {
     case "synced":
@@ -323,9 +326,17 @@ function findEnvironmentOrUsageError(name: string) {
   return env;
 }
 
-/** --release, or the current git commit; either must match RELEASE_ID_PATTERN. */
-export function resolveReleaseId(flag: string | undefined, cwd = process.cwd()): string {
-  let releaseId = flag;
+/**
+ * --release, else the CI system's commit variable (GITHUB_SHA, CI_COMMIT_SHA, …), else
+ * `git rev-parse HEAD`: the same default as the release tooling's --release-id, so both
+ * name the same manifest. The result must match RELEASE_ID_PATTERN.
+ */
+export function resolveReleaseId(
+  flag: string | undefined,
+  cwd = process.cwd(),
+  vars: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  let releaseId = flag ?? gitShaFromEnvironment(vars) ?? undefined;
   if (releaseId === undefined) {
     try {
       releaseId = execFileSync("git", ["rev-parse", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();

@@ -62,6 +62,18 @@ export interface UploadedKey {
   readonly size: number;
 }
 
+/** Where a run's time went, in seconds: for --json and the benchmark. */
+export interface PhaseSeconds {
+  /** Reading and hashing files while listing the bucket. */
+  readonly prepare: number;
+  /** HeadObject of unhashed keys listed with our size. */
+  readonly heads: number;
+  readonly uploads: number;
+  /** The listing that confirms every key is present (skipped when nothing was uploaded). */
+  readonly confirm: number;
+  readonly manifest: number;
+}
+
 export interface SyncSummary {
   readonly files: number;
   readonly hashedFiles: number;
@@ -70,6 +82,7 @@ export interface SyncSummary {
   readonly skipped: number;
   readonly bytesUploaded: number;
   readonly seconds: number;
+  readonly phaseSeconds: PhaseSeconds;
   readonly uploads: readonly UploadedKey[];
 }
 
@@ -110,7 +123,15 @@ const HASHING_CONCURRENCY = 16;
 
 export async function syncAssets(store: AssetStore, request: SyncRequest): Promise<SyncOutcome> {
   const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) / 10) / 100;
+  const toSeconds = (ms: number) => Math.round(ms / 10) / 100;
+  const elapsed = () => toSeconds(performance.now() - started);
+  const phases = { prepare: 0, heads: 0, uploads: 0, confirm: 0, manifest: 0 };
+  let phaseStart = started;
+  const endPhase = (phase: keyof PhaseSeconds) => {
+    const now = performance.now();
+    phases[phase] = toSeconds(now - phaseStart);
+    phaseStart = now;
+  };
 
   const scan = await scanDirectory(request.dir);
   if (scan.kind !== "ok") return { kind: "directory-problem", problem: scan.kind, dir: request.dir };
@@ -119,6 +140,7 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
   const listingPromise = store.list(request.prefix);
   const [files, listing] = await Promise.all([hashFiles(request.dir, scan.relativePaths), listingPromise]);
   if (!listing.ok) return { kind: "store-error", stage: "list", error: listing.error };
+  endPhase("prepare");
 
   const assets = planAssets(files, request.prefix, request.policies);
   const reserved = keysInReleasesRoot(assets);
@@ -126,6 +148,7 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
 
   const heads = await readHeads(store, assets, listing.value, request.concurrency);
   if (!heads.ok) return { kind: "store-error", stage: "head", error: heads.error };
+  endPhase("heads");
 
   const plan = buildPlan(assets, listing.value, heads.value);
   const summaryOf = (uploads: readonly PlannedUpload[]): SyncSummary => ({
@@ -135,12 +158,14 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
     skipped: plan.skipped.length,
     bytesUploaded: uploads.reduce((sum, upload) => sum + upload.asset.size, 0),
     seconds: elapsed(),
+    phaseSeconds: { ...phases },
     uploads: uploads.map(({ asset, reason }) => ({ key: asset.key, reason, size: asset.size })),
   });
   const allUploads = [...plan.hashedUploads, ...plan.unhashedUploads];
   if (request.dryRun) return { kind: "planned", summary: summaryOf(allUploads), manifestKey: request.manifestKey };
 
   const uploaded = await uploadInOrder(store, plan, request);
+  endPhase("uploads");
   if (uploaded.interrupted) return { kind: "interrupted", summary: summaryOf(uploaded.succeeded) };
   if (uploaded.failed.length > 0) {
     return {
@@ -151,11 +176,15 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
     };
   }
 
-  // Trust the bucket, not our bookkeeping: one more listing proves every key is there.
-  const confirm = await store.list(request.prefix);
-  if (!confirm.ok) return { kind: "store-error", stage: "confirm", error: confirm.error };
-  const missing = missingKeys(assets, confirm.value);
-  if (missing.length > 0) return { kind: "incomplete", missing, summary: summaryOf(uploaded.succeeded) };
+  // Trust the bucket, not our bookkeeping: a listing after the uploads proves every key is
+  // there. When nothing was uploaded, the first listing already showed every key.
+  if (uploaded.succeeded.length > 0) {
+    const confirm = await store.list(request.prefix);
+    if (!confirm.ok) return { kind: "store-error", stage: "confirm", error: confirm.error };
+    const missing = missingKeys(assets, confirm.value);
+    if (missing.length > 0) return { kind: "incomplete", missing, summary: summaryOf(uploaded.succeeded) };
+  }
+  endPhase("confirm");
 
   const manifest = buildManifest({
     env: request.env,
@@ -165,6 +194,7 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
   });
   const written = await store.putJson(request.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, "no-cache");
   if (!written.ok) return { kind: "store-error", stage: "manifest", error: written.error };
+  endPhase("manifest");
   return { kind: "synced", summary: summaryOf(uploaded.succeeded), manifestKey: request.manifestKey };
 }
 

@@ -105,12 +105,16 @@ describe("usage errors (exit 2)", () => {
 describe("the release id", () => {
   it("defaults to the git commit", () => {
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
-    expect(resolveReleaseId(undefined, PROJECT_ROOT)).toBe(head);
+    expect(resolveReleaseId(undefined, PROJECT_ROOT, {})).toBe(head);
+  });
+
+  it("prefers the CI system's commit variable to the checkout", () => {
+    expect(resolveReleaseId(undefined, PROJECT_ROOT, { GITHUB_SHA: "abc123" })).toBe("abc123");
   });
 
   it("asks for --release outside a git repository", async () => {
     const notRepo = await mkdtemp(path.join(os.tmpdir(), "not-a-repo-"));
-    expect(() => resolveReleaseId(undefined, notRepo)).toThrow(/pass --release <id>/);
+    expect(() => resolveReleaseId(undefined, notRepo, {})).toThrow(/pass --release <id>/);
   });
 });
 
