@@ -1,7 +1,7 @@
 /**
  * Rollback benchmark against a local moto_server: 20 rollbacks through the real CLI, each
  * after an (untimed, in-process) release that moves the alias forward again. Per rollback:
- *   (a) the whole process, spawn to exit, run the way `npm run rollback` runs it (node --require tsx/cjs);
+ *   (a) the whole process, spawn to exit, run the way `npm run rollback` runs it (node --import tsx);
  *   (b) its AWS calls: count, summed duration (parallel calls counted in full) and wall time
  *       with a call in flight, as the CLI's own SDK middleware reports them in its --json
  *       output (`aws.calls`, `aws.callMs`, `aws.callWallMs`).
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     await forward(false);
 
     const flags = ["--env", ENV, "--bucket", app.bucket, "--function-name", app.functionName, "--json", "--reason", "bench"];
-    const tsx = [process.execPath, "--require", "tsx/cjs", "scripts/release/cli.ts", "rollback", ...flags];
+    const tsx = [process.execPath, "--import", "tsx", "scripts/release/cli.ts", "rollback", ...flags];
     const npm = ["npm", "run", "--silent", "rollback", "--", ...flags];
 
     process.stderr.write(`benchmarking rollback: ${RUNS} runs after a warm-up, against ${server.endpoint}…\n`);
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         bench: "rollback",
         runs: RUNS,
         server: "moto_server (local)",
-        command: "node --require tsx/cjs scripts/release/cli.ts rollback --env dev --bucket … --function-name … --json",
+        command: "node --import tsx scripts/release/cli.ts rollback --env dev --bucket … --function-name … --json",
         ...figures,
         npmRunProcessMs: stats(npmSamples.map((s) => s.processMs)),
         targets: TARGETS,
