@@ -2,13 +2,13 @@
  * plan-review benchmark: a generated `terraform show -json` plan with 20,000 resource
  * changes (mixed actions, before/after values the size of real AWS resources: ~55 MB),
  * summarised to markdown by the CLI in a child process, the way `npm run plan-review` runs
- * it (tsx, without npm's own start-up). Median of 5 runs after one warm-up run:
+ * it (`node --require tsx/cjs scripts/plan-review/cli.ts`, without npm's own start-up).
+ * Median of 5 runs after one warm-up run:
  *   - wall time, spawn to exit;
- *   - peak RSS: every node process (tsx's launcher and the CLI) records
- *     process.resourceUsage().maxRSS at exit through a --require preload; the largest counts.
- * Also, for context (same 5 rounds): bare `node -e 0` and tsx start-up alone (`--help`),
- * to calibrate the machine; the same review run as
- * `node --require tsx/cjs` (the same TypeScript, without tsx's launcher process); and the
+ *   - peak RSS: the CLI records process.resourceUsage().maxRSS at exit through a --require
+ *     preload (the largest of its node processes counts, should there ever be more than one).
+ * Also, for context (same 5 rounds): bare `node -e 0` and the CLI's start-up alone
+ * (`--help`: node, tsx's hooks, zod, the modules), to calibrate the machine; and the
  * in-process phases of one run. Prints one JSON line on stdout.
  * Usage: npm run bench:plan-review
  */
@@ -42,24 +42,20 @@ async function main(): Promise<void> {
     `process.on("exit", () => require("fs").appendFileSync(process.env.PLAN_REVIEW_BENCH_RSS, process.resourceUsage().maxRSS + "\\n"));\n`,
   );
 
-  const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-  const args = ["scripts/plan-review/cli.ts", "--plan", `prod-app=${path.relative(ROOT, planFile)}`, "--format", "markdown"];
-  const review = [tsx, ...args];
-  const direct = [process.execPath, "--require", "tsx/cjs", ...args];
-  const help = [tsx, "scripts/plan-review/cli.ts", "--help"];
+  const cli = [process.execPath, "--require", "tsx/cjs", "scripts/plan-review/cli.ts"];
+  const review = [...cli, "--plan", `prod-app=${path.relative(ROOT, planFile)}`, "--format", "markdown"];
+  const help = [...cli, "--help"];
   const bareNode = [process.execPath, "-e", "0"];
 
   process.stderr.write(`benchmarking plan-review: ${RESOURCE_CHANGES} resource changes, ${RUNS} runs after a warm-up…\n`);
   await measure(review, preload); // warm-up: tsx's transform cache, the page cache
   const samples: Sample[] = [];
   const startup: Sample[] = [];
-  const directSamples: Sample[] = [];
   const nodeSamples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     nodeSamples.push(await measure(bareNode, preload));
     samples.push(await measure(review, preload));
     startup.push(await measure(help, preload));
-    directSamples.push(await measure(direct, preload));
   }
 
   const wallMs = stats(samples.map((s) => s.wallMs));
@@ -70,15 +66,10 @@ async function main(): Promise<void> {
       resourceChanges: RESOURCE_CHANGES,
       planMB: round(statSync(planFile).size / 2 ** 20),
       runs: RUNS,
-      command: "tsx scripts/plan-review/cli.ts --plan prod-app=bench/.work/plan-review/plan.json --format markdown",
+      command: "node --require tsx/cjs scripts/plan-review/cli.ts --plan prod-app=bench/.work/plan-review/plan.json --format markdown",
       wallMs,
       peakRssMB,
-      tsxStartupMs: stats(startup.map((s) => s.wallMs)),
-      withoutTsxLauncher: {
-        command: "node --require tsx/cjs scripts/plan-review/cli.ts …",
-        wallMs: stats(directSamples.map((s) => s.wallMs)),
-        peakRssMB: stats(directSamples.map((s) => s.peakRssMB)),
-      },
+      startupMs: stats(startup.map((s) => s.wallMs)),
       inProcessMs: inProcessPhases(planFile),
       machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0]), bareNodeStartupMs: stats(nodeSamples.map((s) => s.wallMs)).median },
       targets: TARGETS,

@@ -53,7 +53,6 @@ const ResourceChangeSchema = z.object({
   previous_address: z.string().optional(),
   mode: z.string().optional(),
   type: z.string().optional(),
-  name: z.string().optional(),
   deposed: z.string().optional(),
   action_reason: z.string().optional(),
   change: ChangeSchema,
@@ -101,9 +100,19 @@ export interface ParsedPlan {
 }
 
 /** The keys plan-review reads; everything else (values, configuration, state) is skipped. */
+const CHANGE_KEEP: KeepSpec = keep({ actions: true, importing: true, replace_paths: true });
 const RESOURCE_KEEP: KeepSpec = keep({
   address: true,
   previous_address: true,
+  mode: true,
+  type: true,
+  deposed: true,
+  action_reason: true,
+  change: CHANGE_KEEP,
+});
+/** Drift entries may lack `address`; it is rebuilt from these parts. */
+const DRIFT_KEEP: KeepSpec = keep({
+  address: true,
   module_address: true,
   mode: true,
   type: true,
@@ -111,7 +120,7 @@ const RESOURCE_KEEP: KeepSpec = keep({
   index: true,
   deposed: true,
   action_reason: true,
-  change: keep({ actions: true, importing: true, replace_paths: true }),
+  change: CHANGE_KEEP,
 });
 export const PLAN_KEEP: KeepSpec = keep({
   format_version: true,
@@ -120,7 +129,7 @@ export const PLAN_KEEP: KeepSpec = keep({
   complete: true,
   applyable: true,
   resource_changes: each(RESOURCE_KEEP),
-  resource_drift: each(RESOURCE_KEEP),
+  resource_drift: each(DRIFT_KEEP),
   output_changes: each(keep({ actions: true, before_sensitive: true, after_sensitive: true })),
 });
 

@@ -124,8 +124,9 @@ describe("plan-review CLI input errors (exit 1)", () => {
 });
 
 describe("plan-review as a process", () => {
+  // As `npm run plan-review` runs it.
   const cli = (args: string[]) =>
-    spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "plan-review", "cli.ts"), ...args], {
+    spawnSync(process.execPath, ["--require", "tsx/cjs", join(ROOT, "scripts", "plan-review", "cli.ts"), ...args], {
       cwd: ROOT,
       encoding: "utf8",
     });

@@ -108,7 +108,6 @@ describe("lenient plan shapes", () => {
       address: "aws_s3_bucket.b",
       mode: "managed",
       type: "aws_s3_bucket",
-      name: "b",
       change: { actions: ["create"] },
     });
   });
