@@ -148,6 +148,8 @@ function report(outcome: SyncOutcome, where: Where): number {
       return 0;
     case "directory-problem":
       throw new UserError(directoryProblemMessage(outcome.problem, where));
+    case "unreadable-file":
+      throw new UserError(`cannot read ${outcome.path} under --dir (${outcome.message}); fix its permissions or remove it`);
     case "reserved-keys":
       throw new UserError(
         `--dir ${where.dirFlag} holds ${outcome.keys.length} file(s) that would land in _releases/ ` +
@@ -300,6 +302,8 @@ function toJson(
       return { ...base, error: storeErrorMessage(outcome.error, outcome.stage, context) };
     case "directory-problem":
       return { ...base, error: directoryProblemMessage(outcome.problem, context) };
+    case "unreadable-file":
+      return { ...base, error: `cannot read ${outcome.path}: ${outcome.message}` };
     case "reserved-keys":
       return { ...base, error: "files would land in _releases/", keys: outcome.keys };
   }

@@ -59,8 +59,14 @@ export interface UploadRequest {
 
 export interface AssetStore {
   readonly bucket: string;
-  /** Every object under `prefix` (one paginated ListObjectsV2). */
-  list(prefix: string): Promise<StoreResult<Map<string, ListedObject>>>;
+  /**
+   * Every object under `prefix` (one paginated ListObjectsV2). `onPage` sees each page as it
+   * arrives, so the caller can start work on it while the next page is on its way.
+   */
+  list(
+    prefix: string,
+    onPage?: (objects: ReadonlyMap<string, ListedObject>) => void,
+  ): Promise<StoreResult<Map<string, ListedObject>>>;
   /** The object's size, stored sha256 and headers; `undefined` when there is no such key. */
   head(key: string): Promise<StoreResult<ObjectHead | undefined>>;
   upload(request: UploadRequest, signal?: AbortSignal): Promise<StoreResult<void>>;
@@ -120,7 +126,7 @@ export function createS3AssetStore(options: S3AssetStoreOptions): AssetStore {
   return {
     bucket: Bucket,
 
-    async list(prefix) {
+    async list(prefix, onPage) {
       const objects = new Map<string, ListedObject>();
       let ContinuationToken: string | undefined;
       try {
@@ -128,9 +134,12 @@ export function createS3AssetStore(options: S3AssetStoreOptions): AssetStore {
           const page = await client.send(
             new ListObjectsV2Command({ Bucket, Prefix: prefix || undefined, ContinuationToken }),
           );
+          const pageObjects = new Map<string, ListedObject>();
           for (const object of page.Contents ?? []) {
-            if (object.Key !== undefined) objects.set(object.Key, { size: object.Size ?? 0 });
+            if (object.Key !== undefined) pageObjects.set(object.Key, { size: object.Size ?? 0 });
           }
+          for (const [key, object] of pageObjects) objects.set(key, object);
+          onPage?.(pageObjects);
           ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (ContinuationToken);
         return { ok: true, value: objects };

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import { glob } from "tinyglobby";
 import {
   buildManifest,
@@ -17,12 +18,14 @@ import {
   needsHead,
   planAssets,
   type CachePolicies,
+  type ListedObject,
   type LocalFile,
   type ObjectHead,
   type PlannedAsset,
   type PlannedUpload,
   type SyncPlan,
 } from "./plan";
+import { errorMessage } from "../../lib/errors";
 import type { AssetStore, StoreError } from "./s3-port";
 
 export interface SyncRequest {
@@ -97,6 +100,7 @@ export type SyncOutcome =
   | { readonly kind: "synced"; readonly summary: SyncSummary; readonly manifestKey: string }
   | { readonly kind: "planned"; readonly summary: SyncSummary; readonly manifestKey: string }
   | { readonly kind: "directory-problem"; readonly problem: DirectoryProblem; readonly dir: string }
+  | { readonly kind: "unreadable-file"; readonly path: string; readonly message: string }
   | { readonly kind: "reserved-keys"; readonly keys: readonly string[] }
   | { readonly kind: "store-error"; readonly stage: "list" | "head" | "confirm" | "manifest"; readonly error: StoreError }
   | {
@@ -136,21 +140,24 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
   const scan = await scanDirectory(request.dir);
   if (scan.kind !== "ok") return { kind: "directory-problem", problem: scan.kind, dir: request.dir };
 
-  // Listing is network-bound and hashing disk/CPU-bound: do both at once.
-  const listingPromise = store.list(request.prefix);
-  const [files, listing] = await Promise.all([hashFiles(request.dir, scan.relativePaths), listingPromise]);
-  if (!listing.ok) return { kind: "store-error", stage: "list", error: listing.error };
+  // Listing is network-bound and hashing disk/CPU-bound: do both at once. The HEADs an
+  // unhashed key needs start as soon as its listing page is in, while the next page loads.
+  const hashing = hashFiles(request.dir, scan.relativePaths);
+  const assetsPromise = hashing.then((hashed) =>
+    hashed.ok ? planAssets(hashed.files, request.prefix, request.policies) : [],
+  );
+  const heads = headReader(store, assetsPromise, request.concurrency);
+  const [hashed, assets, listing] = await Promise.all([hashing, assetsPromise, store.list(request.prefix, heads.onPage)]);
   endPhase("prepare");
-
-  const assets = planAssets(files, request.prefix, request.policies);
+  const headResult = await heads.done();
+  endPhase("heads");
+  if (!hashed.ok) return { kind: "unreadable-file", path: hashed.path, message: hashed.message };
+  if (!listing.ok) return { kind: "store-error", stage: "list", error: listing.error };
   const reserved = keysInReleasesRoot(assets);
   if (reserved.length > 0) return { kind: "reserved-keys", keys: reserved };
+  if (!headResult.ok) return { kind: "store-error", stage: "head", error: headResult.error };
 
-  const heads = await readHeads(store, assets, listing.value, request.concurrency);
-  if (!heads.ok) return { kind: "store-error", stage: "head", error: heads.error };
-  endPhase("heads");
-
-  const plan = buildPlan(assets, listing.value, heads.value);
+  const plan = buildPlan(assets, listing.value, headResult.value);
   const summaryOf = (uploads: readonly PlannedUpload[]): SyncSummary => ({
     files: assets.length,
     hashedFiles: assets.filter((asset) => asset.hashed).length,
@@ -212,41 +219,73 @@ export async function scanDirectory(dir: string): Promise<ScanResult> {
   return { kind: "ok", relativePaths: relativePaths.map((p) => p.split(path.sep).join("/")).sort() };
 }
 
-async function hashFiles(dir: string, relativePaths: readonly string[]): Promise<LocalFile[]> {
-  return mapConcurrently(relativePaths, HASHING_CONCURRENCY, async (relativePath) => {
+type HashResult =
+  | { readonly ok: true; readonly files: LocalFile[] }
+  | { readonly ok: false; readonly path: string; readonly message: string };
+
+async function hashFiles(dir: string, relativePaths: readonly string[]): Promise<HashResult> {
+  let failure: { path: string; message: string } | undefined;
+  const files = await mapConcurrently(relativePaths, HASHING_CONCURRENCY, async (relativePath) => {
     const absolutePath = path.join(dir, relativePath);
-    const { size } = await stat(absolutePath);
-    const hash = createHash("sha256");
-    if (size <= READ_WHOLE_FILE_BYTES) {
-      hash.update(await readFile(absolutePath));
-    } else {
-      for await (const chunk of createReadStream(absolutePath)) hash.update(chunk as Buffer);
+    try {
+      const { size } = await stat(absolutePath);
+      const hash = createHash("sha256");
+      if (size <= READ_WHOLE_FILE_BYTES) {
+        hash.update(await readFile(absolutePath));
+      } else {
+        for await (const chunk of createReadStream(absolutePath)) hash.update(chunk as Buffer);
+      }
+      return { relativePath, absolutePath, size, sha256: hash.digest("hex") };
+    } catch (error) {
+      failure ??= { path: absolutePath, message: errorMessage(error) };
+      return undefined;
     }
-    return { relativePath, absolutePath, size, sha256: hash.digest("hex") };
   });
+  return failure ? { ok: false, ...failure } : { ok: true, files: files.filter((f): f is LocalFile => f !== undefined) };
 }
 
-/** HEADs the unhashed keys that exist with our size: only their stored digest can tell. */
-async function readHeads(
-  store: AssetStore,
-  assets: readonly PlannedAsset[],
-  listing: ReadonlyMap<string, { size: number }>,
-  concurrency: number,
-): Promise<{ ok: true; value: Map<string, ObjectHead> } | { ok: false; error: StoreError }> {
-  const toHead = assets.filter((asset) => needsHead(asset, listing.get(asset.key)));
+/**
+ * HEADs the unhashed keys that a listing page shows with our size: only their stored digest
+ * can tell whether they changed. Pages may arrive before the local files are hashed.
+ */
+function headReader(store: AssetStore, assetsPromise: Promise<readonly PlannedAsset[]>, concurrency: number) {
+  const byKey = assetsPromise.then((assets) => new Map(assets.map((asset) => [asset.key, asset])));
+  const limit = pLimit(concurrency);
   const heads = new Map<string, ObjectHead>();
+  const pending: Promise<unknown>[] = [];
   let fatal: StoreError | undefined;
-  await mapConcurrently(toHead, concurrency, async (asset) => {
+
+  const readHead = async (key: string) => {
     if (fatal) return;
-    const result = await store.head(asset.key);
+    const result = await store.head(key);
     if (result.ok) {
-      if (result.value) heads.set(asset.key, result.value);
+      if (result.value) heads.set(key, result.value);
     } else if (FATAL_KINDS.has(result.error.kind)) {
       fatal = result.error;
     }
     // Any other failure leaves the key without a head: it is uploaded ("unverified").
-  });
-  return fatal ? { ok: false, error: fatal } : { ok: true, value: heads };
+  };
+
+  return {
+    onPage(page: ReadonlyMap<string, ListedObject>): void {
+      pending.push(
+        byKey.then((assets) =>
+          Promise.all(
+            [...page]
+              .filter(([key, listed]) => {
+                const asset = assets.get(key);
+                return asset !== undefined && needsHead(asset, listed);
+              })
+              .map(([key]) => limit(() => readHead(key))),
+          ),
+        ),
+      );
+    },
+    async done(): Promise<{ ok: true; value: ReadonlyMap<string, ObjectHead> } | { ok: false; error: StoreError }> {
+      await Promise.all(pending);
+      return fatal ? { ok: false, error: fatal } : { ok: true, value: heads };
+    },
+  };
 }
 
 interface UploadRun {
