@@ -39,14 +39,16 @@ const CAMEL_CASE_WORD = /^[A-Za-z][a-z]{2,}([A-Z][a-z]{2,})+$/;
 /**
  * True when `token` looks like a bundler's content hash: at least 8 hex or base64url
  * characters that are not a plain word. Words are lower-case-only (`component`) or
- * camelCase (`useEffect`); pure digits are dates or versions (`20240101`). Erring towards
- * "not hashed" is the safe side: such a file only gets the revalidating cache policy.
+ * camelCase (`useEffect`). Digits only are a date or version after a dash
+ * (`report-20240101`) but a hash after a dot (`main.12345678.js`: 2 % of 8-character hex
+ * hashes are all digits). Erring towards "not hashed" is the safe side: such a file only
+ * gets the revalidating cache policy.
  */
-export function isHashToken(token: string): boolean {
+export function isHashToken(token: string, digitsOnlyIsHash = false): boolean {
   if (token.length < MIN_HASH_LENGTH || !HASH_ALPHABET.test(token)) return false;
   const letters = token.replace(/[^A-Za-z]/g, "");
   const hasDigit = /[0-9]/.test(token);
-  if (letters.length === 0) return false;
+  if (letters.length === 0) return digitsOnlyIsHash && /^[0-9]+$/.test(token);
   if (hasDigit) return true;
   if (letters === letters.toLowerCase()) return false;
   return !CAMEL_CASE_WORD.test(token);
@@ -65,9 +67,11 @@ export function contentHashOf(fileName: string): string | undefined {
   if (ext === "" || ext === name) return undefined;
   const stem = name.slice(0, -ext.length);
 
-  const candidates: string[] = [];
   const lastDot = stem.lastIndexOf(".");
-  if (lastDot > 0) candidates.push(stem.slice(lastDot + 1));
+  const afterDot = lastDot > 0 ? stem.slice(lastDot + 1) : undefined;
+  if (afterDot !== undefined && isHashToken(afterDot, true)) return afterDot;
+
+  const candidates: string[] = [];
   const lastDash = stem.lastIndexOf("-");
   if (lastDash > 0) {
     candidates.push(stem.slice(lastDash + 1));
@@ -76,7 +80,7 @@ export function contentHashOf(fileName: string): string | undefined {
     if (previousDash > 0 && dashed.length === DASHED_HASH_LENGTH) candidates.push(dashed);
   }
   if (BARE_HEX_HASH.test(stem)) candidates.push(stem);
-  return candidates.find(isHashToken);
+  return candidates.find((candidate) => isHashToken(candidate));
 }
 
 export function isHashedName(fileName: string): boolean {
@@ -165,7 +169,10 @@ export type Decision =
  * Whether deciding about `asset` needs a HeadObject: only an unhashed file whose key exists
  * with the same size (a different size already proves the content changed).
  */
-export function needsHead(asset: PlannedAsset, listed: ListedObject | undefined): boolean {
+export function needsHead(
+  asset: Pick<PlannedAsset, "hashed" | "size">,
+  listed: ListedObject | undefined,
+): boolean {
   return !asset.hashed && listed !== undefined && listed.size === asset.size;
 }
 

@@ -13,6 +13,7 @@ import { glob } from "tinyglobby";
 import {
   buildManifest,
   buildPlan,
+  isHashedName,
   keysInReleasesRoot,
   missingKeys,
   needsHead,
@@ -21,7 +22,6 @@ import {
   type ListedObject,
   type LocalFile,
   type ObjectHead,
-  type PlannedAsset,
   type PlannedUpload,
   type SyncPlan,
 } from "./plan";
@@ -123,7 +123,8 @@ const FATAL_KINDS = new Set<StoreError["kind"]>([
 ]);
 /** Whole-file hashing reads files up to this size at once; larger ones are streamed. */
 const READ_WHOLE_FILE_BYTES = 16 * 1024 * 1024;
-const HASHING_CONCURRENCY = 16;
+/** Files stat-ed or read at once. */
+const FILE_CONCURRENCY = 16;
 
 export async function syncAssets(store: AssetStore, request: SyncRequest): Promise<SyncOutcome> {
   const started = performance.now();
@@ -140,19 +141,26 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
   const scan = await scanDirectory(request.dir);
   if (scan.kind !== "ok") return { kind: "directory-problem", problem: scan.kind, dir: request.dir };
 
+  const sized = await statFiles(request.dir, scan.relativePaths);
+  if (!sized.ok) return { kind: "unreadable-file", path: sized.path, message: sized.message };
+
   // Listing is network-bound and hashing disk/CPU-bound: do both at once. The HEADs an
-  // unhashed key needs start as soon as its listing page is in, while the next page loads.
-  const hashing = hashFiles(request.dir, scan.relativePaths);
-  const assetsPromise = hashing.then((hashed) =>
-    hashed.ok ? planAssets(hashed.files, request.prefix, request.policies) : [],
+  // unhashed key needs (known from its name and size alone) start as soon as its listing
+  // page is in, while the next page loads and files are still being hashed.
+  const localByKey = new Map(
+    sized.files.map((file) => [
+      `${request.prefix}${file.relativePath}`,
+      { hashed: isHashedName(file.relativePath), size: file.size },
+    ]),
   );
-  const heads = headReader(store, assetsPromise, request.concurrency);
-  const [hashed, assets, listing] = await Promise.all([hashing, assetsPromise, store.list(request.prefix, heads.onPage)]);
+  const heads = headReader(store, localByKey, request.concurrency);
+  const [hashed, listing] = await Promise.all([hashFiles(sized.files), store.list(request.prefix, heads.onPage)]);
   endPhase("prepare");
   const headResult = await heads.done();
   endPhase("heads");
   if (!hashed.ok) return { kind: "unreadable-file", path: hashed.path, message: hashed.message };
   if (!listing.ok) return { kind: "store-error", stage: "list", error: listing.error };
+  const assets = planAssets(hashed.files, request.prefix, request.policies);
   const reserved = keysInReleasesRoot(assets);
   if (reserved.length > 0) return { kind: "reserved-keys", keys: reserved };
   if (!headResult.ok) return { kind: "store-error", stage: "head", error: headResult.error };
@@ -219,37 +227,66 @@ export async function scanDirectory(dir: string): Promise<ScanResult> {
   return { kind: "ok", relativePaths: relativePaths.map((p) => p.split(path.sep).join("/")).sort() };
 }
 
-type HashResult =
-  | { readonly ok: true; readonly files: LocalFile[] }
+type FileResult<T> =
+  | { readonly ok: true; readonly files: T[] }
   | { readonly ok: false; readonly path: string; readonly message: string };
 
-async function hashFiles(dir: string, relativePaths: readonly string[]): Promise<HashResult> {
+type SizedFile = Omit<LocalFile, "sha256">;
+
+/** Runs `read` over every file; the first failure (EACCES, a file gone) is the result. */
+async function readEach<I, T>(
+  items: readonly I[],
+  pathOf: (item: I) => string,
+  read: (item: I) => Promise<T>,
+): Promise<FileResult<T>> {
   let failure: { path: string; message: string } | undefined;
-  const files = await mapConcurrently(relativePaths, HASHING_CONCURRENCY, async (relativePath) => {
-    const absolutePath = path.join(dir, relativePath);
+  const results = await mapConcurrently(items, FILE_CONCURRENCY, async (item) => {
     try {
-      const { size } = await stat(absolutePath);
-      const hash = createHash("sha256");
-      if (size <= READ_WHOLE_FILE_BYTES) {
-        hash.update(await readFile(absolutePath));
-      } else {
-        for await (const chunk of createReadStream(absolutePath)) hash.update(chunk as Buffer);
-      }
-      return { relativePath, absolutePath, size, sha256: hash.digest("hex") };
+      return await read(item);
     } catch (error) {
-      failure ??= { path: absolutePath, message: errorMessage(error) };
+      failure ??= { path: pathOf(item), message: errorMessage(error) };
       return undefined;
     }
   });
-  return failure ? { ok: false, ...failure } : { ok: true, files: files.filter((f): f is LocalFile => f !== undefined) };
+  return failure ? { ok: false, ...failure } : { ok: true, files: results as T[] };
+}
+
+function statFiles(dir: string, relativePaths: readonly string[]): Promise<FileResult<SizedFile>> {
+  return readEach(
+    relativePaths,
+    (relativePath) => path.join(dir, relativePath),
+    async (relativePath) => {
+      const absolutePath = path.join(dir, relativePath);
+      return { relativePath, absolutePath, size: (await stat(absolutePath)).size };
+    },
+  );
+}
+
+function hashFiles(files: readonly SizedFile[]): Promise<FileResult<LocalFile>> {
+  return readEach(
+    files,
+    (file) => file.absolutePath,
+    async (file) => {
+      const hash = createHash("sha256");
+      if (file.size <= READ_WHOLE_FILE_BYTES) {
+        hash.update(await readFile(file.absolutePath));
+      } else {
+        for await (const chunk of createReadStream(file.absolutePath)) hash.update(chunk as Buffer);
+      }
+      return { ...file, sha256: hash.digest("hex") };
+    },
+  );
 }
 
 /**
  * HEADs the unhashed keys that a listing page shows with our size: only their stored digest
- * can tell whether they changed. Pages may arrive before the local files are hashed.
+ * can tell whether they changed.
  */
-function headReader(store: AssetStore, assetsPromise: Promise<readonly PlannedAsset[]>, concurrency: number) {
-  const byKey = assetsPromise.then((assets) => new Map(assets.map((asset) => [asset.key, asset])));
+function headReader(
+  store: AssetStore,
+  localByKey: ReadonlyMap<string, { readonly hashed: boolean; readonly size: number }>,
+  concurrency: number,
+) {
   const limit = pLimit(concurrency);
   const heads = new Map<string, ObjectHead>();
   const pending: Promise<unknown>[] = [];
@@ -268,18 +305,10 @@ function headReader(store: AssetStore, assetsPromise: Promise<readonly PlannedAs
 
   return {
     onPage(page: ReadonlyMap<string, ListedObject>): void {
-      pending.push(
-        byKey.then((assets) =>
-          Promise.all(
-            [...page]
-              .filter(([key, listed]) => {
-                const asset = assets.get(key);
-                return asset !== undefined && needsHead(asset, listed);
-              })
-              .map(([key]) => limit(() => readHead(key))),
-          ),
-        ),
-      );
+      for (const [key, listed] of page) {
+        const local = localByKey.get(key);
+        if (local && needsHead(local, listed)) pending.push(limit(() => readHead(key)));
+      }
     },
     async done(): Promise<{ ok: true; value: ReadonlyMap<string, ObjectHead> } | { ok: false; error: StoreError }> {
       await Promise.all(pending);

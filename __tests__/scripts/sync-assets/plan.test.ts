@@ -42,6 +42,7 @@ describe("hash detection", () => {
     ["3f2a1b9c8d7e6f50.png", "3f2a1b9c8d7e6f50"], // webpack asset modules: [hash][ext]
     ["main.6EFCQAEZ.js.map", "6EFCQAEZ"], // the map keeps its file's hash
     ["app.QWERTYUI.js", "QWERTYUI"], // esbuild hash with no digit
+    ["main.12345678.js", "12345678"], // an all-digit hex hash after a dot
   ])("finds the hash in %s", (name, hash) => {
     expect(contentHashOf(name)).toBe(hash);
   });
@@ -53,7 +54,8 @@ describe("hash detection", () => {
     "my-component.js", // a word, not a hash
     "use-useEffect.js", // camelCase word
     "icon-ArrowLeft.svg",
-    "report-20240101.pdf", // a date: digits only
+    "report-20240101.pdf", // a date: digits only after a dash
+    "20240101.jpg", // a date as the whole name
     "my-component-v2.js", // version suffix
     "jquery-3.7.1.min.js",
     "main.a1b2c3d.js", // 7 characters: too short

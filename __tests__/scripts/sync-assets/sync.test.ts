@@ -273,3 +273,37 @@ describe("a file above the multipart threshold", () => {
     expect((await headObject(s3, bucket, "assets/video.a1b2c3d4.mp4")).Metadata?.sha256).toBe(sha256(big));
   });
 });
+
+describe("an interrupted sync (Ctrl-C)", () => {
+  const files = sampleBuild();
+  let proxy: FaultProxy;
+  let bucket: string;
+  let dir: string;
+  let outcome: SyncOutcome;
+  beforeAll(async () => {
+    const interrupt = new AbortController();
+    let puts = 0;
+    proxy = await startFaultProxy(motoEndpoint(), (request) => {
+      if (isObjectPut(request) && (puts += 1) === 3) interrupt.abort();
+      return PASS;
+    });
+    bucket = await createBucket(s3, "interrupt");
+    dir = await makeBuildDir(files);
+    const store = storeFor(bucket, { endpoint: proxy.endpoint, concurrency: 1 });
+    outcome = await syncAssets(store, syncRequest(dir, { concurrency: 1, signal: interrupt.signal }));
+    store.close();
+  });
+  afterAll(() => proxy.close());
+
+  it("stops and says so", () => {
+    expect(outcome.kind).toBe("interrupted");
+  });
+
+  it("writes no manifest", async () => {
+    expect(await listKeys(s3, bucket, "_releases/")).toEqual([]);
+  });
+
+  it("leaves files for a rerun to upload", async () => {
+    expect((await listKeys(s3, bucket)).length).toBeLessThan(Object.keys(files).length);
+  });
+});
