@@ -19,6 +19,8 @@ export const LIVE_ALIAS = "live";
 export const ASSETS_PREFIX = "assets/";
 /** Key prefix of release ledgers and asset manifests; never routed by CloudFront. */
 export const RELEASES_ROOT = "_releases/";
+/** CloudFront only accepts ACM certificates from this region, wherever the environment runs. */
+export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
 
 /** `<project>-<env>`: the prefix of every resource name in an environment. */
 export function resourcePrefix(env: NamingInput): string {

@@ -1,11 +1,9 @@
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "../lib/naming";
 import { DnsValidatedCertificate } from "../modules/dns-validated-certificate";
 import { EnvironmentStack } from "./environment-stack";
-
-/** CloudFront only accepts certificates from this region. */
-export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
 
 /** The environment's TLS certificate (in us-east-1, for CloudFront) and its DNS validation. */
 export class CertificatesStack extends EnvironmentStack {

@@ -1,8 +1,10 @@
 import type { TerraformStack } from "cdktf";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "../../../lib/naming";
 import { DnsValidatedCertificate } from "../../../modules/dns-validated-certificate";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { awsStack, synth, synthStack, violations } from "./support";
+import { CertificatesStack } from "../../../stacks/certificates-stack";
+import { awsStack, DEV, synth, synthStack, violations } from "./support";
 
 const DISTRIBUTION = "aws_cloudfront_distribution.Cdn_Distribution_FF4F7041";
 const HEADERS_POLICY = "aws_cloudfront_response_headers_policy.Cdn_SecurityHeaders_C2E716FC";
@@ -130,6 +132,18 @@ describe("CF-6 certificate from us-east-1", () => {
 
   it("passes a certificate created by a us-east-1 stack", () => {
     expect(violations(certificateFrom("us-east-1"), "CF-6")).toEqual([]);
+  });
+
+  it("passes the certificate of the real CertificatesStack (both use lib/naming's CLOUDFRONT_CERTIFICATE_REGION)", () => {
+    const workspace = synth((app) => cdn(awsStack(app, "dev-edge"), new CertificatesStack(app, DEV).certificateArn));
+    expect(violations(workspace, "CF-6")).toEqual([]);
+  });
+
+  it("flags a certificate from any region but CLOUDFRONT_CERTIFICATE_REGION", () => {
+    const workspace = synthStack((s) => cdn(s, "arn:aws:acm:us-west-2:111111111111:certificate/abc"));
+    expect(violations(workspace, "CF-6").map(([, message]) => message)).toEqual([
+      `acm_certificate_arn "arn:aws:acm:us-west-2:111111111111:certificate/abc" is not an ACM certificate in ${CLOUDFRONT_CERTIFICATE_REGION}`,
+    ]);
   });
 
   it("flags a certificate created in the app region, following the remote state", () => {

@@ -1,11 +1,10 @@
 /** CloudFront: viewer HTTPS and TLS policy, security headers, origin access, origin TLS, certificate region. */
+import { CLOUDFRONT_CERTIFICATE_REGION } from "../../../lib/naming";
 import { literalString } from "../expressions";
 import { asBlock, asBlocks, asStrings, type Block, type SynthesizedStack, type TfResource } from "../model";
 import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 import type { Workspace } from "../workspace";
 
-/** CloudFront only accepts ACM certificates from this region. */
-export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
 /** Viewer security policies at least as strict as TLSv1.2_2021. */
 const STRONG_VIEWER_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 const HTTPS_VIEWER_POLICIES = ["redirect-to-https", "https-only"];
