@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { STACK_KINDS } from "../lib/naming";
+import { POLICY_RULE_IDS } from "../lib/policy-rule-ids";
 
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -132,11 +133,14 @@ const SlackSchema = z.strictObject({
 
 /**
  * Silences one policy rule (`npm run policy`) for one resource of this environment. Every
- * suppression is listed in the policy report, and one that matches nothing is a warning.
+ * suppression is listed in the policy report, and one that matches nothing is a warning;
+ * one naming a rule that does not exist is a config error here.
  */
 const PolicySuppressionSchema = z.strictObject({
   /** Rule id, e.g. `S3-1` (the README lists them). */
-  rule: z.string().regex(/^[A-Z][A-Z0-9]*-\d+$/, "must be a policy rule id such as S3-1"),
+  rule: z.enum(POLICY_RULE_IDS, {
+    error: `must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (the README's policy section lists them)`,
+  }),
   /**
    * The resource as the policy report names it: its Terraform address inside the stack
    * (`aws_s3_bucket.Assets_Bucket_B348DC00`) or its construct path (`Assets/Bucket`).

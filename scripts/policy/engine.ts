@@ -153,7 +153,7 @@ export function runPolicy(
   });
 
   const suppressions = suppressionReports(workspace, environments, uses);
-  violations.push(...unusedSuppressions(suppressions, rules));
+  violations.push(...unusedSuppressions(suppressions, new Set(rules.map((r) => r.id))));
   const errors = violations.filter((v) => v.severity === "error").length;
   return {
     ok: errors === 0,
@@ -202,25 +202,28 @@ function suppressionReports(
     );
 }
 
-function unusedSuppressions(suppressions: readonly SuppressionReport[], rules: readonly Rule[]): Violation[] {
+/**
+ * Suppressions that matched nothing, among those of rules that ran (a run of some rules
+ * cannot tell whether the others' suppressions are stale). Unknown rule ids never get
+ * here: the environment schema rejects them.
+ */
+function unusedSuppressions(suppressions: readonly SuppressionReport[], ran: ReadonlySet<string>): Violation[] {
   return suppressions
-    .filter((s) => s.matched === 0)
-    .map((s) => {
-      const known = rules.some((r) => r.id === s.rule);
-      return {
-        rule: UNUSED_SUPPRESSION_RULE,
-        severity: "warning",
-        title: "Every policy suppression matches a violation",
-        stack: null,
-        environment: s.environment,
-        resource: s.source,
-        message: known
-          ? `suppresses ${s.rule} on ${s.resource}${s.stack ? ` in the ${s.stack} stack` : ""}, but no such violation exists`
-          : `names rule ${s.rule}, which does not exist (known: ${rules.map((r) => r.id).join(", ")})`,
-        fix: "Remove the suppression, or correct its rule id or resource (use the Terraform address or construct path the report prints).",
-        controls: {},
-      } satisfies Violation;
-    });
+    .filter((s) => s.matched === 0 && ran.has(s.rule))
+    .map(
+      (s) =>
+        ({
+          rule: UNUSED_SUPPRESSION_RULE,
+          severity: "warning",
+          title: "Every policy suppression matches a violation",
+          stack: null,
+          environment: s.environment,
+          resource: s.source,
+          message: `suppresses ${s.rule} on ${s.resource}${s.stack ? ` in the ${s.stack} stack` : ""}, but no such violation exists`,
+          fix: "Remove the suppression, or correct its resource (use the Terraform address or construct path the report prints).",
+          controls: {},
+        }) satisfies Violation,
+    );
 }
 
 function dedupe<T extends { resource: string; message: string }>(findings: readonly T[]): T[] {

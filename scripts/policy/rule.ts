@@ -4,6 +4,7 @@
  * and the environment config for the rules that look across stacks).
  */
 import type { EnvironmentConfig } from "../../environments/schema";
+import type { PolicyRuleId } from "../../lib/policy-rule-ids";
 import type { SynthesizedStack } from "./model";
 import type { Workspace } from "./workspace";
 
@@ -46,8 +47,8 @@ export interface ControlMapping {
 }
 
 export interface Rule {
-  /** Stable id, e.g. `S3-1`; suppressions name it. */
-  readonly id: string;
+  /** Stable id, e.g. `S3-1`; suppressions name it (listed in lib/policy-rule-ids.ts). */
+  readonly id: PolicyRuleId;
   readonly severity: Severity;
   /** One line: what a passing stack looks like. */
   readonly title: string;

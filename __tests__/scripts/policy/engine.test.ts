@@ -2,6 +2,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { validateEnvironments } from "../../../environments";
 import devData from "../../../environments/dev";
 import type { EnvironmentConfig } from "../../../environments/schema";
+import { POLICY_RULE_IDS } from "../../../lib/policy-rule-ids";
 import { runPolicy } from "../../../scripts/policy/engine";
 import { renderText } from "../../../scripts/policy/render-text";
 import { RULES } from "../../../scripts/policy/rules";
@@ -75,6 +76,25 @@ describe("suppressions", () => {
   it("makes a suppression without a reason a config error", () => {
     const { reason: _reason, ...withoutReason } = suppression;
     expect(() => devWith([withoutReason])).toThrow("environments/dev.ts: policySuppressions[0].reason: is required (expected string) (got nothing)");
+  });
+
+  it("does not call a suppression unused when its rule did not run", () => {
+    const report = runPolicy(bareBucket, devWith([{ ...suppression, rule: "S3-1" }]), { rules: ACL_RULE });
+    expect(report.violations.map((v) => v.rule)).toEqual(["S3-6"]);
+  });
+
+  it("makes a suppression naming a rule that does not exist a config error", () => {
+    expect(() => devWith([{ ...suppression, rule: "S3-99" }])).toThrow(
+      `environments/dev.ts: policySuppressions[0].rule: must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (the README's policy section lists them) (got "S3-99")`,
+    );
+  });
+
+  it("accepts a suppression of every rule the engine runs", () => {
+    expect(devWith(RULES.map((r) => ({ ...suppression, rule: r.id })))[0].policySuppressions.map((s) => s.rule)).toEqual(RULES.map((r) => r.id));
+  });
+
+  it("validates rule ids against lib/policy-rule-ids.ts, which lists exactly the engine's rules", () => {
+    expect([...POLICY_RULE_IDS]).toEqual(RULES.map((r) => r.id));
   });
 
   it("makes a blank reason a config error", () => {
