@@ -21,9 +21,11 @@ export default tseslint.config(
     },
   },
   {
-    // Framework imports stay in stacks/, modules/ and main.ts (and their tests), so moving to
-    // the community fork (cdktn) touches only those. lib/, environments/ and scripts/ are plain TS.
-    files: ["lib/**", "environments/**", "scripts/**", "bench/**", "examples/**", "e2e/**"],
+    // Framework imports stay in stacks/, modules/ and the app entry points (and their tests),
+    // so moving to the community fork (cdktn) touches only those. Everything else, including
+    // any folder added later, is plain TypeScript.
+    files: ["**/*.{ts,mts,cts,js,mjs,cjs}"],
+    ignores: ["stacks/**", "modules/**", "main.ts", "bootstrap/main.ts", "__tests__/**"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -5,7 +5,7 @@ export default {
   name: "dev",
   project: "acme-web",
   account: { id: "111111111111", region: "eu-west-1" },
-  dns: { hostedZoneName: "example.com", domainNames: ["dev.example.com"] },
+  dns: { hostedZoneName: "dev.example.com", domainNames: ["dev.example.com"] },
   state: { bucket: "acme-web-tfstate-111111111111", region: "eu-west-1" },
   ssr: {
     runtime: "nodejs20.x",

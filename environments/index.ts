@@ -89,17 +89,31 @@ function crossEnvironmentProblems(configs: readonly { file: string; config: Envi
     else problems.push(`${file}: ${path}: ${what} is already used by ${owner} (got ${describeValue(value)})`);
   };
 
-  const bucketOwner = new Map<string, { file: string; accountRegion: string }>();
-  for (const { file, config } of configs) {
-    // One bucket, one bootstrap stack: its account and region must be unambiguous.
-    const accountRegion = `account ${config.account.id}, region ${config.state.region}`;
-    const owner = bucketOwner.get(config.state.bucket);
-    if (owner === undefined) bucketOwner.set(config.state.bucket, { file, accountRegion });
-    else if (owner.accountRegion !== accountRegion) {
-      problems.push(
-        `${file}: state.bucket: is shared with ${owner.file}, which uses ${owner.accountRegion}; a shared state bucket needs the same account and state region (got ${accountRegion})`,
-      );
+  // Things environments may share only when they agree on where the thing lives.
+  const firstSetting = new Map<string, { file: string; setting: string }>();
+  const agree = (key: string, file: string, path: string, setting: string, why: string) => {
+    const first = firstSetting.get(key);
+    if (first === undefined) firstSetting.set(key, { file, setting });
+    else if (first.setting !== setting) {
+      problems.push(`${file}: ${path}: is shared with ${first.file}, which has ${first.setting}; ${why} (got ${setting})`);
     }
+  };
+
+  for (const { file, config } of configs) {
+    agree(
+      `bucket:${config.state.bucket}`,
+      file,
+      "state.bucket",
+      `account ${config.account.id}, region ${config.state.region}, lock table ${config.state.lockTable ?? "none"}`,
+      "one state bucket has one bootstrap stack, so its account, region and lock table must match",
+    );
+    agree(
+      `zone:${config.dns.hostedZoneName}`,
+      file,
+      "dns.hostedZoneName",
+      `account ${config.account.id}`,
+      "a hosted zone lives in one account; give each account its own delegated subdomain zone",
+    );
     claim(`name:${config.name}`, file, "name", config.name, "environment name");
     config.dns.domainNames.forEach((domain, i) =>
       claim(`domain:${domain}`, file, `dns.domainNames[${i}]`, domain, "domain name"),
@@ -121,8 +135,10 @@ function formatIssue(file: string, data: unknown, issue: z.core.$ZodIssue): stri
     );
   }
   const value = valueAt(data, issue.path);
-  const message =
-    issue.code === "invalid_type" && value === undefined ? `is required (expected ${issue.expected})` : issue.message;
+  let message = issue.message;
+  if (issue.code === "invalid_type" && value === undefined) message = `is required (expected ${issue.expected})`;
+  // A bad record key: zod nests the key's own problems.
+  if (issue.code === "invalid_key") message = issue.issues.map((inner) => inner.message).join("; ");
   return [`${file}: ${formatPath(issue.path)}: ${message} (got ${describeValue(value)})`];
 }
 

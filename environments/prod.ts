@@ -20,6 +20,7 @@ export default {
     reservedConcurrency: 200,
     environment: { LOG_LEVEL: "warn" },
   },
+  api: { throttlingRateLimit: 500, throttlingBurstLimit: 1000 },
   tables: [
     {
       name: "sessions",

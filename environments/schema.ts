@@ -23,6 +23,15 @@ export const LOG_RETENTION_DAYS = [
   2922, 3288, 3653,
 ] as const;
 
+/** Lambda refuses a reservation that leaves fewer than this many executions unreserved. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/**
+ * Variables Lambda sets itself (AWS_*, LAMBDA_*, _HANDLER, …) or the app stack sets
+ * (APP_ENV, TABLE_<name>): configuring them would fail at apply or be silently replaced.
+ */
+const RESERVED_VARIABLE = /^(AWS_|LAMBDA_|_|TZ$|APP_ENV$|TABLE_)/;
+
 const slug = (maxLength: number) =>
   z
     .string()
@@ -35,7 +44,7 @@ const AccountSchema = z.strictObject({
   /** Region of the app and distribution stacks (certificates always go to us-east-1). */
   region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
   /** The account's Lambda concurrent-executions quota; reserved concurrency must fit under it. */
-  lambdaConcurrencyLimit: z.number().int().min(10).default(1000),
+  lambdaConcurrencyLimit: z.number().int().min(UNRESERVED_CONCURRENCY_MINIMUM).default(1000),
 });
 
 const DnsSchema = z.strictObject({
@@ -67,8 +76,23 @@ const SsrFunctionSchema = z.strictObject({
   reservedConcurrency: z.number().int().min(1).nullable().default(null),
   /** Non-secret environment variables. Secrets belong in SSM/Secrets Manager, never here. */
   environment: z
-    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be a valid variable name"), z.string())
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be a valid variable name")
+        .refine((name) => !RESERVED_VARIABLE.test(name), {
+          message: "is reserved (AWS_*, LAMBDA_*, _*, TZ are set by Lambda; APP_ENV and TABLE_* by the app stack)",
+        }),
+      z.string(),
+    )
     .default({}),
+});
+
+const HttpApiSchema = z.strictObject({
+  /** Steady-state requests per second across the API's routes. */
+  throttlingRateLimit: z.number().int().min(1).default(50),
+  /** Requests allowed in a burst above the rate. */
+  throttlingBurstLimit: z.number().int().min(1).default(100),
 });
 
 const KeySchema = z.strictObject({
@@ -171,6 +195,7 @@ export const EnvironmentSchema = z
     dns: DnsSchema,
     state: StateBackendSchema,
     ssr: SsrFunctionSchema.prefault({}),
+    api: HttpApiSchema.prefault({}),
     tables: z.array(TableSchema).default([]),
     cdn: CdnSchema.prefault({}),
     alarms: AlarmsSchema.prefault({}),
@@ -227,11 +252,11 @@ export const EnvironmentSchema = z
     }
 
     const reserved = env.ssr.reservedConcurrency;
-    if (reserved !== null && reserved > env.account.lambdaConcurrencyLimit - 10) {
-      // AWS keeps 10 executions unreserved in every account.
+    const limit = env.account.lambdaConcurrencyLimit;
+    if (reserved !== null && reserved > limit - UNRESERVED_CONCURRENCY_MINIMUM) {
       problem(
         ["ssr", "reservedConcurrency"],
-        `must leave 10 of account.lambdaConcurrencyLimit (${env.account.lambdaConcurrencyLimit}) unreserved`,
+        `must leave ${UNRESERVED_CONCURRENCY_MINIMUM} of account.lambdaConcurrencyLimit (${limit}) unreserved, as Lambda requires`,
       );
     }
     if (env.protected && reserved === null) {

@@ -5,7 +5,7 @@ export default {
   name: "staging",
   project: "acme-web",
   account: { id: "222222222222", region: "eu-west-1" },
-  dns: { hostedZoneName: "example.com", domainNames: ["staging.example.com"] },
+  dns: { hostedZoneName: "staging.example.com", domainNames: ["staging.example.com"] },
   state: { bucket: "acme-web-tfstate-222222222222", region: "eu-west-1" },
   ssr: {
     runtime: "nodejs20.x",

@@ -49,6 +49,10 @@ export function lambdaLogGroupName(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
+export function apiAccessLogGroupName(apiName: string): string {
+  return `/aws/apigateway/${apiName}`;
+}
+
 export function tableName(env: NamingInput, logicalName: string): string {
   return `${resourcePrefix(env)}-${logicalName}`;
 }

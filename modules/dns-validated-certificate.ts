@@ -37,7 +37,10 @@ export class DnsValidatedCertificate extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    // One record per distinct validation name (names repeat for wildcard + apex pairs).
+    // One record per domain name. The for_each is written in Terraform's own form: cdktf's
+    // iterator wraps the set in tolist(), whose order (and so every key) is unknown until
+    // apply once there is more than one name (hashicorp/terraform-cdk#3713), while the
+    // domain names used as keys here are known at plan time.
     const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
     const records = new Route53Record(this, "ValidationRecord", {
       forEach: options,
@@ -46,8 +49,13 @@ export class DnsValidatedCertificate extends Construct {
       type: options.getString("resource_record_type"),
       records: [options.getString("resource_record_value")],
       ttl: props.validationRecordTtlSeconds ?? 60,
+      // Names repeat for a wildcard and its apex; both want the same record.
       allowOverwrite: true,
     });
+    records.addOverride(
+      "for_each",
+      `\${{ for option in ${certificate.terraformResourceType}.${certificate.friendlyUniqueId}.domain_validation_options : option.domain_name => option }}`,
+    );
 
     const validation = new AcmCertificateValidation(this, "Validation", {
       certificateArn: certificate.arn,

@@ -13,8 +13,15 @@ export interface EncryptedTableProps {
   readonly sortKey?: TableKey;
   /** @default "PAY_PER_REQUEST" */
   readonly billingMode?: "PAY_PER_REQUEST" | "PROVISIONED";
-  /** Required with PROVISIONED billing. */
+  /**
+   * Read capacity units; required with PROVISIONED billing.
+   * @default none (on-demand)
+   */
   readonly readCapacity?: number;
+  /**
+   * Write capacity units; required with PROVISIONED billing.
+   * @default none (on-demand)
+   */
   readonly writeCapacity?: number;
   /** @default no TTL */
   readonly ttlAttribute?: string;

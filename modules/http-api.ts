@@ -6,6 +6,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { apiAccessLogGroupName } from "../lib/naming";
 
 export interface LambdaHttpApiProps {
   readonly apiName: string;
@@ -62,7 +63,7 @@ export class LambdaHttpApi extends Construct {
 
   private createStage(props: LambdaHttpApiProps): Apigatewayv2Stage {
     const accessLogs = new CloudwatchLogGroup(this, "AccessLogs", {
-      name: `/aws/apigateway/${props.apiName}`,
+      name: apiAccessLogGroupName(props.apiName),
       retentionInDays: props.logRetentionDays,
     });
     return new Apigatewayv2Stage(this, "DefaultStage", {

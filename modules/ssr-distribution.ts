@@ -18,6 +18,11 @@ export const MANAGED_POLICY = {
 
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 const READ_METHODS = ["GET", "HEAD"];
+/**
+ * Pages are read-only: through origin access control, a Lambda function URL rejects a
+ * POST/PUT body unless the viewer signs it (x-amz-content-sha256), so writes go to /api/*.
+ */
+const PAGE_METHODS = ["GET", "HEAD", "OPTIONS"];
 
 export interface SsrDistributionProps {
   /** Prefix for account-unique names (OACs, response headers policy). */
@@ -45,7 +50,7 @@ export interface SsrDistributionProps {
 }
 
 /**
- * CloudFront in front of the SSR app: pages from the Lambda URL (never cached at the edge),
+ * CloudFront in front of the SSR app: pages from the Lambda URL (GET/HEAD/OPTIONS, never cached at the edge),
  * `/assets/*` from S3 (immutable, long TTL), `/api/*` from API Gateway. HTTPS only with
  * TLS 1.2 (2021 policy), security headers on every response, and error responses cached
  * for 0 s so a missing asset that appears a moment later is served at once.
@@ -150,7 +155,7 @@ export class SsrDistribution extends Construct {
       defaultCacheBehavior: {
         targetOriginId: "ssr",
         viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ALL_METHODS,
+        allowedMethods: PAGE_METHODS,
         cachedMethods: READ_METHODS,
         cachePolicyId: MANAGED_POLICY.cachingDisabled,
         originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,

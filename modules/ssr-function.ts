@@ -7,6 +7,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { lambdaLogGroupName } from "../lib/naming";
 
 export interface SsrFunctionProps {
   readonly functionName: string;
@@ -50,7 +51,7 @@ export class SsrFunction extends Construct {
   constructor(scope: Construct, id: string, props: SsrFunctionProps) {
     super(scope, id);
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: `/aws/lambda/${props.functionName}`,
+      name: lambdaLogGroupName(props.functionName),
       retentionInDays: props.logRetentionDays,
     });
     const role = this.createRole(props);

@@ -63,6 +63,8 @@ export class AppStack extends EnvironmentStack {
       functionName: this.ssr.function.functionName,
       aliasName: this.ssr.alias.name,
       logRetentionDays: env.logRetentionDays,
+      throttlingRateLimit: env.api.throttlingRateLimit,
+      throttlingBurstLimit: env.api.throttlingBurstLimit,
     });
     this.alarmTopic = this.createAlarmTopic();
     this.alarms = this.createMonitoring();

@@ -1,6 +1,7 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { TerraformIterator } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import {
@@ -215,11 +216,11 @@ export class DistributionStack extends EnvironmentStack {
       zoneId: this.cdn.distribution.hostedZoneId,
       evaluateTargetHealth: false,
     };
-    this.env.dns.domainNames.forEach((domain, i) => {
-      // Ids by position: the first name is the primary and a reorder is a visible change.
-      for (const type of ["A", "AAAA"] as const) {
-        new Route53Record(this, `AliasRecord${type}${i}`, { zoneId: hostedZoneId, name: domain, type, alias: target });
-      }
-    });
+    // Keyed by domain name (for_each), so adding, removing or reordering names touches only
+    // the records of the names that changed.
+    const domains = TerraformIterator.fromList(this.env.dns.domainNames);
+    for (const type of ["A", "AAAA"] as const) {
+      new Route53Record(this, `AliasRecord${type}`, { forEach: domains, zoneId: hostedZoneId, name: domains.value, type, alias: target });
+    }
   }
 }

@@ -91,7 +91,7 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     [
       "a domain outside the hosted zone",
       dev((e) => ((e.dns as Mutable).domainNames = ["dev.example.org"])),
-      'environments/dev.ts: dns.domainNames[0]: must be inside the hosted zone example.com (got "dev.example.org")',
+      'environments/dev.ts: dns.domainNames[0]: must be inside the hosted zone dev.example.com (got "dev.example.org")',
     ],
     [
       "a protected table without deletion protection",
@@ -105,8 +105,18 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     ],
     [
       "reserved concurrency above the account limit",
-      prod((e) => ((e.ssr as Mutable).reservedConcurrency = 995)),
-      "environments/prod.ts: ssr.reservedConcurrency: must leave 10 of account.lambdaConcurrencyLimit (1000) unreserved (got 995)",
+      prod((e) => ((e.ssr as Mutable).reservedConcurrency = 950)),
+      "environments/prod.ts: ssr.reservedConcurrency: must leave 100 of account.lambdaConcurrencyLimit (1000) unreserved, as Lambda requires (got 950)",
+    ],
+    [
+      "a variable name Lambda reserves",
+      dev((e) => ((e.ssr as Mutable).environment = { AWS_REGION: "eu-west-1" })),
+      "environments/dev.ts: ssr.environment.AWS_REGION: is reserved (AWS_*, LAMBDA_*, _*, TZ are set by Lambda; APP_ENV and TABLE_* by the app stack)",
+    ],
+    [
+      "a variable name the app stack sets",
+      dev((e) => ((e.ssr as Mutable).environment = { TABLE_SESSIONS: "other" })),
+      "environments/dev.ts: ssr.environment.TABLE_SESSIONS: is reserved",
     ],
     [
       "a protected environment without reserved concurrency",
@@ -155,15 +165,15 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     ],
     [
       "two environments sharing a domain name",
-      [variant(devConfig, "dev", () => {}), variant(stagingConfig, "staging", (e) => ((e.dns as Mutable).domainNames = ["dev.example.com"]))],
-      'environments/staging.ts: dns.domainNames[0]: domain name is already used by environments/dev.ts (got "dev.example.com")',
+      [variant(devConfig, "dev", () => {}), variant(devConfig, "qa", (e) => (e.name = "qa"))],
+      'environments/qa.ts: dns.domainNames[0]: domain name is already used by environments/dev.ts (got "dev.example.com")',
     ],
     [
       "two environments sharing state keys",
       [
         variant(devConfig, "dev", () => {}),
         // Same name and project in the same bucket: every state key collides.
-        variant(devConfig, "qa", (e) => ((e.dns as Mutable).domainNames = ["qa.example.com"])),
+        variant(devConfig, "qa", (e) => ((e.dns as Mutable).domainNames = ["qa.dev.example.com"])),
       ],
       'environments/qa.ts: state: state key is already used by environments/dev.ts (got "s3://acme-web-tfstate-111111111111/acme-web/dev/certificates.tfstate")',
     ],
@@ -173,7 +183,31 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
         variant(devConfig, "dev", () => {}),
         variant(stagingConfig, "staging", (e) => ((e.state as Mutable).bucket = "acme-web-tfstate-111111111111")),
       ],
-      "environments/staging.ts: state.bucket: is shared with environments/dev.ts, which uses account 111111111111, region eu-west-1",
+      "environments/staging.ts: state.bucket: is shared with environments/dev.ts, which has account 111111111111, region eu-west-1, lock table none; one state bucket has one bootstrap stack, so its account, region and lock table must match (got account 222222222222, region eu-west-1, lock table none)",
+    ],
+    [
+      "two environments sharing a state bucket with different lock tables",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(devConfig, "qa", (e) => {
+          e.name = "qa";
+          (e.dns as Mutable).hostedZoneName = "qa.example.com";
+          (e.dns as Mutable).domainNames = ["qa.example.com"];
+          (e.state as Mutable).lockTable = "qa-locks";
+        }),
+      ],
+      "environments/qa.ts: state.bucket: is shared with environments/dev.ts, which has account 111111111111, region eu-west-1, lock table none",
+    ],
+    [
+      "two accounts sharing one hosted zone",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(stagingConfig, "staging", (e) => {
+          (e.dns as Mutable).hostedZoneName = "dev.example.com";
+          (e.dns as Mutable).domainNames = ["staging.dev.example.com"];
+        }),
+      ],
+      "environments/staging.ts: dns.hostedZoneName: is shared with environments/dev.ts, which has account 111111111111; a hosted zone lives in one account",
     ],
   ];
 
@@ -200,6 +234,9 @@ describe("adding an environment", () => {
   it("accepts a fourth environment that differs in name, domain and state key", () => {
     const qa = variant(stagingConfig, "qa", (e) => {
       e.name = "qa";
+      (e.account as Mutable).id = "444444444444";
+      (e.state as Mutable).bucket = "acme-web-tfstate-444444444444";
+      (e.dns as Mutable).hostedZoneName = "qa.example.com";
       (e.dns as Mutable).domainNames = ["qa.example.com"];
     });
     const sources = [devConfig, stagingConfig, prodConfig].map((c, i) => variant(c, ["dev", "staging", "prod"][i], () => {}));

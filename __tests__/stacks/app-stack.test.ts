@@ -59,6 +59,13 @@ describe("AppStack", () => {
     });
   });
 
+  it("throttles the HTTP API at the configured rate", () => {
+    expect(onlyResource(prod.json, "aws_apigatewayv2_stage").default_route_settings).toMatchObject({
+      throttling_rate_limit: 500,
+      throttling_burst_limit: 1000,
+    });
+  });
+
   it("creates one table per configured table, named by lib/naming", () => {
     expect(resourcesOfType(dev.json, "aws_dynamodb_table").map((t) => t.name).sort()).toEqual([
       "acme-web-dev-content",

@@ -39,6 +39,14 @@ describe("DistributionStack: assets bucket", () => {
     });
   });
 
+  it("lets this distribution list the bucket, so a missing asset is a 404 rather than a 403", () => {
+    expect(statement("CloudFrontSeesMissingAssets")).toMatchObject({
+      actions: ["s3:ListBucket"],
+      resources: ["${aws_s3_bucket.Assets_Bucket_B348DC00.arn}"],
+      condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [distributionArn] }],
+    });
+  });
+
   it("denies requests that do not use TLS", () => {
     expect(statement("DenyInsecureTransport")?.condition).toEqual([{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }]);
   });
@@ -58,6 +66,10 @@ describe("DistributionStack: CloudFront", () => {
       target_origin_id: "ssr",
       cache_policy_id: MANAGED_POLICY.cachingDisabled,
     });
+  });
+
+  it("accepts only reads for pages, since the URL behind OAC cannot take unsigned bodies", () => {
+    expect(distribution.default_cache_behavior.allowed_methods).toEqual(["GET", "HEAD", "OPTIONS"]);
   });
 
   it("reaches S3 and the Lambda URL through origin access control", () => {
@@ -119,9 +131,10 @@ describe("DistributionStack: wiring", () => {
     ]);
   });
 
-  it("points an A and an AAAA alias record per domain at the distribution", () => {
-    const records = resourcesOfType(json, "aws_route53_record").map((r) => `${r.type} ${r.name}`);
-    expect(records.sort()).toEqual(["A example.com", "A www.example.com", "AAAA example.com", "AAAA www.example.com"]);
+  it("points an A and an AAAA alias record per domain, keyed by domain name, at the distribution", () => {
+    const records = resourcesOfType(json, "aws_route53_record").map((r) => [r.type, r.for_each, r.name, r.alias.name]);
+    const perDomain = ['${toset(["example.com", "www.example.com"])}', "${each.value}", "${aws_cloudfront_distribution.Cdn_Distribution_FF4F7041.domain_name}"];
+    expect(records).toEqual([["A", ...perDomain], ["AAAA", ...perDomain]]);
   });
 
   it("reads the certificate and the app through remote state in the same bucket", () => {

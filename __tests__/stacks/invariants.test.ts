@@ -3,7 +3,7 @@
  * whatever construct produced the resource.
  */
 import { loadEnvironments } from "../../environments";
-import { STANDARD_TAG_KEYS } from "../../lib/tags";
+import { STANDARD_TAG_KEYS, standardTags } from "../../lib/tags";
 import { resourcesOfType, synthesizeApp, type StackJson } from "../support/synth";
 
 const environments = loadEnvironments();
@@ -19,7 +19,7 @@ function namesOf(stack: StackJson, type: string): string[] {
   return Object.keys(stack.resource?.[type] ?? {});
 }
 
-describe.each(everyStack)("stack %s", (_id, stack) => {
+describe.each(everyStack)("stack %s", (id, stack) => {
   it("blocks all public access to every bucket", () => {
     const blocked = Object.values(stack.resource?.aws_s3_bucket_public_access_block ?? {})
       .filter((b) => {
@@ -60,9 +60,11 @@ describe.each(everyStack)("stack %s", (_id, stack) => {
     expect(resourcesOfType(stack, "aws_cloudwatch_log_group").filter((g) => !(g.retention_in_days > 0))).toEqual([]);
   });
 
-  it("tags every resource with the standard tags through the provider", () => {
-    const tagKeys = (stack.provider.aws as StackJson[]).map((p) => Object.keys(p.default_tags?.[0]?.tags ?? {}));
-    expect(tagKeys.filter((keys) => !STANDARD_TAG_KEYS.every((k) => keys.includes(k)))).toEqual([]);
+  it("tags every resource with the standard tags of its environment through every provider", () => {
+    const env = environments.find((e) => id.startsWith(`${e.name}-`));
+    const expected = Object.fromEntries(STANDARD_TAG_KEYS.map((key) => [key, standardTags(env!)[key]]));
+    const providers = stack.provider.aws as StackJson[];
+    expect(providers.map((p) => p.default_tags?.[0]?.tags)).toEqual(providers.map(() => expect.objectContaining(expected)));
   });
 
   it("uses an S3 backend with encryption and native locking", () => {

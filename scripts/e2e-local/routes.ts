@@ -4,7 +4,7 @@
  *
  *   /assets/*  → the assets bucket (GET and HEAD only; key = path without the leading "/")
  *   /api/*     → the HTTP API (every method), which invokes the SSR function
- *   everything else → the SSR function URL (every method)
+ *   everything else → the SSR function URL (GET, HEAD and OPTIONS: pages are read-only)
  *
  * Nothing else in the bucket is reachable: release ledgers and asset manifests under
  * `_releases/` are never routed to S3, exactly as on the distribution.
@@ -17,8 +17,10 @@ export const ASSETS_PATH_PREFIX = `/${ASSETS_PREFIX}`;
 export const API_PATH_PREFIX = "/api/";
 /** Methods the assets behaviour allows; CloudFront answers 403 to any other. */
 export const ASSET_METHODS: readonly string[] = ["GET", "HEAD"];
-/** Methods the default and API behaviours allow. */
+/** Methods the API behaviour allows. */
 export const ALL_METHODS: readonly string[] = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+/** Methods the default (pages) behaviour allows; writes go to the API. */
+export const PAGE_METHODS: readonly string[] = ["GET", "HEAD", "OPTIONS"];
 
 export type EdgeRoute =
   /** Object `key` of the assets bucket; the query string is not forwarded (CachingOptimized). */
@@ -62,9 +64,14 @@ export function routeRequest(method: string, target: string): EdgeRoute {
     }
     return { origin: "assets", key };
   }
-  if (!ALL_METHODS.includes(upperMethod)) {
-    return { origin: "edge", status: 403, reason: `${upperMethod} is not an allowed method` };
+  if (path.startsWith(API_PATH_PREFIX)) {
+    if (!ALL_METHODS.includes(upperMethod)) {
+      return { origin: "edge", status: 403, reason: `${upperMethod} is not an allowed method` };
+    }
+    return { origin: "api", path, query };
   }
-  if (path.startsWith(API_PATH_PREFIX)) return { origin: "api", path, query };
+  if (!PAGE_METHODS.includes(upperMethod)) {
+    return { origin: "edge", status: 403, reason: `${upperMethod} is not allowed on pages (GET, HEAD and OPTIONS only; send writes to ${API_PATH_PREFIX}*)` };
+  }
   return { origin: "ssr", path, query };
 }

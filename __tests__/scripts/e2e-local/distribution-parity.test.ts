@@ -5,7 +5,7 @@
  */
 import { Testing } from "cdktf";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { ALL_METHODS, API_PATH_PREFIX, ASSET_METHODS, ASSETS_PATH_PREFIX } from "../../../scripts/e2e-local/routes";
+import { ALL_METHODS, API_PATH_PREFIX, ASSET_METHODS, ASSETS_PATH_PREFIX, PAGE_METHODS } from "../../../scripts/e2e-local/routes";
 import {
   headersFromPolicy,
   SECURITY_HEADERS,
@@ -68,7 +68,7 @@ describe("the local edge mirrors the synthesized distribution", () => {
   it("sends everything else to the SSR function, with every method", () => {
     const fallback = distribution.default_cache_behavior as Behaviour;
     expect(fallback.target_origin_id).toBe("ssr");
-    expect([...fallback.allowed_methods].sort()).toEqual([...ALL_METHODS].sort());
+    expect([...fallback.allowed_methods].sort()).toEqual([...PAGE_METHODS].sort());
   });
 
   it("has no other path behaviours the local edge would not know about", () => {

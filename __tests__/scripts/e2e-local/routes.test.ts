@@ -53,6 +53,10 @@ describe("routeRequest", () => {
     expect(routeRequest("GET", "/")).toEqual({ origin: "ssr", path: "/", query: "" });
   });
 
+  it("refuses writes to pages, which the function URL behind OAC cannot take unsigned", () => {
+    expect(routeRequest("POST", "/contact")).toMatchObject({ origin: "edge", status: 403 });
+  });
+
   it("matches path patterns case-sensitively, like CloudFront", () => {
     expect(routeRequest("GET", "/ASSETS/main.6EFCQAEZ.js")).toMatchObject({ origin: "ssr" });
   });
