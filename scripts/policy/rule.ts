@@ -25,7 +25,7 @@ export type RuleOutcome =
   | { readonly kind: "checked"; readonly checked: number; readonly findings: readonly Finding[] }
   /** Nothing in this stack the rule is about (no buckets, not a protected environment, …). */
   | { readonly kind: "not-applicable"; readonly reason: string }
-  /** The rule cannot judge yet (e.g. monitoring not built): reported, neither passed nor failed. */
+  /** The rule cannot judge this stack: reported, neither passed nor failed (no rule skips today). */
   | { readonly kind: "skipped"; readonly reason: string };
 
 export interface RuleContext {
@@ -64,10 +64,6 @@ export function checked(count: number, findings: readonly Finding[]): RuleOutcom
 
 export function notApplicable(reason: string): RuleOutcome {
   return { kind: "not-applicable", reason };
-}
-
-export function skipped(reason: string): RuleOutcome {
-  return { kind: "skipped", reason };
 }
 
 /**

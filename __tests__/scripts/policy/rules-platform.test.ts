@@ -7,6 +7,7 @@ import { standardTags } from "../../../lib/tags";
 import { EncryptedTable } from "../../../modules/dynamodb-table";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
 import { SsrFunction } from "../../../modules/ssr-function";
+import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
 import { awsStack, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
 
 function ssr(stack: TerraformStack, environment: Record<string, string> = {}): SsrFunction {
@@ -45,8 +46,46 @@ function alarm(stack: TerraformStack, id: string, dimensions: Record<string, str
 }
 
 describe("MON-1 alarms", () => {
-  it("is skipped, not passed, while the environment has no alarms", () => {
-    expect(status(synthStack((s) => ssr(s)), "MON-1")).toBe("skipped");
+  it("flags a function in an environment without any alarm (monitoring dropped is an error, not a skip)", () => {
+    expect(violations(synthStack((s) => ssr(s)), "MON-1")).toEqual([
+      ["aws_lambda_function.Ssr_Function_64DAD378", "function acme-web-dev-ssr is in no alarm's dimensions (environment dev has 0 alarms)"],
+    ]);
+  });
+
+  it("fails, rather than skips, an environment stack without alarms", () => {
+    expect(status(synthStack((s) => table(s)), "MON-1")).toBe("failed");
+  });
+
+  it("does not apply to a stack of no environment (the state bootstrap)", () => {
+    expect(status(synthStack((s) => table(s), "state-test"), "MON-1", "state-test")).toBe("not-applicable");
+  });
+
+  it("does not apply to an environment stack without functions, APIs, tables, distributions or alarms", () => {
+    expect(status(synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "plain" })), "MON-1")).toBe("not-applicable");
+  });
+
+  it("passes the shipped app and distribution stacks, whose monitoring covers everything", () => {
+    const workspace = synth((app) => createEnvironmentStacks(app, DEV, { serverCodeZipFile: CODE_ZIP }));
+    expect(["dev-app", "dev-distribution"].map((id) => status(workspace, "MON-1", id))).toEqual(["passed", "passed"]);
+  });
+
+  it("flags a function whose only alarm notifies nobody", () => {
+    const workspace = synthStack((s) => alarm(s, "SsrErrors", { FunctionName: ssr(s).function.functionName }, []));
+    expect(violations(workspace, "MON-1")).toContainEqual([
+      "aws_lambda_function.Ssr_Function_64DAD378",
+      "function acme-web-dev-ssr is only in the dimensions of alarms that notify nobody",
+    ]);
+  });
+
+  it("flags an alarm whose actions are switched off", () => {
+    const workspace = synthStack((s) => {
+      const fn = ssr(s).function.functionName;
+      alarm(s, "SsrErrors", { FunctionName: fn });
+      alarm(s, "SsrThrottles", { FunctionName: fn }).actionsEnabled = false;
+    });
+    expect(violations(workspace, "MON-1")).toEqual([
+      ["aws_cloudwatch_metric_alarm.SsrThrottles", "alarm acme-web-dev-SsrThrottles has actions_enabled false, so it notifies nobody"],
+    ]);
   });
 
   it("passes when every function and table is in some alarm's dimensions", () => {
@@ -68,7 +107,11 @@ describe("MON-1 alarms", () => {
   });
 
   it("flags an alarm that notifies nobody", () => {
-    const workspace = synthStack((s) => alarm(s, "SsrErrors", { FunctionName: ssr(s).function.functionName }, []));
+    const workspace = synthStack((s) => {
+      const fn = ssr(s).function.functionName;
+      alarm(s, "SsrThrottles", { FunctionName: fn });
+      alarm(s, "SsrErrors", { FunctionName: fn }, []);
+    });
     expect(violations(workspace, "MON-1")).toEqual([["aws_cloudwatch_metric_alarm.SsrErrors", "alarm acme-web-dev-SsrErrors has no alarm_actions, so it notifies nobody"]]);
   });
 

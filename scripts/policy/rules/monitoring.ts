@@ -1,11 +1,13 @@
 /**
- * Monitoring: once an environment has any CloudWatch alarm, every function, API, table and
- * distribution in it must appear in some alarm's dimensions, and every alarm must notify.
- * Before the first alarm exists the rule is skipped (reported as such), not passed.
+ * Monitoring: every function, API, table and distribution of an environment appears in the
+ * dimensions of at least one alarm that notifies someone, and every alarm notifies. The
+ * monitoring constructs (modules/monitoring) create these alarms for every environment, so an
+ * environment stack without them fails: there is no "not built yet" state any more.
  */
+import { alarmNamePrefix } from "../../../lib/naming";
 import { literalString, stringsIn } from "../expressions";
 import { asBlock, asBlocks, asStrings, type SynthesizedStack, type TfResource } from "../model";
-import { checked, notApplicable, skipped, type Finding, type Rule, type RuleContext } from "../rule";
+import { checked, notApplicable, type Finding, type Rule, type RuleContext } from "../rule";
 
 const ALARM = "aws_cloudwatch_metric_alarm";
 
@@ -21,34 +23,39 @@ const MONITORED: Readonly<Record<string, { readonly what: string; readonly nameA
 export const monitoringAlarms: Rule = {
   id: "MON-1",
   severity: "error",
-  title: "Once an environment has alarms, every function, API, table and distribution has one, and every alarm has actions",
+  title: "Every function, API, table and distribution is in the dimensions of an alarm with alarm_actions, and every alarm has actions",
   controls: {},
-  fix: "Add the resource's alarms to the monitoring construct (issue 6) with its name or id in the alarm dimensions, and alarm_actions pointing at the environment's SNS topic.",
+  fix: "Add the resource's alarms with the monitoring constructs (modules/monitoring, wired in AppStack and DistributionStack), with its name or id in the alarm dimensions and alarm_actions pointing at the environment's alarm topic.",
   check: (context) => {
     const { stack, env } = context;
     if (!env) return notApplicable("stack belongs to no environment");
-    const alarms = environmentAlarms(context);
-    if (alarms.length === 0) {
-      return skipped(`no ${ALARM} in environment ${env.name} yet (monitoring not built); this becomes an error once one exists`);
-    }
     const monitored = stack.resources.filter((r) => MONITORED[r.type] !== undefined);
     const ownAlarms = stack.resourcesOfType(ALARM);
     if (monitored.length === 0 && ownAlarms.length === 0) return notApplicable("no functions, APIs, tables, distributions or alarms in this stack");
 
-    const covered = coverage(context, alarms);
+    const alarms = environmentAlarms(context);
+    const notifying = coverage(context, alarms.filter((a) => notifies(a.resource)));
+    const silent = coverage(context, alarms.filter((a) => !notifies(a.resource)));
     const findings: Finding[] = [];
     for (const resource of monitored) {
-      const name = literalString(resource.config[MONITORED[resource.type].nameAttribute ?? ""]);
-      if (covered.resources.has(key(stack, resource)) || (name !== undefined && covered.literals.has(name))) continue;
+      const { what, nameAttribute } = MONITORED[resource.type];
+      const name = literalString(resource.config[nameAttribute ?? ""]);
+      if (covers(notifying, stack, resource, name)) continue;
+      if (covers(silent, stack, resource, name)) {
+        findings.push({ resource: resource.address, message: `${what} ${name ?? resource.address} is only in the dimensions of alarms that notify nobody` });
+        continue;
+      }
       findings.push({
         resource: resource.address,
-        message: `${MONITORED[resource.type].what} ${name ?? resource.address} is in no alarm's dimensions (environment ${env.name} has ${alarms.length} alarm${alarms.length === 1 ? "" : "s"})`,
+        message: `${what} ${name ?? resource.address} is in no alarm's dimensions (environment ${env.name} has ${alarms.length} alarm${alarms.length === 1 ? "" : "s"})`,
+        ...(alarms.length === 0
+          ? { fix: `Environment ${env.name} has no alarms at all: create them with the monitoring constructs (modules/monitoring) as AppStack and DistributionStack do, named ${alarmNamePrefix(env)}…, so the release canary watches them.` }
+          : {}),
       });
     }
     for (const alarm of ownAlarms) {
-      if (asStrings(alarm.config.alarm_actions).length === 0) {
-        findings.push({ resource: alarm.address, message: `alarm ${literalString(alarm.config.alarm_name) ?? alarm.address} has no alarm_actions, so it notifies nobody` });
-      }
+      const problem = silence(alarm);
+      if (problem) findings.push({ resource: alarm.address, message: `alarm ${literalString(alarm.config.alarm_name) ?? alarm.address} ${problem}, so it notifies nobody` });
     }
     return checked(monitored.length + ownAlarms.length, findings);
   },
@@ -74,8 +81,28 @@ function dimensionValues(alarm: TfResource): unknown[] {
   return [own, ...queries].flatMap((dims) => Object.values(dims ?? {}));
 }
 
+/** Why an alarm notifies nobody: no alarm_actions, or actions switched off. */
+function silence(alarm: TfResource): string | undefined {
+  if (asStrings(alarm.config.alarm_actions).filter((a) => a !== "").length === 0) return "has no alarm_actions";
+  if (alarm.config.actions_enabled === false) return "has actions_enabled false";
+  return undefined;
+}
+
+function notifies(alarm: TfResource): boolean {
+  return silence(alarm) === undefined;
+}
+
+function covers(coverage: Coverage, stack: SynthesizedStack, resource: TfResource, name: string | undefined): boolean {
+  return coverage.resources.has(key(stack, resource)) || (name !== undefined && coverage.literals.has(name));
+}
+
+interface Coverage {
+  readonly resources: ReadonlySet<string>;
+  readonly literals: ReadonlySet<string>;
+}
+
 /** What the alarms of the environment name: resources (followed across stacks) and literal names. */
-function coverage({ workspace }: RuleContext, alarms: readonly Alarm[]) {
+function coverage({ workspace }: RuleContext, alarms: readonly Alarm[]): Coverage {
   const resources = new Set<string>();
   const literals = new Set<string>();
   for (const alarm of alarms) {
