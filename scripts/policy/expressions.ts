@@ -71,6 +71,21 @@ export function stringsIn(value: unknown): string[] {
   return [];
 }
 
+/**
+ * The string with every `${ … }` interpolation replaced by `placeholder`, so a value built
+ * from references can be split on its own separators (`arn:${partition}:s3:::${bucket}/*`).
+ */
+export function maskInterpolations(text: string, placeholder: string): string {
+  let masked = "";
+  let rest = text;
+  for (const span of interpolations(text)) {
+    const at = rest.indexOf(`\${${span}}`);
+    masked += rest.slice(0, at) + placeholder;
+    rest = rest.slice(at + span.length + 3);
+  }
+  return masked + rest;
+}
+
 /** True when the string contains a Terraform interpolation. */
 export function isExpression(value: unknown): boolean {
   return typeof value === "string" && value.includes("${");

@@ -1,16 +1,21 @@
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { TerraformStack } from "cdktf";
 import { EncryptedTable, type EncryptedTableProps } from "../../../modules/dynamodb-table";
 import { LambdaHttpApi } from "../../../modules/http-api";
+import { EncryptedAlarmTopic } from "../../../modules/monitoring/alarm-topic";
+import { PrivateBucket } from "../../../modules/private-bucket";
 import { SsrFunction, type SsrFunctionProps } from "../../../modules/ssr-function";
 import { CODE_ZIP, status, synthStack, violations } from "./support";
 
@@ -142,6 +147,102 @@ describe("IAM-1 least privilege", () => {
     const workspace = synthStack((s) => ssr(s, { policyStatements: [{ sid: "AnyTable", actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: ["*"] }] }));
     expect(violations(workspace, "IAM-1")).toEqual([
       ["aws_iam_role_policy.Ssr_RolePolicy_79B23195", 'policy: statement "AnyTable" allows dynamodb:GetItem, dynamodb:PutItem on "*"'],
+    ]);
+  });
+
+  const ROLE_POLICY = "aws_iam_role_policy.Ssr_RolePolicy_79B23195";
+  const grant = (actions: string[], resources: string[]) => (s: TerraformStack) => ssr(s, { policyStatements: [{ sid: "Grant", actions, resources }] });
+
+  it.each([
+    ["s3:GetObject", "arn:aws:s3:::*/*"],
+    ["s3:GetObject", "arn:aws:s3:::*-bucket/*"],
+    ["s3:ListBucket", "arn:aws:s3:::*"],
+    ["dynamodb:Query", "arn:aws:dynamodb:*:*:table/*"],
+    ["dynamodb:Query", "arn:aws:dynamodb:*:*:table/*/index/*"],
+    ["dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:111111111111:*"],
+    ["dynamodb:GetItem", "arn:${data.aws_partition.P.partition}:dynamodb:eu-west-1:111111111111:table/*"],
+  ])("flags %s on %s, which names no particular bucket or table", (action, resource) => {
+    expect(violations(synthStack(grant([action], [resource])), "IAM-1")).toEqual([[ROLE_POLICY, `policy: statement "Grant" allows ${action} on "${resource}"`]]);
+  });
+
+  it.each([
+    ["s3:GetObject", "arn:aws:s3:::acme-web-dev-assets-111111111111/assets/*"],
+    ["s3:GetObject", "arn:aws:s3:::acme-*/assets/*"],
+    ["dynamodb:Query", "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-web-dev-sessions/index/*"],
+    ["dynamodb:Query", "arn:aws:dynamodb:*:*:table/acme-web-dev-sessions"],
+  ])("passes %s on the named resource %s", (action, resource) => {
+    expect(violations(synthStack(grant([action], [resource])), "IAM-1")).toEqual([]);
+  });
+
+  it("passes grants on a bucket prefix and on table indexes given by reference, as the stacks write them", () => {
+    const workspace = synthStack((s) => {
+      const assets = new PrivateBucket(s, "Assets", { bucketName: "acme-web-dev-assets-111111111111" });
+      const sessions = table(s);
+      ssr(s, {
+        policyStatements: [
+          { actions: ["s3:GetObject"], resources: [`${assets.bucket.arn}/assets/*`] },
+          { actions: ["dynamodb:Query"], resources: [sessions.table.arn, `${sessions.table.arn}/index/*`] },
+        ],
+      });
+    });
+    expect(violations(workspace, "IAM-1")).toEqual([]);
+  });
+
+  it("flags a whole data service (dynamodb:*) even on one table", () => {
+    const workspace = synthStack((s) => ssr(s, { policyStatements: [{ sid: "Tables", actions: ["dynamodb:*"], resources: [table(s).table.arn] }] }));
+    expect(violations(workspace, "IAM-1")).toEqual([
+      [ROLE_POLICY, 'policy: statement "Tables" allows dynamodb:*: every dynamodb action, deleting and re-permissioning the table included'],
+    ]);
+  });
+
+  it('flags Action "*" in a trust policy', () => {
+    const workspace = synthStack((s) => {
+      const trust = new DataAwsIamPolicyDocument(s, "Trust", {
+        statement: [{ sid: "AnyAction", actions: ["*"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      });
+      new IamRole(s, "Role", { name: "loose-trust", assumeRolePolicy: trust.json });
+    });
+    expect(violations(workspace, "IAM-1")).toEqual([["aws_iam_role.Role", 'assume_role_policy: statement "AnyAction" allows Action "*"']]);
+  });
+
+  it('flags Action "*" in an SNS topic policy', () => {
+    const workspace = synthStack((s) => {
+      const policy = new DataAwsIamPolicyDocument(s, "TopicPolicy", {
+        statement: [{ sid: "Account", actions: ["*"], principals: [{ type: "AWS", identifiers: ["111111111111"] }], resources: ["*"] }],
+      });
+      new SnsTopic(s, "Topic", { name: "alarms", policy: policy.json });
+    });
+    expect(violations(workspace, "IAM-1")).toEqual([["aws_sns_topic.Topic", 'policy: statement "Account" allows Action "*"']]);
+  });
+
+  it('flags Action "*" in a KMS key policy', () => {
+    const workspace = synthStack((s) => {
+      const policy = new DataAwsIamPolicyDocument(s, "KeyPolicy", {
+        statement: [{ sid: "Everything", actions: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }], resources: ["*"] }],
+      });
+      new KmsKey(s, "Key", { policy: policy.json });
+    });
+    expect(violations(workspace, "IAM-1")).toEqual([["aws_kms_key.Key", 'policy: statement "Everything" allows Action "*"']]);
+  });
+
+  it("passes the alarm topic's key policy, which lists its KMS actions on the key (Resource *)", () => {
+    const workspace = synthStack(
+      (s) => new EncryptedAlarmTopic(s, "AlarmTopic", { topicName: "acme-web-dev-alarms", keyAlias: "alias/acme-web-dev-alarms", accountId: "111111111111", alarmNamePrefix: "acme-web-dev-" }),
+    );
+    expect(violations(workspace, "IAM-1")).toEqual([]);
+  });
+
+  it("passes a bucket policy whose only s3:* is the TLS-only Deny", () => {
+    expect(violations(synthStack((s) => new PrivateBucket(s, "Data", { bucketName: "data-bucket" })), "IAM-1")).toEqual([]);
+  });
+
+  it("flags a bucket policy that allows s3:*", () => {
+    const workspace = synthStack((s) => {
+      const data = new PrivateBucket(s, "Data", { bucketName: "data-bucket" });
+      data.addPolicyStatements({ sid: "Account", principals: [{ type: "AWS", identifiers: ["111111111111"] }], actions: ["s3:*"], resources: [`${data.bucket.arn}/*`] });
+    });
+    expect(violations(workspace, "IAM-1")).toEqual([
+      ["aws_s3_bucket_policy.Data_Policy_537CBD2F", 'policy: statement "Account" allows s3:*: every s3 action, deleting and re-permissioning the bucket included'],
     ]);
   });
 
