@@ -1,14 +1,16 @@
+import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { TerraformOutput, type TerraformStack } from "cdktf";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
 import { standardTags } from "../../../lib/tags";
 import { EncryptedTable } from "../../../modules/dynamodb-table";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
 import { SsrFunction } from "../../../modules/ssr-function";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
-import { awsStack, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
+import { awsStack, check, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
 
 function ssr(stack: TerraformStack, environment: Record<string, string> = {}): SsrFunction {
   return new SsrFunction(stack, "Ssr", {
@@ -169,6 +171,64 @@ describe("SEC-1 no secrets in Lambda environment or outputs", () => {
   it("passes plain settings and pointers to secrets", () => {
     const workspace = synthStack((s) => ssr(s, { LOG_LEVEL: "debug", DB_PASSWORD_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf" }));
     expect(violations(workspace, "SEC-1")).toEqual([]);
+  });
+
+  it("passes resource names, settings and pointers to secrets, whatever their source", () => {
+    const workspace = synthStack((s) => {
+      const password = new SsmParameter(s, "DbPassword", { name: "/acme-web/dev/db-password", type: "SecureString", value: "placeholder" });
+      ssr(s, {
+        TABLE_SESSIONS: table(s).table.name,
+        LOG_LEVEL: "debug",
+        APP_ENV: "dev",
+        DB_PASSWORD_PARAMETER: password.name,
+        DB_PASSWORD_ARN: password.arn,
+        API_TOKEN_NAME: password.name,
+      });
+    });
+    expect(violations(workspace, "SEC-1")).toEqual([]);
+  });
+
+  it("passes cdktf's cross-stack output for a table whose construct id says Tokens", () => {
+    const workspace = synth((app) => {
+      const tokens = new EncryptedTable(awsStack(app, "dev-data"), "ApiTokens", { tableName: "acme-web-dev-api-tokens", partitionKey: { name: "id", type: "S" } });
+      ssr(awsStack(app, "dev-test"), { TABLE_API_TOKENS: tokens.table.name });
+    });
+    expect(violations(workspace, "SEC-1")).toEqual([]);
+  });
+
+  it("flags a secret-looking name whose value comes from a Terraform variable", () => {
+    const workspace = synthStack((s) => {
+      const secret = new TerraformVariable(s, "sessionSecret", { type: "string", sensitive: true });
+      ssr(s, { SESSION_SECRET: secret.stringValue });
+    });
+    expect(violations(workspace, "SEC-1")).toEqual([
+      [
+        FUNCTION,
+        'environment variable SESSION_SECRET has a secret-looking name (value "${var.sessionSecret}"), so the secret would sit in plain text in the function configuration, every plan and the state',
+      ],
+    ]);
+  });
+
+  it("flags a secret-looking name whose value is another resource's attribute", () => {
+    const workspace = synthStack((s) => ssr(s, { PAYMENTS_API_KEY: new ApiGatewayApiKey(s, "Key", { name: "payments" }).value }));
+    expect(violations(workspace, "SEC-1").map(([, message]) => message)).toEqual([
+      expect.stringMatching(/^environment variable PAYMENTS_API_KEY has a secret-looking name \(value "\$\{aws_api_gateway_api_key\.Key\.value\}"\)/),
+    ]);
+  });
+
+  it("tells how to pass a secret instead: an SSM parameter name such as DB_PASSWORD_PARAMETER", () => {
+    const workspace = synthStack((s) => ssr(s, { DB_PASSWORD: new TerraformVariable(s, "dbPassword", { type: "string" }).stringValue }));
+    expect(check(workspace, "SEC-1").violations.map((v) => v.fix)).toEqual([expect.stringContaining('DB_PASSWORD_PARAMETER = "/<project>/<env>/db-password"')]);
+  });
+
+  it("flags an output with a secret-looking name, whatever its value", () => {
+    const workspace = synthStack((s) => new TerraformOutput(s, "slack_webhook", { value: new TerraformVariable(s, "slackWebhook", { type: "string" }).stringValue, sensitive: true }));
+    expect(violations(workspace, "SEC-1")).toEqual([
+      [
+        "output.slack_webhook",
+        'output slack_webhook has a secret-looking name (value "${var.slackWebhook}"), so the secret would sit in plain text in the outputs, every plan and the state',
+      ],
+    ]);
   });
 
   it("flags a hard-coded value under a secret-looking name", () => {

@@ -4,13 +4,18 @@
  */
 import { literalString, referencesIn, stringsIn } from "../expressions";
 import { asBlock } from "../model";
-import { checkEach, type Finding, type Rule } from "../rule";
+import { checkEach, show, type Finding, type Rule } from "../rule";
 
 /** Word-delimited names that announce a secret (after CamelCase → UPPER_SNAKE). */
 const SECRET_NAME =
   /(^|_)(SECRETS?|PASSWORD|PASSWD|PASSPHRASE|PWD|TOKENS?|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SECRET_?KEY|CLIENT_?SECRET|SIGNING_?KEY|WEBHOOK)(_|$)/;
 /** Trailing words that make such a name a pointer or a setting, not the secret itself. */
-const POINTER_SUFFIX = /_(ARN|NAME|PARAM|PARAMETER|PATH|SSM|TTL|SECONDS|MINUTES|HOURS|DAYS|HEADER|LENGTH|ISSUER|AUDIENCE|ENABLED)$/;
+const POINTER_SUFFIX =
+  /_(ARN|NAME|PARAM|PARAMETER|PATH|SSM|TTL|SECONDS|MINUTES|HOURS|DAYS|HEADER|LENGTH|ISSUER|AUDIENCE|ENABLED|TABLE|BUCKET|QUEUE|TOPIC|INDEX|STREAM)$/;
+/** Leading words that make such a name a resource's name (`TABLE_API_TOKENS`: the tokens table). */
+const POINTER_PREFIX = /^(TABLE|BUCKET|QUEUE|TOPIC|INDEX|STREAM)_/;
+/** cdktf's cross-stack outputs are named after the referenced attribute; their value is judged instead. */
+const CROSS_STACK_OUTPUT = /^cross-stack-output-/;
 
 const SECRET_VALUES: readonly { readonly what: string; readonly pattern: RegExp }[] = [
   { what: "an AWS access key id", pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
@@ -33,50 +38,69 @@ const SECRET_TYPES = ["random_password"];
 export const noSecretsInConfig: Rule = {
   id: "SEC-1",
   severity: "error",
-  title: "No secret-looking names or values (AWS keys, tokens, passwords, webhook URLs) in Lambda environment variables or outputs",
+  title: "No secret-looking names, whatever their value, and no secret-looking values (AWS keys, tokens, passwords, webhook URLs) in Lambda environment variables or outputs",
   controls: { checkov: ["CKV_AWS_45"] },
-  fix: "Keep secrets in Secrets Manager or SSM Parameter Store and pass only their ARN or name (e.g. DB_PASSWORD_SECRET_ARN); the function reads the value at runtime.",
+  fix: "Keep secrets in SSM Parameter Store or Secrets Manager and pass only the parameter name or secret ARN (e.g. DB_PASSWORD_PARAMETER, DB_PASSWORD_SECRET_ARN); the function reads the value at runtime.",
   check: ({ stack }) => {
     const variables = stack.resourcesOfType("aws_lambda_function").flatMap((fn) =>
-      Object.entries(asBlock(asBlock(fn.config.environment)?.variables) ?? {}).map(([name, value]) => ({
-        resource: fn.address,
-        label: `environment variable ${name}`,
-        name,
-        value,
-      })),
+      Object.entries(asBlock(asBlock(fn.config.environment)?.variables) ?? {}).map(
+        ([name, value]): Item => ({ kind: "variable", resource: fn.address, label: `environment variable ${name}`, name, value }),
+      ),
     );
-    const outputs = stack.outputs.map((o) => ({ resource: `output.${o.name}`, label: `output ${o.name}`, name: o.name, value: o.value }));
-    return checkEach([...variables, ...outputs], "no Lambda environment variables or outputs in this stack", ({ resource, label, name, value }) =>
-      secretProblems(name, value).map((problem): Finding => ({ resource, message: `${label} ${problem}` })),
+    const outputs = stack.outputs.map((o): Item => ({ kind: "output", resource: `output.${o.name}`, label: `output ${o.name}`, name: o.name, value: o.value }));
+    return checkEach([...variables, ...outputs], "no Lambda environment variables or outputs in this stack", (item) =>
+      secretProblems(item).map((problem): Finding => ({ resource: item.resource, message: `${item.label} ${problem.message}`, fix: problem.fix })),
     );
   },
 };
 
+interface Item {
+  readonly kind: "variable" | "output";
+  readonly resource: string;
+  readonly label: string;
+  readonly name: string;
+  readonly value: unknown;
+}
+
 export const SECRET_RULES: readonly Rule[] = [noSecretsInConfig];
 
-function secretProblems(name: string, value: unknown): string[] {
-  const problems: string[] = [];
+function secretProblems({ kind, name, value }: Item): { message: string; fix?: string }[] {
+  const problems: { message: string; fix?: string }[] = [];
   for (const text of stringsIn(value)) {
     for (const { what, pattern } of SECRET_VALUES) {
-      if (pattern.test(text)) problems.push(`holds ${what}`);
+      if (pattern.test(text)) problems.push({ message: `holds ${what}` });
     }
   }
   for (const reference of referencesIn(value)) {
     const attribute = reference.attribute.split(".").pop() ?? "";
     if (SECRET_TYPES.includes(reference.type) || SECRET_ATTRIBUTE.test(attribute)) {
-      problems.push(`passes the secret ${reference.address}.${reference.attribute} in plain text`);
+      problems.push({ message: `passes the secret ${reference.address}.${reference.attribute} in plain text` });
     } else if (reference.type === "aws_ssm_parameter" && attribute === "value" && looksSecret(name)) {
-      problems.push(`passes the value of ${reference.address} in plain text`);
+      problems.push({ message: `passes the value of ${reference.address} in plain text` });
     }
   }
+  if (problems.length > 0 || !looksSecret(name) || (kind === "output" && CROSS_STACK_OUTPUT.test(name))) return problems;
+
+  // The name says it carries a secret, wherever the value comes from (a literal, a variable,
+  // another resource): it would sit in plain text in the configuration, every plan and the state.
   const literal = literalString(value);
-  if (problems.length === 0 && literal !== undefined && literal !== "" && looksSecret(name)) {
-    problems.push("has a secret-looking name and a hard-coded value");
-  }
-  return problems;
+  const message =
+    literal !== undefined && literal !== ""
+      ? "has a secret-looking name and a hard-coded value"
+      : `has a secret-looking name (value ${show(value)}), so the secret would sit in plain text in the ${kind === "variable" ? "function configuration" : "outputs"}, every plan and the state`;
+  const pointer = `${upperSnake(name)}_PARAMETER`;
+  const fix =
+    kind === "variable"
+      ? `Keep the secret in SSM Parameter Store (SecureString) or Secrets Manager and pass only where to find it, e.g. ${pointer} = "/<project>/<env>/${name.toLowerCase().replace(/_/g, "-")}" (or a _SECRET_ARN); the function reads the value at runtime. If ${name} holds no secret, rename it (names ending in _PARAMETER, _ARN or _NAME are pointers).`
+      : `Do not output secrets: output the name or ARN of the SSM parameter or Secrets Manager secret that holds it, or drop the output. If ${name} holds no secret, rename it.`;
+  return [{ message, fix }];
+}
+
+function upperSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toUpperCase();
 }
 
 function looksSecret(name: string): boolean {
-  const upper = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toUpperCase();
-  return SECRET_NAME.test(upper) && !POINTER_SUFFIX.test(upper);
+  const upper = upperSnake(name);
+  return SECRET_NAME.test(upper) && !POINTER_SUFFIX.test(upper) && !POINTER_PREFIX.test(upper);
 }
