@@ -39,8 +39,3 @@ export function globMatches(pattern: string, value: string): boolean {
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${source}$`, "i").test(value);
 }
-
-/** True when the text is a reference followed by nothing or a path (`${aws_x.y.arn}/*`). */
-export function startsWithReference(text: string): boolean {
-  return maskInterpolations(text, REFERENCE).startsWith(REFERENCE);
-}

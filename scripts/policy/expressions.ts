@@ -63,6 +63,12 @@ export function referencesIn(value: unknown): Reference[] {
   return found;
 }
 
+/** The references of the interpolation a string starts with (`${aws_x.y.arn}/*`), [] when it starts with anything else. */
+export function leadingReferences(text: string): Reference[] {
+  const [first] = text.startsWith("${") ? interpolations(text) : [];
+  return first === undefined ? [] : referencesIn(`\${${first}}`);
+}
+
 /** Every string anywhere inside a JSON value. */
 export function stringsIn(value: unknown): string[] {
   if (typeof value === "string") return [value];

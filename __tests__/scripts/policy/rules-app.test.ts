@@ -1,5 +1,6 @@
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -80,6 +81,49 @@ describe("LAM-2 Lambda permissions are scoped", () => {
   it("passes a service principal with a source ARN", () => {
     const workspace = synthStack(permission("apigateway.amazonaws.com", "arn:aws:execute-api:eu-west-1:111111111111:abc/*/*/api/*"));
     expect(violations(workspace, "LAM-2")).toEqual([]);
+  });
+
+  it("passes a source ARN that references the API, followed by a path, as LambdaHttpApi writes it", () => {
+    const workspace = synthStack((s) => {
+      const fn = ssr(s);
+      new LambdaHttpApi(s, "HttpApi", { apiName: "api", aliasArn: fn.alias.arn, functionName: fn.function.functionName, aliasName: "live", logRetentionDays: 7 });
+    });
+    expect(violations(workspace, "LAM-2")).toEqual([]);
+  });
+
+  it("passes a source ARN that is exactly the distribution's ARN", () => {
+    const workspace = synthStack((s) => {
+      const distribution = new CloudfrontDistribution(s, "Cdn", {
+        enabled: true,
+        origin: [{ domainName: "abc.lambda-url.eu-west-1.on.aws", originId: "ssr" }],
+        defaultCacheBehavior: { allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], targetOriginId: "ssr", viewerProtocolPolicy: "redirect-to-https" },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+      });
+      permission("cloudfront.amazonaws.com", distribution.arn)(s);
+    });
+    expect(violations(workspace, "LAM-2")).toEqual([]);
+  });
+
+  it.each([
+    ["arn:aws:cloudfront::111111111111:distribution/E2QWRUHAPOMQZL"],
+    ["arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/x:*"],
+    ["arn:aws:s3:::acme-web-dev-uploads"],
+  ])("passes the concrete source ARN %s", (sourceArn) => {
+    expect(violations(synthStack(permission("events.amazonaws.com", sourceArn)), "LAM-2")).toEqual([]);
+  });
+
+  it.each([
+    ["*", "matches every resource of every account"],
+    ["arn:aws:execute-api:*:*:*", "has a wildcard in the account (*), so resources in any account could invoke"],
+    ["arn:aws:execute-api:eu-west-1:111111111111:*/*/*/api/*", "has a wildcard for the resource id (*/*/*/api/*), so any such resource in the account could invoke"],
+    ["arn:aws:cloudfront::111111111111:distribution/*", "has a wildcard for the resource id (distribution/*), so any such resource in the account could invoke"],
+    ["arn:aws:events:eu-west-1:1111*:rule/nightly", "has a wildcard in the account (1111*), so resources in any account could invoke"],
+    ["lambda-invokers", "is neither an ARN nor a reference to the invoking resource"],
+  ])("flags the source ARN %s", (sourceArn, problem) => {
+    expect(violations(synthStack(permission("apigateway.amazonaws.com", sourceArn)), "LAM-2")).toEqual([
+      ["aws_lambda_permission.Invoke", `source_arn ${JSON.stringify(sourceArn)} ${problem}`],
+    ]);
   });
 
   it('flags principal "*"', () => {

@@ -1,6 +1,7 @@
 /** Lambda: function URL auth, resource policies, reserved concurrency, the `live` alias lifecycle. */
 import { LIVE_ALIAS } from "../../../lib/naming";
-import { literalString } from "../expressions";
+import { hasWildcard, parseArn, startsWithWildcard } from "../arn";
+import { leadingReferences, literalString } from "../expressions";
 import { asBlock, asStrings } from "../model";
 import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 
@@ -24,9 +25,9 @@ export const lambdaUrlIamAuth: Rule = {
 export const lambdaPermissionScoped: Rule = {
   id: "LAM-2",
   severity: "error",
-  title: "No Lambda permission for principal *, and every permission for an AWS service is limited by source_arn",
+  title: "No Lambda permission for principal *, and every permission for an AWS service is limited by a source_arn naming one resource (no wildcard account or resource id)",
   controls: { checkov: ["CKV_AWS_301", "CKV_AWS_364"], securityHub: ["Lambda.1"] },
-  fix: "Name the exact principal (e.g. cloudfront.amazonaws.com) and set source_arn to the one distribution or API allowed to invoke.",
+  fix: "Name the exact principal (e.g. cloudfront.amazonaws.com) and set source_arn to the one distribution or API allowed to invoke: a reference to it (${aws_cloudfront_distribution.X.arn}, ${aws_apigatewayv2_api.X.execution_arn}/*/*/api/*) or its full ARN.",
   check: ({ stack }) =>
     checkEach(stack.resourcesOfType("aws_lambda_permission"), "no Lambda permissions in this stack", (permission): Finding | undefined => {
       const principal = permission.config.principal;
@@ -38,9 +39,33 @@ export const lambdaPermissionScoped: Rule = {
       if (service && (sourceArn === undefined || sourceArn === "")) {
         return { resource: permission.address, message: `service principal ${show(principal)} has no source_arn, so any ${principal} resource in any account could invoke` };
       }
-      return undefined;
+      const problem = typeof sourceArn === "string" && sourceArn !== "" ? sourceArnProblem(sourceArn) : undefined;
+      return problem === undefined ? undefined : { resource: permission.address, message: `source_arn ${show(sourceArn)} ${problem}` };
     }),
 };
+
+/** Services whose ARNs start the resource part with the resource's own id (no `<type>/`). */
+const UNTYPED_ARN_SERVICES = ["execute-api", "s3", "sns", "sqs"];
+
+/**
+ * Why a source ARN admits more than one resource, if it does. A reference to a resource,
+ * alone or followed by a path, names that resource; a literal ARN must name its account
+ * and resource id without wildcards (the path after the id may have them: stage, method).
+ */
+function sourceArnProblem(sourceArn: string): string | undefined {
+  if (leadingReferences(sourceArn).length > 0) return undefined;
+  if (startsWithWildcard(sourceArn)) return "matches every resource of every account";
+  const arn = parseArn(sourceArn);
+  if (!arn) return "is neither an ARN nor a reference to the invoking resource";
+  if (hasWildcard(arn.service)) return `has a wildcard in the service (${arn.service}), so resources of other services could invoke`;
+  if (hasWildcard(arn.account)) return `has a wildcard in the account (${arn.account}), so resources in any account could invoke`;
+  // `distribution/E123`, `rule/name`, `log-group:/aws/…`: the id follows the resource type.
+  const id = UNTYPED_ARN_SERVICES.includes(arn.service) ? arn.resource : arn.resource.replace(/^[^/:]*[/:]/, "");
+  if (id === "" || startsWithWildcard(arn.resource) || startsWithWildcard(id)) {
+    return `has a wildcard for the resource id (${arn.resource}), so any such resource in the account could invoke`;
+  }
+  return undefined;
+}
 
 export const lambdaReservedConcurrency: Rule = {
   id: "LAM-3",
