@@ -114,6 +114,42 @@ describe("S3-4 assets bucket admits only this environment's CloudFront", () => {
     expect(violations(workspace, "S3-4")).toEqual([]);
   });
 
+  /** A grant to this environment's distribution, correct in everything but what it may do. */
+  const cloudFrontGrant = (sid: string, actions: string[], resources: (bucketArn: string) => string[]) => (s: TerraformStack) => {
+    const { assets, cdn } = assetsBehindCloudFront(s);
+    assets.addPolicyStatements({
+      sid,
+      principals: CLOUDFRONT,
+      actions,
+      resources: resources(assets.bucket.arn),
+      condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [cdn.distribution.arn] }],
+    });
+  };
+
+  it("passes s3:ListBucket on the bucket ARN itself (a missing asset answers 404)", () => {
+    expect(violations(synthStack(cloudFrontGrant("List", ["s3:ListBucket"], (arn) => [arn])), "S3-4")).toEqual([]);
+  });
+
+  it("flags a CloudFront grant that may write and delete objects", () => {
+    const workspace = synthStack(cloudFrontGrant("Write", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], (arn) => [`${arn}/assets/*`]));
+    expect(violations(workspace, "S3-4")).toEqual([
+      ["aws_s3_bucket_policy.Assets_Policy_944CB1C2", 'statement "Write" grants s3:PutObject, s3:DeleteObject; CloudFront may only s3:GetObject (and s3:ListBucket on the bucket itself)'],
+    ]);
+  });
+
+  it("flags a CloudFront grant of every read action (s3:Get*)", () => {
+    expect(violations(synthStack(cloudFrontGrant("Reads", ["s3:Get*"], (arn) => [`${arn}/*`])), "S3-4").map(([, message]) => message)).toEqual([
+      'statement "Reads" grants s3:Get*; CloudFront may only s3:GetObject (and s3:ListBucket on the bucket itself)',
+    ]);
+  });
+
+  it("flags s3:ListBucket on anything but the bucket ARN", () => {
+    const workspace = synthStack(cloudFrontGrant("ListObjects", ["s3:ListBucket"], (arn) => [arn, `${arn}/*`]));
+    expect(violations(workspace, "S3-4").map(([, message]) => message)).toEqual([
+      'statement "ListObjects" grants s3:ListBucket on "${aws_s3_bucket.Assets_Bucket_B348DC00.arn}/*"; CloudFront may list only the bucket itself (${aws_s3_bucket.Assets_Bucket_B348DC00.arn})',
+    ]);
+  });
+
   it("flags a CloudFront grant without AWS:SourceArn", () => {
     const workspace = synthStack((s) => {
       const { assets } = assetsBehindCloudFront(s);

@@ -89,9 +89,9 @@ export const s3DenyInsecureTransport: Rule = {
 export const s3AssetsOnlyCloudFront: Rule = {
   id: "S3-4",
   severity: "error",
-  title: "The assets bucket policy admits only the CloudFront service principal, for this environment's distribution (AWS:SourceArn)",
+  title: "The assets bucket policy admits only the CloudFront service principal, for this environment's distribution (AWS:SourceArn), to s3:GetObject (and s3:ListBucket on the bucket itself)",
   controls: {},
-  fix: "Grant reads only through PrivateBucket.addPolicyStatements with principal Service cloudfront.amazonaws.com and a StringEquals AWS:SourceArn condition on this environment's distribution ARN (see stacks/distribution-stack.ts).",
+  fix: "Grant reads only through PrivateBucket.addPolicyStatements with principal Service cloudfront.amazonaws.com, action s3:GetObject (s3:ListBucket on the bucket ARN, so a missing asset is a 404) and a StringEquals AWS:SourceArn condition on this environment's distribution ARN (see stacks/distribution-stack.ts).",
   check: (context) => {
     const { stack } = context;
     const assets = assetBuckets(context);
@@ -101,7 +101,7 @@ export const s3AssetsOnlyCloudFront: Rule = {
         if (!read.ok) return [{ resource: policy.address, message: `cannot check the policy: ${read.reason}`, fix: "Build the policy with an aws_iam_policy_document data source." }];
         return read.statements
           .filter((s) => s.effect === "Allow")
-          .flatMap((s) => allowProblems(context, s).map((problem) => ({ resource: policy.address, message: `statement ${s.sid ? `"${s.sid}"` : "(no sid)"} ${problem}` })));
+          .flatMap((s) => allowProblems(context, bucket, s).map((problem) => ({ resource: policy.address, message: `statement ${s.sid ? `"${s.sid}"` : "(no sid)"} ${problem}` })));
       }),
     );
   },
@@ -183,9 +183,14 @@ function deniesInsecureTransport(s: PolicyStatement): boolean {
   return s.effect === "Deny" && s.principals.some(isAnyone) && s.actions.some((a) => a === "s3:*" || a === "*") && tlsCondition;
 }
 
-function covers(resources: readonly string[], bucket: TfResource): { bucket: boolean; objects: boolean } {
+/** How a policy in the bucket's stack spells its ARN: the reference, or the literal ARN. */
+function bucketArns(bucket: TfResource): string[] {
   const name = literalString(bucket.config.bucket);
-  const arns = [`\${${bucket.address}.arn}`, ...(name ? [`arn:aws:s3:::${name}`] : [])];
+  return [`\${${bucket.address}.arn}`, ...(name ? [`arn:aws:s3:::${name}`] : [])];
+}
+
+function covers(resources: readonly string[], bucket: TfResource): { bucket: boolean; objects: boolean } {
+  const arns = bucketArns(bucket);
   return {
     bucket: resources.some((r) => arns.includes(r)),
     objects: resources.some((r) => arns.some((arn) => r === `${arn}/*`)),
@@ -211,9 +216,9 @@ function assetBuckets({ stack, workspace, env }: RuleContext): TfResource[] {
   return buckets(stack).filter((b) => origins.has(b.address) || (assetsName !== undefined && b.config.bucket === assetsName));
 }
 
-/** Why an Allow statement of an assets bucket policy admits more than this environment's CloudFront. */
-function allowProblems(context: RuleContext, s: PolicyStatement): string[] {
-  const problems: string[] = [];
+/** Why an Allow statement of an assets bucket policy admits more than this environment's CloudFront reading assets. */
+function allowProblems(context: RuleContext, bucket: TfResource, s: PolicyStatement): string[] {
+  const problems: string[] = [...actionProblems(bucket, s)];
   if (s.notPrincipals.length > 0) problems.push("uses NotPrincipal, which admits everyone not listed");
   const others = s.principals.filter((p) => !(p.type === "Service" && p.identifiers.every((id) => id === CLOUDFRONT_SERVICE)));
   if (s.principals.length === 0 && s.notPrincipals.length === 0) problems.push("names no principal");
@@ -227,6 +232,24 @@ function allowProblems(context: RuleContext, s: PolicyStatement): string[] {
     const foreign = values.filter((value) => !isOwnDistribution(context, value));
     if (values.length === 0) problems.push("has an empty AWS:SourceArn condition");
     for (const value of foreign) problems.push(`limits AWS:SourceArn to ${show(value)}, which is not this environment's distribution`);
+  }
+  return problems;
+}
+
+/**
+ * CloudFront reads objects (s3:GetObject) and, so that a missing asset answers 404 instead of
+ * 403, lists the bucket (s3:ListBucket on the bucket ARN itself). Anything else would let a
+ * viewer request write, delete or re-permission through the distribution's identity.
+ */
+function actionProblems(bucket: TfResource, s: PolicyStatement): string[] {
+  const problems: string[] = [];
+  if (s.notActions.length > 0) problems.push(`grants every action except ${s.notActions.join(", ")} (NotAction); CloudFront may only s3:GetObject`);
+  const others = s.actions.filter((a) => !["s3:getobject", "s3:listbucket"].includes(a.toLowerCase()));
+  if (others.length > 0) problems.push(`grants ${others.join(", ")}; CloudFront may only s3:GetObject (and s3:ListBucket on the bucket itself)`);
+  if (s.actions.some((a) => a.toLowerCase() === "s3:listbucket")) {
+    const arns = bucketArns(bucket);
+    const elsewhere = s.resources.filter((r) => !arns.includes(r));
+    if (elsewhere.length > 0) problems.push(`grants s3:ListBucket on ${elsewhere.map(show).join(", ")}; CloudFront may list only the bucket itself (${arns[0]})`);
   }
   return problems;
 }
