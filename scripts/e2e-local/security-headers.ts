@@ -1,7 +1,7 @@
 /**
  * The security headers CloudFront's response headers policy adds to every response
  * (modules/ssr-distribution.ts, `SecurityHeaders`), as the header values a browser sees.
- * The local edge adds exactly these; __tests__/scripts/e2e-local/security-headers.test.ts
+ * The local edge adds exactly these; __tests__/scripts/e2e-local/distribution-parity.test.ts
  * synthesizes the policy and fails when the two drift apart.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
