@@ -4,7 +4,7 @@
  *   step=<job name> › <step name>
  *   url=https://github.com/<owner>/<repo>/actions/runs/<run>/job/<job id>#step:<n>:1
  * `--job current` (default) looks in the job this runs in (matched by RUNNER_NAME); `--job any`
- * takes the first failed job of the run attempt. Reads the run's jobs through the REST API
+ * takes the first failed job of the run attempt (else the first that timed out or was cancelled). Reads the run's jobs through the REST API
  * with GITHUB_TOKEN (the job needs `actions: read`). Never fails: a notice with the run's
  * link beats no notice, so any problem falls back to the run URL.
  */
@@ -31,7 +31,22 @@ export interface FailedStep {
   readonly url: string;
 }
 
-/** The failed step to point at, or the job (or the run) when no step is marked failed yet. */
+/** Conclusions of a job or step that did not pass: a timed-out job concludes `timed_out` or `cancelled`. */
+const NOT_PASSED = ["failure", "timed_out", "cancelled"] as const;
+
+/** The first of `items` that failed, else the first that timed out, else the first cancelled. */
+function firstNotPassed<T extends { readonly conclusion: string | null }>(items: readonly T[]): T | undefined {
+  for (const conclusion of NOT_PASSED) {
+    const found = items.find((item) => item.conclusion === conclusion);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The step to point at: the failed one, else one that timed out or was cancelled (named so);
+ * the job (or the run) when no step is marked yet.
+ */
 export function findFailedStep(
   jobs: readonly WorkflowJob[],
   options: { readonly mode: "current" | "any"; readonly runnerName?: string; readonly runUrl: string },
@@ -39,14 +54,14 @@ export function findFailedStep(
   const job =
     options.mode === "current"
       ? jobs.find((j) => j.status === "in_progress" && j.runner_name !== null && j.runner_name === options.runnerName)
-      : [...jobs]
-          .filter((j) => j.conclusion === "failure")
-          .sort((a, b) => (a.started_at ?? "").localeCompare(b.started_at ?? ""))[0];
+      : firstNotPassed([...jobs].sort((a, b) => (a.started_at ?? "").localeCompare(b.started_at ?? "")));
   if (!job) return { step: "unknown step", url: options.runUrl };
-  const step = (job.steps ?? []).find((s) => s.conclusion === "failure");
+  const step = firstNotPassed(job.steps ?? []);
   const jobUrl = job.html_url ?? options.runUrl;
-  if (!step) return { step: job.name, url: jobUrl };
-  return { step: `${job.name} › ${step.name}`, url: job.html_url ? `${job.html_url}#step:${step.number}:1` : options.runUrl };
+  const jobName = job.conclusion === "timed_out" || job.conclusion === "cancelled" ? `${job.name} (${job.conclusion.replace("_", " ")})` : job.name;
+  if (!step) return { step: jobName, url: jobUrl };
+  const stepName = step.conclusion === "failure" ? step.name : `${step.name} (${step.conclusion?.replace("_", " ")})`;
+  return { step: `${job.name} › ${stepName}`, url: job.html_url ? `${job.html_url}#step:${step.number}:1` : options.runUrl };
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
