@@ -3,10 +3,10 @@
  * expressions, concurrency per environment, least-privilege permissions, pinned actions,
  * Node from .nvmrc, Terraform 1.11 without its output-mangling wrapper.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ENVIRONMENT_NAMES } from "../../environments";
-import { actionName, allJobs, allSteps, environmentName, loadWorkflows, ROOT, usesAction, type Job } from "./support";
+import { actionName, allJobs, allSteps, environmentName, loadWorkflows, ROOT, stepIndex, usesAction, type Job } from "./support";
 
 const packageJson = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
 const workflows = loadWorkflows();
@@ -233,8 +233,51 @@ describe("tool setup", () => {
     expect([creds.length > 0, bad.map(({ wf, jobId }) => where(wf, jobId))]).toEqual([true, []]);
   });
 
+  it("passes allowed-account-ids with the environment's account id to every role assumption", () => {
+    const creds = steps.filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const bad = creds.filter(({ step }) => step.with?.["allowed-account-ids"] !== "${{ steps.env.outputs.account }}");
+    expect([creds.length, bad.map(({ wf, jobId }) => where(wf, jobId))]).toEqual([awsJobs.length, []]);
+  });
+
+  it("takes every role assumption's region from the environment's config, never a repository variable", () => {
+    const creds = steps.filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const bad = creds.filter(({ step }) => step.with?.["aws-region"] !== "${{ steps.env.outputs.region }}");
+    expect([bad.map(({ wf, jobId }) => where(wf, jobId)), workflows.filter((wf) => /vars\.AWS_REGION\b/.test(wf.text)).map((wf) => wf.file)]).toEqual([[], []]);
+  });
+
+  it("reads the environment config (env-outputs.ts) before every role assumption", () => {
+    const missing = awsJobs.filter(({ job }) => {
+      const env = stepIndex(job, (s) => s.id === "env" && /\.github\/scripts\/env-outputs\.ts /.test(s.run ?? ""));
+      const creds = stepIndex(job, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false);
+      return env === -1 || env > creds;
+    });
+    expect(missing.map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+
   it("disables the cdktf telemetry check in every workflow", () => {
     expect(workflows.filter((wf) => wf.env?.CHECKPOINT_DISABLE !== "1").map((wf) => wf.file)).toEqual([]);
+  });
+});
+
+describe("failure handling", () => {
+  const notices = steps.filter(({ step }) => /\bnpm run notify -- --status (failure|rollback)\b/.test(step.run ?? "") && String(step.if ?? "").includes("failure()"));
+
+  it("covers some notices at all (the checks below are not vacuous)", () => {
+    expect(notices.length).toBeGreaterThan(5);
+  });
+
+  it("posts failure and rollback notices on cancellation and timeout too, not only on failure()", () => {
+    expect(notices.filter(({ step }) => !String(step.if).includes("failure() || cancelled()")).map(({ wf, jobId, step }) => where(wf, jobId, step))).toEqual([]);
+  });
+
+  it("looks up the failed step on cancellation and timeout too, wherever a notice needs it", () => {
+    const lookups = steps.filter(({ step }) => /failed-step\.ts/.test(step.run ?? "") && step.if !== undefined);
+    expect(lookups.filter(({ step }) => !String(step.if).includes("failure() || cancelled()")).map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
+  });
+
+  it("never runs the release tools with --json through npm without --silent (npm's banner would corrupt stdout)", () => {
+    const noisy = steps.filter(({ step }) => (step.run ?? "").split("\n").some((line) => /\bnpm run (release|rollback|releases)\b.*--json/.test(line)));
+    expect(noisy.map(({ wf, jobId, step }) => where(wf, jobId, step))).toEqual([]);
   });
 });
 
@@ -246,5 +289,22 @@ describe("jobs", () => {
   it("that deploy or roll back run in a GitHub environment", () => {
     const mutating = awsJobs.filter(({ wf }) => wf.file === "deploy.yml" || wf.file === "rollback.yml");
     expect(mutating.filter(({ job }) => environmentName(job) === undefined).map(({ wf, id }) => where(wf, id))).toEqual([]);
+  });
+});
+
+describe("cross-references", () => {
+  /** The pipeline's own sources: workflows, their scripts, the E2E suite and its local edge. */
+  const SOURCES = [".github/workflows", ".github/scripts", "e2e", "scripts/e2e-local"];
+
+  it("cite only test and script files that exist", () => {
+    const cited = SOURCES.flatMap((dir) =>
+      readdirSync(path.join(ROOT, dir))
+        .filter((file) => /\.(ts|ya?ml|sh)$/.test(file))
+        .flatMap((file) => {
+          const text = readFileSync(path.join(ROOT, dir, file), "utf8");
+          return [...text.matchAll(/(?:__tests__|scripts|\.github)\/[\w./-]+\.(?:test\.ts|ts|sh|mjs)\b/g)].map((m) => ({ at: `${dir}/${file}`, cites: m[0] }));
+        }),
+    );
+    expect([cited.length > 5, cited.filter(({ cites }) => !existsSync(path.join(ROOT, cites))).map(({ at, cites }) => `${at} cites ${cites}`)]).toEqual([true, []]);
   });
 });

@@ -90,17 +90,43 @@ describe("deploy.yml (push to main)", () => {
     expect([ancestors(deploy, "deploy-dev").has("deploy-staging"), ancestors(deploy, "deploy-staging").has("deploy-dev")]).toEqual([false, false]);
   });
 
-  it("runs E2E after staging is deployed", () => {
-    expect(needsOf(deploy.jobs["e2e-staging"]!)).toEqual(["deploy-staging"]);
+  /** Jobs that run the E2E suite against staging's URL (from env-outputs.ts staging). */
+  const stagingE2eJobs = () =>
+    Object.entries(deploy.jobs)
+      .filter(([, job]) => job.steps.some((s) => runs(s, /env-outputs\.ts staging\b/)) && job.steps.some((s) => runs(s, /^npm run e2e$/m)))
+      .map(([id]) => id);
+  const stagingJob = () => deploy.jobs["deploy-staging"]!;
+  const stagingE2e = () => stepIndex(stagingJob(), (s) => runs(s, /^npm run e2e$/m));
+
+  it("runs E2E against staging in exactly one job: the staging deploy job", () => {
+    expect(stagingE2eJobs()).toEqual(["deploy-staging"]);
   });
 
-  it("runs E2E against the staging URL the staging job reports", () => {
-    const e2e = deploy.jobs["e2e-staging"]!.steps.find((s) => runs(s, /^npm run e2e$/m));
-    expect(e2e?.env?.BASE_URL).toBe("${{ needs.deploy-staging.outputs.url }}");
+  it("runs E2E after staging is deployed and released, in the same job", () => {
+    const release = stepIndex(stagingJob(), (s) => s.id === "release");
+    expect([release > -1, stagingE2e() > release]).toEqual([true, true]);
   });
 
-  it("deploys prod only after E2E passed", () => {
-    expect(needsOf(deploy.jobs["deploy-prod"]!)).toContain("e2e-staging");
+  it("runs E2E against the staging URL the staging job read from its config", () => {
+    const env = stagingJob().steps.find((s) => s.id === "env");
+    expect([env?.run, stagingJob().steps[stagingE2e()]?.env?.BASE_URL]).toEqual([
+      expect.stringContaining("env-outputs.ts staging"),
+      "${{ steps.env.outputs.url }}",
+    ]);
+  });
+
+  it("runs staging's E2E inside the deploy-staging concurrency group, so no later push redeploys staging under it", () => {
+    const group = stagingJob().concurrency;
+    expect(typeof group === "object" ? group.group : group).toBe("deploy-staging");
+  });
+
+  it("checks after E2E that staging still serves the version this run released", () => {
+    const check = stepIndex(stagingJob(), (s) => runs(s, /release-summary\.ts check-serving .*--env staging --version "\$VERSION"/));
+    expect([check > stagingE2e(), stagingJob().steps[check]?.env?.VERSION]).toEqual([true, "${{ steps.release.outputs.version }}"]);
+  });
+
+  it("deploys prod only after E2E passed on staging", () => {
+    expect(needsOf(deploy.jobs["deploy-prod"]!)).toEqual(expect.arrayContaining(stagingE2eJobs()));
   });
 
   it("deploys prod only after staging (through E2E) and dev", () => {
@@ -121,7 +147,9 @@ describe("deploy.yml (push to main)", () => {
     const job = (): Job => deploy.jobs[DEPLOY_JOBS[env]]!;
     const sync = () => stepIndex(job(), (s) => runs(s, new RegExp(`npm run sync-assets -- --env ${env} `)));
     const apply = () => stepIndex(job(), (s) => runs(s, new RegExp(`npx cdktf deploy '${env}-\\*' --auto-approve`)));
-    const release = () => stepIndex(job(), (s) => runs(s, new RegExp(`npm run release -- "\\$\\{args\\[@\\]\\}"`)) && s.run!.includes(`--env ${env} `));
+    const release = () =>
+      stepIndex(job(), (s) => runs(s, new RegExp(`npm run (--silent )?release -- "\\$\\{args\\[@\\]\\}"`)) && s.run!.includes(`--env ${env} `));
+    const preflight = () => stepIndex(job(), (s) => s.id === "preflight");
 
     it("uploads assets before it deploys infrastructure", () => {
       expect(sync()).toBeGreaterThan(-1);
@@ -152,13 +180,96 @@ describe("deploy.yml (push to main)", () => {
       const notify = job().steps.filter((s) => runs(s, /npm run notify -- --status failure/));
       expect(notify.length > 0 && notify.every((s) => String(s.if).includes("failure()") && s.run!.includes('--step "$FAILED_STEP"'))).toBe(true);
     });
+
+    it("notifies a cancelled or timed-out run too", () => {
+      const notify = job().steps.filter((s) => runs(s, /npm run notify -- --status (failure|rollback)/));
+      expect(notify.filter((s) => !String(s.if).startsWith("(failure() || cancelled())") && s.if !== "failure() || cancelled()").map((s) => s.name)).toEqual([]);
+    });
+
+    it("looks up the failed step on a cancelled or timed-out run too", () => {
+      expect(job().steps.find((s) => s.id === "failed")?.if).toBe("failure() || cancelled()");
+    });
+
+    it("checks the pin before it changes anything (before sync-assets)", () => {
+      expect([preflight() > -1, preflight() < sync()]).toEqual([true, true]);
+    });
+
+    it("reads the pin from the releases list's JSON and stops unless the run was started with unpin", () => {
+      const run = job().steps[preflight()]?.run ?? "";
+      expect([
+        new RegExp(`npm run --silent releases -- --env ${env} --json > (\\S+)`).test(run),
+        new RegExp(`release-summary\\.ts check-pin \\S+ --env ${env} --unpin "\\$UNPIN"`).test(run),
+      ]).toEqual([true, true]);
+    });
+
+    it("releases with --json and keeps its summary as a step output", () => {
+      const run = job().steps[release()]?.run ?? "";
+      expect([run.includes("--json)"), /release-summary\.ts release \S+ --env \S+ >> "\$GITHUB_OUTPUT"/.test(run), run.includes('exit "$code"')]).toEqual([
+        true,
+        true,
+        true,
+      ]);
+    });
+
+    it("builds its failure notice from what the steps and the release tools reported, and what the environment serves now", () => {
+      const notify = job().steps.find((s) => s.name === "Notify failure")!;
+      const now = job().steps.find((s) => s.id === "now");
+      expect([
+        notify.run!.includes(`release-summary.ts deploy-notice --env ${env})`),
+        notify.env?.RELEASE_SUMMARY,
+        notify.env?.SERVING,
+        notify.env?.JOB_STATUS,
+        now?.run?.includes(`npm run --silent releases -- --env ${env} --json`),
+      ]).toEqual([true, "${{ steps.release.outputs.summary }}", "${{ steps.now.outputs.summary }}", "${{ job.status }}", true]);
+    });
+
+    it("states nothing about the alias that no step reported", () => {
+      const text = job().steps.map((s) => s.run ?? "").join("\n");
+      expect(text).not.toMatch(/still serves the previous release|to the previous release:/i);
+    });
   });
 
   it("rolls prod back automatically when a step fails after the release", () => {
     const job = deploy.jobs["deploy-prod"]!;
     const release = stepIndex(job, (s) => s.id === "release");
-    const rollbackStep = stepIndex(job, (s) => runs(s, /npm run rollback -- --env prod /));
-    expect([rollbackStep > release, job.steps[rollbackStep]?.if]).toEqual([true, "failure() && steps.release.outcome == 'success'"]);
+    const rollbackStep = stepIndex(job, (s) => runs(s, /npm run (--silent )?rollback -- --env prod /));
+    expect([rollbackStep > release, job.steps[rollbackStep]?.if]).toEqual([true, "(failure() || cancelled()) && steps.release.outcome == 'success'"]);
+  });
+
+  it("rolls prod back with --json and keeps its summary (before → after, or already in effect) for the notice", () => {
+    const job = deploy.jobs["deploy-prod"]!;
+    const step = job.steps.find((s) => s.id === "rollback")!;
+    const notices = job.steps.filter((s) => s.name === "Notify rollback" || s.name === "Notify failure");
+    expect([
+      /npm run --silent rollback -- --env prod --json .*> (\S+) \|\| code=\$\?/.test(step.run!),
+      /release-summary\.ts rollback \S+ --env prod >> "\$GITHUB_OUTPUT"/.test(step.run!),
+      notices.map((s) => [s.env?.ROLLBACK, s.env?.ROLLBACK_SUMMARY]),
+    ]).toEqual([
+      true,
+      true,
+      [
+        ["${{ steps.rollback.outcome }}", "${{ steps.rollback.outputs.summary }}"],
+        ["${{ steps.rollback.outcome }}", "${{ steps.rollback.outputs.summary }}"],
+      ],
+    ]);
+  });
+
+  it("posts a rollback notice when the automatic rollback ran, and a failure notice otherwise", () => {
+    const job = deploy.jobs["deploy-prod"]!;
+    const conditions = ["Notify rollback", "Notify failure"].map((name) => job.steps.find((s) => s.name === name)?.if);
+    expect(conditions).toEqual([
+      "(failure() || cancelled()) && steps.rollback.outcome == 'success'",
+      "(failure() || cancelled()) && steps.rollback.outcome != 'success'",
+    ]);
+  });
+
+  it("bounds every prod step from the pre-flight on by its own timeout, within the job's", () => {
+    const job = deploy.jobs["deploy-prod"]!;
+    const from = stepIndex(job, (s) => s.id === "preflight");
+    const bounded = job.steps.slice(from).filter((s) => s.uses === undefined);
+    const total = bounded.reduce((sum, s) => sum + (typeof s["timeout-minutes"] === "number" ? s["timeout-minutes"] : Number.NaN), 0);
+    // 10 minutes for checkout, npm ci, the artifact and the credentials before the pre-flight.
+    expect([from > -1, total + 10 <= job["timeout-minutes"]!]).toEqual([true, true]);
   });
 
   it("verifies prod after the release, so a broken release is rolled back", () => {
@@ -168,13 +279,23 @@ describe("deploy.yml (push to main)", () => {
     expect(verify).toBeGreaterThan(release);
   });
 
-  it("notifies when the checks or the build fail before any deploy", () => {
+  it("notifies when the checks or the build fail, are cancelled or time out, before any deploy", () => {
     const blocked = deploy.jobs["notify-blocked"]!;
-    expect([needsOf(blocked).sort(), blocked.if]).toEqual([[...CHECKS, "build"].sort(), "failure()"]);
+    expect([needsOf(blocked).sort(), blocked.if]).toEqual([
+      [...CHECKS, "build"].sort(),
+      "(failure() || cancelled()) && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))",
+    ]);
+  });
+
+  it("names the failing check in that notice and says no environment was deployed", () => {
+    const notify = deploy.jobs["notify-blocked"]!.steps.find((s) => runs(s, /npm run notify/))!;
+    expect([notify.run!.includes('--step "$FAILED_STEP"'), /deployed to no environment/.test(notify.run!)]).toEqual([true, true]);
   });
 
   it("notifies a failed E2E run", () => {
-    expect(deploy.jobs["e2e-staging"]!.steps.some((s) => runs(s, /npm run notify -- --status failure --env staging/))).toBe(true);
+    const job = deploy.jobs["deploy-staging"]!;
+    const notify = stepIndex(job, (s) => runs(s, /npm run notify -- --status failure --env staging/));
+    expect(notify).toBeGreaterThan(stepIndex(job, (s) => runs(s, /^npm run e2e$/m)));
   });
 });
 
@@ -187,13 +308,38 @@ describe("rollback.yml", () => {
   });
 
   it("runs npm run rollback, then notifies", () => {
-    const rb = stepIndex(job, (s) => runs(s, /npm run rollback -- "\$\{args\[@\]\}"/));
+    const rb = stepIndex(job, (s) => runs(s, /npm run (--silent )?rollback -- "\$\{args\[@\]\}"/));
     const notify = stepIndex(job, (s) => runs(s, /npm run notify -- --status rollback/));
     expect([rb > -1, notify > rb]).toEqual([true, true]);
   });
 
-  it("runs prod rollbacks in the production environment", () => {
-    expect(environmentName(job)).toBe("${{ inputs.environment == 'prod' && 'production' || inputs.environment }}");
+  it("runs prod rollbacks in production-rollback, an environment without the deploy's required reviewers", () => {
+    expect(environmentName(job)).toBe("${{ inputs.environment == 'prod' && 'production-rollback' || inputs.environment }}");
+  });
+
+  it("still assumes the environment's own role for prod (AWS_ROLE_ARN_PROD)", () => {
+    const creds = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(String(creds?.with?.["role-to-assume"])).toContain("inputs.environment == 'prod' && 'PROD'");
+  });
+
+  it("rolls back with --json and tells the notice what happened (before → after, already in effect, refused)", () => {
+    const step = job.steps.find((s) => s.id === "rollback")!;
+    const notices = job.steps.filter((s) => runs(s, /npm run notify/));
+    expect([
+      step.run!.includes("--json"),
+      /release-summary\.ts rollback \S+ --env "\$ENV_NAME"/.test(step.run!),
+      notices.map((s) => s.env?.SUMMARY),
+    ]).toEqual([true, true, ["${{ steps.rollback.outputs.summary }}", "${{ steps.rollback.outputs.summary }}"]]);
+  });
+
+  it("never claims a target it was not told", () => {
+    const text = job.steps.map((s) => s.run ?? "").join("\n");
+    expect(text).not.toMatch(/the previous release/);
+  });
+
+  it("notifies a failed, cancelled or timed-out rollback", () => {
+    const notify = job.steps.find((s) => runs(s, /npm run notify -- --status failure/));
+    expect(notify?.if).toBe("failure() || cancelled()");
   });
 
   it("changes nothing with Terraform", () => {

@@ -12,6 +12,7 @@ export interface Step {
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string | boolean;
+  readonly "timeout-minutes"?: number;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, unknown>;
 }
