@@ -34,3 +34,29 @@ export type AssetManifest = z.infer<typeof AssetManifestSchema>;
  * escaping anywhere (a git sha, a semver, a CI run number all fit).
  */
 export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * A manifest for `assets`, validated against the schema (a bad entry throws, naming the
+ * field). For tools and fixtures that write manifests without a build directory; sync-assets
+ * builds its own from the files it planned (scripts/sync-assets/plan.ts `buildManifest`).
+ */
+export function buildAssetManifest(input: {
+  readonly env: string;
+  readonly releaseId: string;
+  /** @default new Date() */
+  readonly createdAt?: Date;
+  readonly assets: readonly AssetEntry[];
+}): AssetManifest {
+  return AssetManifestSchema.parse({
+    formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
+    env: input.env,
+    releaseId: input.releaseId,
+    createdAt: (input.createdAt ?? new Date()).toISOString(),
+    assets: input.assets.map(({ key, sha256, size, contentType, cacheControl }) => ({ key, sha256, size, contentType, cacheControl })),
+  });
+}
+
+/** The manifest's object body, byte for byte what sync-assets writes (indented JSON and a newline). */
+export function serializeAssetManifest(manifest: AssetManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { ASSET_MANIFEST_FORMAT_VERSION, type AssetManifest } from "../../lib/asset-manifest";
+import { buildAssetManifest, serializeAssetManifest } from "../../lib/asset-manifest";
 import { assetManifestKey } from "../../lib/naming";
 import { createLocalApp, type LocalApp } from "../../scripts/demo/local-app";
 import { createZip } from "../../scripts/demo/zip";
@@ -41,11 +41,9 @@ async function syncRelease(s3: S3Client, bucket: string, releaseId: string): Pro
     return { key: `assets/${stem}.${hash(body).slice(0, 8).toUpperCase()}.${ext}`, body };
   });
   for (const f of files) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: f.key, Body: f.body }));
-  const manifest: AssetManifest = {
-    formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
+  const manifest = buildAssetManifest({
     env: ENV,
     releaseId,
-    createdAt: new Date().toISOString(),
     assets: files.map((f) => ({
       key: f.key,
       sha256: hash(f.body),
@@ -53,8 +51,8 @@ async function syncRelease(s3: S3Client, bucket: string, releaseId: string): Pro
       contentType: f.key.endsWith(".css") ? "text/css" : "text/javascript",
       cacheControl: "public, max-age=31536000, immutable",
     })),
-  };
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: assetManifestKey({ name: ENV }, releaseId), Body: JSON.stringify(manifest) }));
+  });
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: assetManifestKey({ name: ENV }, releaseId), Body: serializeAssetManifest(manifest) }));
 }
 
 function hash(text: string): string {

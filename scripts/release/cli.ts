@@ -4,7 +4,6 @@
  * Exit 0 when the outcome is what was asked for (including a no-op), 1 when it was refused
  * or failed, 2 for a usage error.
  */
-import { execFileSync } from "node:child_process";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { UserError } from "../../lib/errors";
 import { alarmNamePrefix, assetsBucketName, LIVE_ALIAS, ssrFunctionName } from "../../lib/naming";
@@ -12,7 +11,9 @@ import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say, type OptionSpec } from "../shared/cli";
 import { CallRecorder, createAwsPorts } from "./aws";
-import { actorFromEnvironment, gitShaFromEnvironment, runUrlFromEnvironment } from "./context";
+import { ciRunUrl } from "../shared/ci";
+import { defaultReleaseId, resolveCommit } from "../shared/git";
+import { actorFromEnvironment } from "./context";
 import { arrow, formatDuration, pruneLines, releasesTable } from "./format";
 import type { ReleasePorts, ReleaseTarget } from "./ports";
 import { rollback } from "./rollback";
@@ -20,7 +21,7 @@ import { rollback } from "./rollback";
 const COMMON_USAGE = "[--bucket <name>] [--function-name <name>] [--alias <name>] [--json]";
 const USAGE = {
   release:
-    "usage: npm run release -- --env <env> [--release-id <id> (default: the git commit)] [--version <n>] [--git-sha <sha>] [--unpin]\n" +
+    "usage: npm run release -- --env <env> [--release-id <id> (default: $GITHUB_SHA, else git rev-parse HEAD)] [--version <n>] [--git-sha <sha>] [--unpin]\n" +
     `         [--canary <percent> [--steps <k>] [--step-minutes <m>] [--alarm-prefix <prefix>]] ${COMMON_USAGE}`,
   rollback: `usage: npm run rollback -- --env <env> [--to <release-id|version>] [--reason <text>] [--dry-run] [--skip-asset-check] ${COMMON_USAGE}`,
   list: `usage: npm run releases -- --env <env> [--limit <n>] ${COMMON_USAGE}`,
@@ -155,12 +156,15 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
   const usage = USAGE.release;
   const values = parseCliArgs(argv, OPTIONS.release, usage);
   if (values.help) return help(usage);
-  // Same default as sync-assets' --release: the commit being deployed.
-  const gitSha = values["git-sha"] ?? gitShaFromEnvironment() ?? gitHead();
-  const releaseId = values["release-id"] ?? gitSha;
-  if (releaseId === null) {
-    throw new UserError(`missing --release-id: not given, and no CI commit variable or git checkout to default to\n${usage}`, 2);
+  // One rule with sync-assets' --release (scripts/shared/git.ts): the flag, the CI commit,
+  // then the checkout's HEAD. --git-sha only names the commit recorded in the ledger.
+  const resolvedId = defaultReleaseId(values["release-id"]);
+  if (!resolvedId.ok) {
+    throw new UserError(`missing --release-id: not given, no CI commit variable, and ${resolvedId.problem}\n${usage}`, 2);
   }
+  const releaseId = resolvedId.value;
+  const commit = values["git-sha"] === undefined && resolvedId.source !== "flag" ? resolvedId : resolveCommit(values["git-sha"]);
+  const gitSha = commit.ok ? commit.value : null;
   if (!RELEASE_ID_PATTERN.test(releaseId)) {
     throw new UserError(`--release-id must match ${RELEASE_ID_PATTERN} (letters, digits, . _ -), got ${JSON.stringify(releaseId)}\n${usage}`, 2);
   }
@@ -186,7 +190,7 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
       unpin: values.unpin ?? false,
       canary,
       actor: actorFromEnvironment(),
-      runUrl: runUrlFromEnvironment(),
+      runUrl: ciRunUrl(process.env) ?? null,
       signal: controller.signal,
       log,
     });
@@ -242,7 +246,7 @@ async function rollbackCommand(argv: readonly string[]): Promise<number> {
     dryRun: values["dry-run"] ?? false,
     skipAssetCheck: values["skip-asset-check"] ?? false,
     actor: actorFromEnvironment(),
-    runUrl: runUrlFromEnvironment(),
+    runUrl: ciRunUrl(process.env) ?? null,
   });
   const took = formatDuration(performance.now() - session.started);
   switch (result.outcome) {
@@ -330,15 +334,6 @@ async function progressBar(): Promise<{ update: (done: number, total: number) =>
       started = false;
     },
   };
-}
-
-/** The checkout's commit, or null outside a git checkout. */
-function gitHead(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
-  } catch {
-    return null;
-  }
 }
 
 function help(usage: string): number {

@@ -1,7 +1,7 @@
 /**
- * Who is releasing, from which commit and CI run: read from the CI system's variables,
- * falling back to the OS user. Pure over the `vars` passed in (process.env by default,
- * read when called).
+ * Who is releasing: read from the CI system's variables, falling back to the OS user. Pure
+ * over the `vars` passed in (process.env by default, read when called). The commit and the
+ * CI run link come from scripts/shared/git.ts and scripts/shared/ci.ts.
  */
 import os from "node:os";
 
@@ -21,16 +21,6 @@ const ACTOR_VARIABLES = [
   "JENKINS_USER_ID",
 ] as const;
 
-const SHA_VARIABLES = [
-  "GITHUB_SHA",
-  "CI_COMMIT_SHA",
-  "BUILDKITE_COMMIT",
-  "CIRCLE_SHA1",
-  "BITBUCKET_COMMIT",
-  "BUILD_SOURCEVERSION",
-  "GIT_COMMIT",
-] as const;
-
 export function actorFromEnvironment(vars: Vars = process.env): string {
   for (const name of ACTOR_VARIABLES) {
     const value = vars[name]?.trim();
@@ -38,22 +28,6 @@ export function actorFromEnvironment(vars: Vars = process.env): string {
   }
   const user = vars.USER ?? vars.USERNAME ?? safeOsUser();
   return user ? `${user}@${os.hostname()}` : "unknown";
-}
-
-export function gitShaFromEnvironment(vars: Vars = process.env): string | null {
-  for (const name of SHA_VARIABLES) {
-    const value = vars[name]?.trim();
-    if (value) return value;
-  }
-  return null;
-}
-
-/** A link to the CI run, when the CI system says where it is. */
-export function runUrlFromEnvironment(vars: Vars = process.env): string | null {
-  if (vars.GITHUB_RUN_ID && vars.GITHUB_REPOSITORY) {
-    return `${vars.GITHUB_SERVER_URL ?? "https://github.com"}/${vars.GITHUB_REPOSITORY}/actions/runs/${vars.GITHUB_RUN_ID}`;
-  }
-  return vars.CI_JOB_URL ?? vars.BUILDKITE_BUILD_URL ?? vars.CIRCLE_BUILD_URL ?? vars.BUILD_URL ?? null;
 }
 
 function safeOsUser(): string | undefined {

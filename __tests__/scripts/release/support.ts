@@ -23,7 +23,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { ASSET_MANIFEST_FORMAT_VERSION, type AssetManifest } from "../../../lib/asset-manifest";
+import { buildAssetManifest, serializeAssetManifest } from "../../../lib/asset-manifest";
 import { assetManifestKey, releaseLedgerPrefix } from "../../../lib/naming";
 import { CallRecorder, createAwsPorts } from "../../../scripts/release/aws";
 import type { LedgerRecord } from "../../../scripts/release/ledger";
@@ -150,11 +150,9 @@ export async function createFixture(label: string, options: { versions?: number 
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: f.key, Body: f.body, ContentType: "text/plain" }));
       }
       const sharedEntries = sharedKeys.map((key) => ({ key, hash: createHash("sha256").update(key).digest("hex"), body: key }));
-      const manifest: AssetManifest = {
-        formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
+      const manifest = buildAssetManifest({
         env: ENV,
         releaseId,
-        createdAt: new Date().toISOString(),
         assets: [...files, ...sharedEntries].map((f) => ({
           key: f.key,
           sha256: f.hash,
@@ -162,9 +160,9 @@ export async function createFixture(label: string, options: { versions?: number 
           contentType: "text/plain",
           cacheControl: "public, max-age=31536000, immutable",
         })),
-      };
+      });
       await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: assetManifestKey({ name: ENV }, releaseId), Body: JSON.stringify(manifest) }),
+        new PutObjectCommand({ Bucket: bucket, Key: assetManifestKey({ name: ENV }, releaseId), Body: serializeAssetManifest(manifest) }),
       );
       return manifest.assets.map((a) => a.key);
     },
