@@ -166,6 +166,15 @@ function lambdaPort(client: LambdaClient, region: string): LambdaPort {
       }
     },
     async updateAlias({ functionName, alias, version, weights, revisionId }) {
+      if (!revisionId) {
+        return {
+          kind: "unguarded",
+          message:
+            `lambda:GetAlias returned no RevisionId for alias ${alias} of ${where(functionName)}, so UpdateAlias cannot be made conditional ` +
+            "and could overwrite a concurrent change; nothing was changed. Real AWS always returns one: check AWS_ENDPOINT_URL " +
+            "(an emulator or proxy that drops it) and run the command again",
+        };
+      }
       try {
         const out = await client.send(
           new UpdateAliasCommand({
@@ -289,6 +298,15 @@ function storagePort(client: S3Client, bucket: string): StoragePort {
         return fail(error, "s3:ListObjectsV2", prefix);
       }
       return objects;
+    },
+    async listPage(prefix, options = {}) {
+      try {
+        const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: options.startAfter }));
+        const objects = (out.Contents ?? []).flatMap((o) => (o.Key ? [{ key: o.Key, lastModified: o.LastModified, size: o.Size ?? 0 }] : []));
+        return { objects, truncated: Boolean(out.IsTruncated) && objects.length > 0 };
+      } catch (error) {
+        return fail(error, "s3:ListObjectsV2", prefix);
+      }
     },
     async getText(key) {
       try {

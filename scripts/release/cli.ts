@@ -112,6 +112,7 @@ function openSession(
     functionName: nameFlag(values["function-name"], "--function-name", usage) ?? ssrFunctionName(env),
     alias: nameFlag(values.alias, "--alias", usage) ?? LIVE_ALIAS,
     alarmPrefix: values["alarm-prefix"] ?? alarmNamePrefix(env),
+    region: env.account.region,
   };
   const recorder = new CallRecorder();
   const ports = createAwsPorts({ region: env.account.region, bucket: target.bucket, recorder });
@@ -204,7 +205,24 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
       case "no-op":
         return finish(session, "release", true, result, [`no change: ${result.message}`]);
       case "canary-aborted":
-        return finish(session, "release", false, result, [`canary aborted: ${result.message} (ledger record ${result.record.seq})`]);
+        return finish(session, "release", false, result, [
+          `canary aborted: ${result.message}${result.record ? ` (ledger record ${result.record.seq})` : ""}`,
+        ]);
+      case "traffic-split":
+        return finish(session, "release", false, result, [`error: ${result.message}`]);
+      case "moved-unrecorded": {
+        // Running the same release again finds the alias there and only records it.
+        const recordCommand = commandLine("release", session, values, [
+          ["--release-id", releaseId],
+          ["--version", result.after.version],
+          ["--git-sha", gitSha ?? undefined],
+          ["--unpin", values.unpin ? true : undefined],
+        ]);
+        return finish(session, "release", false, { ...result, recordCommand }, [
+          `error: ${result.message}`,
+          `record it (moves nothing; the alias is already there): ${recordCommand}`,
+        ]);
+      }
       case "refused":
         return finish(session, "release", false, result, [`refused: ${result.message}`]);
     }
@@ -262,9 +280,45 @@ async function rollbackCommand(argv: readonly string[]): Promise<number> {
       return finish(session, "rollback", true, result, [`dry run: ${result.message}; nothing changed`]);
     case "no-op":
       return finish(session, "rollback", true, result, [`no change: ${result.message}`]);
+    case "moved-unrecorded": {
+      // A rollback to where the alias already is only records it, and pins.
+      const recordCommand = commandLine("rollback", session, values, [
+        ["--to", result.after.releaseId ?? result.after.version],
+        ["--reason", values.reason],
+      ]);
+      return finish(session, "rollback", false, { ...result, recordCommand }, [
+        `error: ${result.message}`,
+        `record it (moves nothing; the alias is already there): ${recordCommand}`,
+      ]);
+    }
     case "refused":
       return finish(session, "rollback", false, result, [`refused: ${result.message}`]);
   }
+}
+
+/**
+ * The exact command that repeats this one with `extra` flags (true: a bare flag), keeping the
+ * name overrides it was given, so what it prints can be pasted as is.
+ */
+function commandLine(
+  command: "release" | "rollback",
+  session: Session,
+  values: { bucket?: string; "function-name"?: string; alias?: string },
+  extra: readonly (readonly [string, string | true | undefined])[],
+): string {
+  const flags: (readonly [string, string | true | undefined])[] = [
+    ["--env", session.target.env],
+    ["--bucket", values.bucket],
+    ["--function-name", values["function-name"]],
+    ["--alias", values.alias],
+    ...extra,
+  ];
+  const words = flags.flatMap(([flag, value]) => (value === undefined ? [] : value === true ? [flag] : [flag, shellQuote(value)]));
+  return `npm run ${command} -- ${words.join(" ")}`;
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9._:/@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 async function listCommand(argv: readonly string[]): Promise<number> {
@@ -283,6 +337,14 @@ async function listCommand(argv: readonly string[]): Promise<number> {
     records: result.records.map(({ entry, record }) => ("invalid" in record ? { seq: entry.seq, key: entry.key, invalid: record.invalid } : record)),
     warnings: result.warnings,
   };
+  if (!result.live) {
+    // The ledger is still shown, but a missing function or alias is an error (exit 1).
+    return finish(session, "list", false, json, [
+      ...(session.json ? [] : releasesTable(result, session.target.env)),
+      `error: cannot read alias ${session.target.alias} of function ${session.target.functionName}: ${result.liveProblem ?? "not found"}. ` +
+        "Check --env, --function-name and --alias, or deploy the app stack first",
+    ]);
+  }
   return finish(session, "list", true, json, session.json ? [] : releasesTable(result, session.target.env));
 }
 

@@ -14,7 +14,8 @@ import {
   type LedgerEntry,
   type LedgerIndex,
 } from "./ledger";
-import type { AliasInfo, AliasState, PublishedVersion, RoutingWeights, StoredObject } from "./ports";
+import { errorMessage } from "../../lib/errors";
+import type { AliasInfo, AliasState, PublishedVersion, ReleaseTarget, RoutingWeights, StoredObject } from "./ports";
 
 /** A release (or a bare version) that `live` can serve. */
 export interface ServingTarget {
@@ -50,6 +51,11 @@ export type ReleasePlan =
   | { readonly kind: "no-op"; readonly message: string }
   /** The alias already serves the version; only the ledger needs the record. */
   | { readonly kind: "record-only"; readonly message: string }
+  /**
+   * The alias serves a version the ledger's newest record does not: moved by hand, or a
+   * rollback whose record was never written (so its pin is missing too). Stays put unless --unpin.
+   */
+  | { readonly kind: "drift"; readonly head: LedgerEntry; readonly message: string }
   | { readonly kind: "move"; readonly notes: readonly string[] };
 
 export function planRelease(input: {
@@ -81,6 +87,21 @@ export function planRelease(input: {
     };
   }
   const notes: string[] = [];
+  if (head && head.version !== alias.version) {
+    const drift =
+      `the alias serves version ${alias.version} but the ledger's newest record (${head.seq}) says ${describeEntry(head)}: ` +
+      "it was moved outside these tools, or a rollback's record was not written (and with it the pin)";
+    if (!input.unpin) {
+      return {
+        kind: "drift",
+        head,
+        message:
+          `${drift}. Record what is live first (\`npm run rollback -- --env <env> --to ${alias.version}\` records it without moving anything), ` +
+          "or pass --unpin to release anyway",
+      };
+    }
+    notes.push(`${drift}; releasing anyway (--unpin)`);
+  }
   if (hasWeights(alias.weights)) {
     notes.push(`the alias had routing weights ${formatWeights(alias.weights)} (an unfinished canary?); this release replaces them`);
   }
@@ -315,6 +336,47 @@ function aliasVersions(aliases: readonly AliasInfo[]): string[] {
 
 function findReleaseOfVersion(index: LedgerIndex, version: string): string | undefined {
   return index.entries.find((e) => e.kind === "release" && e.version === version)?.releaseId ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// outcomes shared by release and rollback
+
+export interface MovedUnrecorded {
+  readonly outcome: "moved-unrecorded";
+  readonly kind: "release" | "rollback";
+  readonly before: ServingTarget;
+  /** What the alias serves now. */
+  readonly after: ServingTarget;
+  /** Why the record was not written. */
+  readonly error: string;
+  readonly message: string;
+}
+
+/**
+ * The alias moved but its record was not written (PutObject denied or throttled, the ledger
+ * key taken too often). Not an exception: the caller must say loudly that the alias DID move,
+ * because a lost rollback record is a lost pin and the next release would move forward.
+ * Running the same command again records it without moving anything (the "record-only" path).
+ */
+export function unrecordedMove(
+  target: Pick<ReleaseTarget, "alias" | "functionName">,
+  kind: MovedUnrecorded["kind"],
+  before: ServingTarget,
+  after: ServingTarget,
+  error: unknown,
+): MovedUnrecorded {
+  const why = errorMessage(error);
+  return {
+    outcome: "moved-unrecorded",
+    kind,
+    before,
+    after,
+    error: why,
+    message:
+      `alias ${target.alias} of ${target.functionName} DID move: ${describeTarget(before)} → ${describeTarget(after)}, ` +
+      `but the ledger record of this ${kind} was not written (${why})` +
+      (kind === "rollback" ? "; until it is, the environment is NOT pinned and the next release would move it forward" : ""),
+  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,7 +23,12 @@ export type UpdateAliasResult =
   /** Someone changed the alias since we read it: the RevisionId no longer matches. */
   | { readonly kind: "conflict"; readonly message: string }
   /** The function, alias or target version does not exist. */
-  | { readonly kind: "missing"; readonly message: string };
+  | { readonly kind: "missing"; readonly message: string }
+  /**
+   * No RevisionId to make the update conditional on (GetAlias returned none): refused
+   * without calling AWS, since an unconditional update could overwrite a concurrent change.
+   */
+  | { readonly kind: "unguarded"; readonly message: string };
 
 export interface PublishedVersion {
   readonly version: string;
@@ -38,7 +43,10 @@ export interface AliasInfo {
 
 export interface LambdaPort {
   getAlias(functionName: string, alias: string): Promise<GetAliasResult>;
-  /** Moves the alias if its RevisionId still matches; `weights: {}` clears routing. */
+  /**
+   * Moves the alias if its RevisionId still matches; `weights: {}` clears routing. Without a
+   * RevisionId it refuses (kind "unguarded") rather than update unconditionally.
+   */
   updateAlias(request: {
     readonly functionName: string;
     readonly alias: string;
@@ -64,6 +72,11 @@ export interface StoragePort {
   readonly bucket: string;
   /** Every object under `prefix`; with `delimiter`, only the first level. */
   list(prefix: string, options?: { readonly delimiter?: string }): Promise<StoredObject[]>;
+  /**
+   * One ListObjectsV2 page (up to 1000 objects, in S3's order) under `prefix`, of the keys
+   * after `startAfter`; `truncated` when more keys follow the last one returned.
+   */
+  listPage(prefix: string, options?: { readonly startAfter?: string }): Promise<{ readonly objects: StoredObject[]; readonly truncated: boolean }>;
   /** The object's text, or undefined when there is no such key. */
   getText(key: string): Promise<string | undefined>;
   /** Writes only if the key does not exist yet (`If-None-Match: *`). */
@@ -109,6 +122,8 @@ export interface ReleaseTarget {
   readonly alias: string;
   /** CloudWatch alarm name prefix the canary watches. */
   readonly alarmPrefix: string;
+  /** The function's region, for commands printed to fix things by hand. @default omitted from them */
+  readonly region?: string;
 }
 
 export interface ReleasePorts {

@@ -10,7 +10,7 @@ import { releasesPrefix } from "../../lib/naming";
 import { planPrune, releasesToKeep } from "./plan";
 import type { PublishedVersion, ReleasePorts, ReleaseTarget, StoredObject } from "./ports";
 import type { AssetManifest } from "../../lib/asset-manifest";
-import { listAssets, manifestKeyOf, parseManifest, readLedger } from "./store";
+import { listAllAssets, manifestKeyOf, parseManifest, readLedger } from "./store";
 
 export interface PruneRequest {
   readonly keep: number;
@@ -42,7 +42,7 @@ export async function prune(target: ReleaseTarget, ports: ReleasePorts, request:
     readLedger(storage, target.env),
     lambda.listAliases(target.functionName),
     lambda.listVersions(target.functionName),
-    listAssets(storage),
+    listAllAssets(storage),
     storage.list(manifestPrefix, { delimiter: "/" }),
   ]);
   if (versions === undefined) throw new UserError(`function ${target.functionName} does not exist; check --env and --function-name`);

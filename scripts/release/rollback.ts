@@ -9,7 +9,7 @@
  */
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import type { LedgerRecord } from "./ledger";
-import { describeServing, describeTarget, planRollback, type RollbackRefusal, type ServingTarget } from "./plan";
+import { describeServing, describeTarget, planRollback, unrecordedMove, type MovedUnrecorded, type RollbackRefusal, type ServingTarget } from "./plan";
 import type { ReleasePorts, ReleaseTarget } from "./ports";
 import { appendRecord, checkAssets, listAssets, readLedger, readManifest } from "./store";
 
@@ -35,9 +35,19 @@ export type RollbackResult =
     }
   | { readonly outcome: "dry-run"; readonly before: ServingTarget; readonly after: ServingTarget; readonly message: string }
   | { readonly outcome: "no-op"; readonly before: ServingTarget; readonly message: string }
+  /** The alias moved back but the rollback record (and with it the pin) was not written. */
+  | MovedUnrecorded
   | {
       readonly outcome: "refused";
-      readonly reason: RollbackRefusal | "alias-missing" | "manifest-missing" | "assets-missing" | "version-missing" | "unverifiable" | "conflict";
+      readonly reason:
+        | RollbackRefusal
+        | "alias-missing"
+        | "manifest-missing"
+        | "assets-missing"
+        | "version-missing"
+        | "unverifiable"
+        | "conflict"
+        | "no-revision-id";
       readonly message: string;
       readonly missing?: readonly string[];
     };
@@ -126,12 +136,13 @@ export async function rollback(target: ReleaseTarget, ports: ReleasePorts, reque
     if (moved.kind === "missing") {
       return { outcome: "refused", reason: "version-missing", message: `${versionMissing(target, after.version)} (${moved.message})` };
     }
+    if (moved.kind === "unguarded") return { outcome: "refused", reason: "no-revision-id", message: moved.message };
     clearedCanary = plan.clearsCanary;
   } else {
     warnings.push(plan.message);
   }
 
-  const { record } = await appendRecord(storage, target.env, index, {
+  const draft = {
     kind: "rollback",
     env: target.env,
     releaseId: after.releaseId,
@@ -146,7 +157,15 @@ export async function rollback(target: ReleaseTarget, ports: ReleasePorts, reque
     functionName: target.functionName,
     alias: target.alias,
     reason: request.reason,
-  });
+  } as const;
+  let record: LedgerRecord;
+  try {
+    ({ record } = await appendRecord(storage, target.env, index, draft));
+  } catch (error) {
+    // Only a moved alias is worth the loud outcome; a record-only run changed nothing.
+    if (plan.kind !== "move") throw error;
+    return unrecordedMove(target, "rollback", before, after, error);
+  }
   return { outcome: plan.kind === "move" ? "rolled-back" : "recorded", before, after, record, clearedCanary, warnings };
 }
 

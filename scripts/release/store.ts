@@ -63,8 +63,25 @@ export function parseManifest(key: string, text: string | undefined): ManifestRe
   return { kind: "found", key, manifest: parsed.data };
 }
 
-/** Lists the assets prefix: one call per 1000 objects; prune keeps the bucket small. */
-export function listAssets(storage: StoragePort): Promise<StoredObject[]> {
+/**
+ * The first page (up to 1000 keys) of the assets prefix: one call, read in parallel with the
+ * ledger and the alias before anyone knows which manifest will be checked. `checkAssets`
+ * lists further only where the manifest's keys lie beyond it.
+ */
+export interface AssetListing {
+  /** In S3's order (UTF-8 bytes). */
+  readonly objects: readonly StoredObject[];
+  /** Every key under the prefix is in `objects`; otherwise keys after the last one are unlisted. */
+  readonly complete: boolean;
+}
+
+export async function listAssets(storage: StoragePort): Promise<AssetListing> {
+  const page = await storage.listPage(ASSETS_PREFIX);
+  return { objects: page.objects, complete: !page.truncated };
+}
+
+/** Every object under the assets prefix: one call per 1000 (prune needs them all). */
+export function listAllAssets(storage: StoragePort): Promise<StoredObject[]> {
   return storage.list(ASSETS_PREFIX);
 }
 
@@ -75,14 +92,15 @@ export type AssetCheck =
 
 /**
  * Proves a release's assets are in the bucket: its manifest exists and every key in it is
- * listed. `listing` is the assets prefix, usually read in parallel with other calls; keys a
- * manifest keeps outside that prefix are looked up one by one.
+ * listed. `listing` is the first page of the assets prefix, read in parallel with other
+ * calls; when the bucket holds more, only the stretches holding the manifest's keys are
+ * listed further. Keys a manifest keeps outside that prefix are looked up one by one.
  */
 export async function checkAssets(
   storage: StoragePort,
   releaseId: string,
   manifestRead: ManifestRead,
-  listing: readonly StoredObject[],
+  listing: AssetListing,
 ): Promise<AssetCheck> {
   if (manifestRead.kind !== "found") {
     const why = manifestRead.kind === "missing" ? "does not exist" : `is invalid (${manifestRead.problem})`;
@@ -95,7 +113,11 @@ export async function checkAssets(
     };
   }
   const manifestKey = manifestRead.key;
-  const present = new Set(listing.map((o) => o.key));
+  const present = new Set(listing.objects.map((o) => o.key));
+  if (!listing.complete) {
+    const inPrefix = manifestRead.manifest.assets.map((a) => a.key).filter((key) => key.startsWith(ASSETS_PREFIX));
+    await listWhereNeeded(storage, inPrefix, listing.objects[listing.objects.length - 1]?.key ?? "", present);
+  }
   const outside = manifestRead.manifest.assets.map((a) => a.key).filter((key) => !key.startsWith(ASSETS_PREFIX));
   for (const key of outside) {
     if ((await storage.list(key)).some((o) => o.key === key)) present.add(key);
@@ -113,6 +135,36 @@ export async function checkAssets(
     };
   }
   return { kind: "present", manifestKey, assetCount: manifestRead.manifest.assets.length };
+}
+
+/**
+ * Lists further pages of the assets prefix, but only around `keys` the first page did not
+ * reach: each page starts just before the next key still unaccounted for, skipping stretches
+ * of the bucket no key of the manifest falls in. At most one call per such key, and no more
+ * than listing the rest of the prefix. Adds what it finds to `present`.
+ */
+async function listWhereNeeded(storage: StoragePort, keys: readonly string[], listedThrough: string, present: Set<string>): Promise<void> {
+  const wanted = keys.filter((key) => !present.has(key)).sort(compareKeys);
+  let cursor = listedThrough;
+  for (;;) {
+    const next = wanted.find((key) => compareKeys(key, cursor) > 0 && !present.has(key));
+    if (next === undefined) return;
+    const startAfter = [cursor, justBefore(next)].sort(compareKeys)[1];
+    const page = await storage.listPage(ASSETS_PREFIX, { startAfter });
+    for (const o of page.objects) present.add(o.key);
+    if (!page.truncated) return;
+    cursor = page.objects[page.objects.length - 1].key;
+  }
+}
+
+/** S3 lists keys in the order of their UTF-8 bytes. */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** A key that sorts just before `key` (its strict prefix), for StartAfter to include `key`. */
+function justBefore(key: string): string {
+  return Array.from(key).slice(0, -1).join("");
 }
 
 const APPEND_ATTEMPTS = 5;

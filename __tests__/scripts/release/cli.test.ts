@@ -1,22 +1,37 @@
 /**
- * The CLI: flags, exit codes and output, mostly in-process through `main`; one subprocess
- * run checks the real entry point (exit code, one JSON object on stdout).
+ * The CLI: flags, exit codes and output, mostly in-process through `main`; two subprocess
+ * runs check the real entry point as npm runs it (`node --import tsx`): exit codes, one JSON
+ * object on stdout.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { main } from "../../../scripts/release/cli";
 import { release } from "../../../scripts/release/release";
-import { createFixture, person, type Fixture } from "./support";
+import { rollback } from "../../../scripts/release/rollback";
+import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
+import { createFixture, person, REGION, type Fixture } from "./support";
 
 const ROOT = path.resolve(__dirname, "../../..");
+const CLI = [process.execPath, "--import", "tsx", "scripts/release/cli.ts"] as const;
+const childEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/release/cli.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
+  const [node, ...flags] = CLI;
+  const result = spawnSync(node, [...flags, ...args], { cwd: ROOT, encoding: "utf8", env: childEnv });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI without waiting for it, so a test can act while it runs. */
+function startCli(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  const [node, ...flags] = CLI;
+  const child = spawn(node, [...flags, ...args], { cwd: ROOT, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
 }
 
 /** Runs main in-process, capturing what it writes to stderr. */
@@ -91,5 +106,140 @@ describe("release CLI against moto", () => {
       after: { version: "1", releaseId: "one" },
       aws: { calls: 6 },
     });
+  });
+});
+
+describe("release CLI outcomes", () => {
+  let fx: Fixture;
+  let names: string[];
+  beforeAll(async () => {
+    fx = await createFixture("cli-out", { versions: 3 });
+    for (const [id, version] of [["one", "1"], ["two", "2"]]) {
+      await fx.syncRelease(id);
+      await release(fx.target, fx.ports(), { releaseId: id, version, gitSha: null, unpin: false, ...person });
+    }
+    await fx.syncRelease("three");
+    await rollback(fx.target, fx.ports(), { reason: "bad", dryRun: false, skipAssetCheck: false, ...person });
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+  });
+
+  it("defaults the release id to the CI commit, not to --git-sha", async () => {
+    const saved = process.env.GITHUB_SHA;
+    process.env.GITHUB_SHA = "c0ffee1";
+    try {
+      const { code, stderr } = await runMain(["release", ...names, "--git-sha", "deadbee", "--unpin"]);
+      expect([code, stderr]).toEqual([1, expect.stringContaining("_releases/dev/c0ffee1.assets.json")]);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_SHA;
+      else process.env.GITHUB_SHA = saved;
+    }
+  });
+
+  it("moves a pinned environment forward with --unpin", async () => {
+    const { code, stderr } = await runMain(["release", ...names, "--release-id", "three", "--version", "3", "--unpin"]);
+    expect([code, stderr.trim(), (await fx.aliasVersion()).version]).toEqual([
+      0,
+      expect.stringMatching(/^released dev: release one \(version 1\) → release three \(version 3\)/),
+      "3",
+    ]);
+  });
+
+  it("deletes what prune listed with --yes, and exits 0", async () => {
+    const before = (await fx.objectKeys("assets/")).length;
+    const { code, stderr } = await runMain(["prune", ...names, "--keep", "1", "--min-age-days", "0", "--yes"]);
+    // Kept: release three (the last one, live) only; one and two each had 2 assets and a version.
+    expect([code, stderr.split("\n")[1], (await fx.objectKeys("assets/")).length]).toEqual([
+      0,
+      expect.stringMatching(/^deleted 4 asset\(s\) .* and 2 version\(s\)/),
+      before - 4,
+    ]);
+  });
+
+  it("exits 1 naming the function when `releases` cannot find it", async () => {
+    const { code, stderr } = await runMain(["list", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", "no-such-function"]);
+    expect([code, stderr]).toEqual([1, expect.stringMatching(/error: cannot read alias live of function no-such-function: .*--function-name/)]);
+  });
+
+  it("exits 1 naming the alias when `releases` cannot find it", async () => {
+    const { code, stderr } = await runMain(["list", ...names, "--alias", "nope"]);
+    expect([code, stderr]).toEqual([1, expect.stringMatching(/error: cannot read alias nope of function /)]);
+  });
+});
+
+describe("release CLI when the ledger record cannot be written", () => {
+  let proxy: FaultProxy;
+  let fx: Fixture;
+  let names: string[];
+  let outcome: { code: number; stderr: string };
+  beforeAll(async () => {
+    proxy = await startFaultProxy(process.env.MOTO_ENDPOINT ?? "");
+    fx = await createFixture("cli-unrec", { versions: 2 });
+    await fx.syncRelease("one");
+    await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
+    await fx.syncRelease("two");
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+    proxy.setDecider((r) =>
+      r.method === "PUT" && r.url.includes("/_releases/dev/ledger/")
+        ? { kind: "respond", status: 403, headers: { "content-type": "application/xml" }, body: "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>" }
+        : PASS,
+    );
+    const saved = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+    try {
+      outcome = await runMain(["release", ...names, "--release-id", "two", "--version", "2"]);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = saved;
+      proxy.setDecider(() => PASS);
+    }
+  });
+  afterAll(() => proxy.close());
+
+  it("exits 1 saying the alias DID move, and to which version", () => {
+    expect([outcome.code, outcome.stderr]).toEqual([1, expect.stringMatching(/DID move: release one \(version 1\) → release two \(version 2\)/)]);
+  });
+
+  it("prints the exact command that records it, which then does", async () => {
+    const command = /record it \(moves nothing; the alias is already there\): npm run release -- (.*)/.exec(outcome.stderr)?.[1] ?? "";
+    // The checkout's commit, recorded as the release's git sha.
+    expect(command).toMatch(new RegExp(`^${names.join(" ")} --release-id two --version 2 --git-sha [0-9a-f]{40}$`));
+    const again = await runMain(["release", ...command.split(" ")]);
+    expect([again.code, (await fx.ledger())[0]]).toEqual([0, expect.objectContaining({ kind: "release", releaseId: "two", version: "2" })]);
+  });
+});
+
+describe("release CLI canary abort (subprocess)", () => {
+  it("exits 1 when an alarm goes off during the canary, with all traffic back on the previous version", async () => {
+    const fx = await createFixture("cli-canary", { versions: 2 });
+    await fx.syncRelease("one");
+    await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
+    await fx.syncRelease("two");
+    const cloudwatch = new CloudWatchClient({ region: REGION });
+    const alarm = `${fx.target.alarmPrefix}errors`;
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        Namespace: "AWS/Lambda",
+        MetricName: "Errors",
+        Statistic: "Sum",
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      }),
+    );
+    const running = startCli([
+      "release", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName,
+      "--release-id", "two", "--version", "2", "--canary", "10", "--steps", "1", "--step-seconds", "3", "--alarm-prefix", fx.target.alarmPrefix,
+    ]);
+    // Once the canary's weighted step is on, the alarm goes off while the CLI watches.
+    const deadline = Date.now() + 30_000;
+    while (Object.keys((await fx.aliasVersion()).weights).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: "ALARM", StateReason: "test" }));
+    const { status, stderr } = await running;
+    expect([status, stderr, await fx.aliasVersion()]).toEqual([
+      1,
+      expect.stringMatching(/canary aborted: .*alarm in ALARM: .*errors/),
+      { version: "1", weights: {} },
+    ]);
   });
 });

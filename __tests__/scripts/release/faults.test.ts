@@ -56,6 +56,39 @@ describe("AWS faults", () => {
     expect((await fx.ledger()).length).toBe(recordsBefore);
   });
 
+  describe("when GetAlias returns no RevisionId", () => {
+    /** GetAlias answered as moto would, minus the RevisionId; every other call passes. */
+    const withoutRevisionId = (r: ProxiedRequest): FaultDecision =>
+      isGetAlias(r)
+        ? {
+            kind: "respond",
+            status: 200,
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ AliasArn: `arn:aws:lambda:eu-west-1:123456789012:function:${fx.target.functionName}:live`, Name: "live", FunctionVersion: "2" }),
+          }
+        : PASS;
+
+    it("refuses a rollback rather than update the alias unconditionally", async () => {
+      proxy.setDecider(withoutRevisionId);
+      const result = await rollback(fx.target, fx.ports({ endpoint: proxy.endpoint }), rollbackRequest);
+      expect([result, (await fx.aliasVersion()).version]).toEqual([
+        expect.objectContaining({ outcome: "refused", reason: "no-revision-id", message: expect.stringContaining("returned no RevisionId") }),
+        "2",
+      ]);
+    });
+
+    it("refuses a release without sending any UpdateAlias", async () => {
+      proxy.setDecider(withoutRevisionId);
+      const seen = proxy.log.length;
+      await fx.syncRelease("c");
+      const result = await release(fx.target, fx.ports({ endpoint: proxy.endpoint }), { releaseId: "c", version: "1", gitSha: null, unpin: true, ...person });
+      expect([result, proxy.log.slice(seen).filter((e) => isUpdateAlias(e.request))]).toEqual([
+        expect.objectContaining({ outcome: "refused", reason: "no-revision-id" }),
+        [],
+      ]);
+    });
+  });
+
   it("retries throttled calls with backoff and then succeeds", async () => {
     let throttled = 0;
     proxy.setDecider((r) => (isGetAlias(r) && throttled++ < 2 ? lambdaError(429, "TooManyRequestsException", "Rate exceeded") : PASS));

@@ -42,6 +42,16 @@ describe("planRelease", () => {
     expect(plan.kind).toBe("record-only");
   });
 
+  it("refuses when the alias serves a version the ledger's newest record does not (a lost rollback record)", () => {
+    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), alias: alias("1"), version: "3", releaseId: "c", unpin: false });
+    expect(plan).toMatchObject({ kind: "drift", message: expect.stringContaining("npm run rollback -- --env <env> --to 1") });
+  });
+
+  it("moves forward from such drift with --unpin, and says so", () => {
+    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), alias: alias("1"), version: "3", releaseId: "c", unpin: true });
+    expect(plan.kind === "move" && plan.notes.join()).toMatch(/releasing anyway \(--unpin\)/);
+  });
+
   it("replaces routing weights an unfinished canary left, and says so", () => {
     const plan = planRelease({ index: ledger(["release", "1", "a"]), alias: alias("1", { "2": 0.1 }), version: "2", releaseId: "b", unpin: false });
     expect(plan.kind === "move" && plan.notes.join()).toMatch(/unfinished canary/);

@@ -1,4 +1,5 @@
 import { DeleteFunctionCommand, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CallRecorder } from "../../../scripts/release/aws";
 import { release } from "../../../scripts/release/release";
 import { rollback, type RollbackRequest } from "../../../scripts/release/rollback";
@@ -124,5 +125,42 @@ describe("rollback refusals", () => {
     // The alias already serves b (moved by hand above); the ledger still says c.
     const result = await rollback(fx.target, fx.ports(), request({ to: "b" }));
     expect(result).toMatchObject({ outcome: "recorded", after: { releaseId: "b" } });
+  });
+});
+
+describe("rollback in a bucket of more than 1000 assets", () => {
+  // One listing page holds 1000 keys. Release a also uses a vendor chunk that sorts after
+  // 1100 old assets, so its check needs more than the first page; b's and c's do not.
+  const vendor = "assets/zzz-vendor.0A1B2C3D.js";
+  const putObject = (fx: Fixture, Key: string) => fx.s3.send(new PutObjectCommand({ Bucket: fx.target.bucket, Key, Body: "//" }));
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await createFixture("rb-big", { versions: 3 });
+    await putObject(fx, vendor);
+    for (const [id, version] of [["a", "1"], ["b", "2"], ["c", "3"]]) {
+      await fx.syncRelease(id, { sharedKeys: id === "a" ? [vendor] : [] });
+      await release(fx.target, fx.ports(), { releaseId: id, version, gitSha: null, unpin: false, ...person });
+    }
+    const old = Array.from({ length: 1100 }, (_, i) => `assets/zz-old-${String(i).padStart(4, "0")}.js`);
+    for (let i = 0; i < old.length; i += 50) await Promise.all(old.slice(i, i + 50).map((key) => putObject(fx, key)));
+  });
+
+  it("still needs at most six AWS calls when the target's assets are on the first page", async () => {
+    const recorder = new CallRecorder();
+    const result = await rollback(fx.target, fx.ports({ recorder }), request());
+    expect([result.outcome, recorder.summary().calls]).toEqual(["rolled-back", 6]);
+  });
+
+  it("finds a missing asset beyond the first page and refuses, listing it", async () => {
+    await fx.deleteObject(vendor);
+    const result = await rollback(fx.target, fx.ports(), request({ to: "a" }));
+    expect(result).toMatchObject({ outcome: "refused", reason: "assets-missing", missing: [vendor] });
+  });
+
+  it("checks such an asset with one more listing call", async () => {
+    await putObject(fx, vendor);
+    const recorder = new CallRecorder();
+    const result = await rollback(fx.target, fx.ports({ recorder }), request({ to: "a" }));
+    expect([result.outcome, recorder.summary().calls]).toEqual(["rolled-back", 7]);
   });
 });
