@@ -8,6 +8,7 @@
  * with GITHUB_TOKEN (the job needs `actions: read`). Never fails: a notice with the run's
  * link beats no notice, so any problem falls back to the run URL.
  */
+import { ciRunUrl } from "../../scripts/shared/ci";
 
 export interface WorkflowJobStep {
   readonly name: string;
@@ -66,8 +67,7 @@ export function findFailedStep(
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   const mode = argv[0] === "--job" && argv[1] === "any" ? "any" : "current";
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const runUrl = `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  const runUrl = ciRunUrl(env) ?? "(no CI run link: GITHUB_REPOSITORY or GITHUB_RUN_ID is not set)";
   const fallback: FailedStep = { step: "unknown step", url: runUrl };
   let found = fallback;
   try {

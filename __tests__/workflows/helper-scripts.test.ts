@@ -97,6 +97,21 @@ describe("failed-step.ts", () => {
     expect(findFailedStep(jobs, { mode: "any", runUrl }).step).toBe("test (timed out)");
   });
 
+  it("links the run, built by the shared ciRunUrl, when the API cannot be reached", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, ".github", "scripts", "failed-step.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_SERVER_URL: "https://ghe.example.com/",
+        GITHUB_REPOSITORY: "o/r",
+        GITHUB_RUN_ID: "7",
+        GITHUB_API_URL: "http://127.0.0.1:1",
+      },
+    });
+    expect([result.status, result.stdout]).toEqual([0, "step=unknown step\nurl=https://ghe.example.com/o/r/actions/runs/7\n"]);
+  });
+
   it("falls back to the run when it cannot find its job", () => {
     expect(findFailedStep([job({})], { mode: "current", runnerName: "someone-else", runUrl })).toEqual({ step: "unknown step", url: runUrl });
   });
