@@ -19,17 +19,19 @@ import { syncAssets, type SyncOutcome, type SyncProgress, type SyncSummary } fro
 
 /**
  * Uploads in flight at once, chosen with `npm run bench:sync` (2,000 files of 1–20 KB into
- * an empty bucket on a local moto_server, 2-CPU machine, best of 2 rounds, seconds):
+ * an empty bucket on a local moto_server, 2-CPU machine shared with other work, best of 3
+ * interleaved rounds, seconds):
  *
  *   concurrency        4      8     16     32     64
- *   raw PutObject   9.39  10.45   9.38   9.80   9.73
- *   our first sync 10.48  10.15  10.78  10.53  10.28
+ *   raw PutObject   9.12  10.16   8.80   9.76   7.66
+ *   our first sync 10.05   9.96  10.75  10.82   9.71
  *
- * moto is one Python process: from 4 in flight on, it is the limit and every setting is
- * within run-to-run noise (±10 %). 16 is on that plateau, was the raw loop's best setting in
- * 2 of 3 full runs, and unlike 4 or 8 it still fills the pipe where each PUT waits out a
- * network round trip (real S3: tens of ms per small object, so 16 in flight ≈ 300–500
- * objects/s, far below S3's 3,500 PUT/s per prefix). More only adds sockets.
+ * moto is one Python process: from 4 in flight on it is the limit, and every setting is
+ * within run-to-run noise (±15 %; the raw loop's best setting in six full runs was 16, 16,
+ * 4, 8, 32 and 64). 16 is on that plateau and, unlike 4 or 8, still fills the pipe where
+ * each PUT waits out a network round trip (real S3: tens of ms per small object, so 16 in
+ * flight is ~300–500 objects/s, far below S3's 3,500 PUT/s per prefix). More only adds
+ * sockets.
  */
 export const DEFAULT_CONCURRENCY = 16;
 const MAX_CONCURRENCY = 256;
