@@ -21,12 +21,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
-import { findEnvironment, loadEnvironments } from "../../environments";
-import type { EnvironmentConfig } from "../../environments/schema";
 import { errorMessage, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
 import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
-import { runCli, say } from "../shared/cli";
+import { environmentByName, runCli, say } from "../shared/cli";
 import { startLocalEdge, type LocalEdge, type SsrHandler } from "./edge";
 import { s3AssetsOrigin } from "./s3-origin";
 
@@ -72,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(USAGE);
     return 0;
   }
-  const env = environment(flags.env);
+  const env = environmentByName(flags.env);
   const started = performance.now();
   const timings: string[] = [];
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -163,13 +161,6 @@ export function formatCounts(counts: TestCounts): string {
   return `E2E: ${counts.passed + counts.flaky} passed, ${counts.failed} failed${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`;
 }
 
-function environment(name: string): EnvironmentConfig {
-  try {
-    return findEnvironment(name, loadEnvironments());
-  } catch (error) {
-    throw new UserError(`--env ${name}: ${errorMessage(error)}\n${USAGE}`, 2);
-  }
-}
 
 /** The caller's environment pointed at the emulator, without any real AWS profile or session. */
 function localAws(endpoint: string): NodeJS.ProcessEnv {

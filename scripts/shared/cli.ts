@@ -3,7 +3,7 @@
  * errors printed without a stack trace (exit 1), human output on stderr, JSON on stdout.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { findEnvironment, loadEnvironments } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { errorMessage, UserError } from "../../lib/errors";
 
@@ -42,9 +42,20 @@ export function integerFlag(
   return parsed;
 }
 
-/** The validated environment named by `--env`. */
+/**
+ * The validated environment named by `--env`. An unknown name is a usage error (exit 2) on
+ * one line; an invalid configuration is a config error (exit 1) listing every problem.
+ */
 export function environmentByName(name: string): EnvironmentConfig {
-  return findEnvironment(name, loadEnvironments());
+  const environments = loadEnvironments();
+  const env = environments.find((candidate) => candidate.name === name);
+  if (!env) {
+    throw new UserError(
+      `--env: unknown environment ${JSON.stringify(name)}; known: ${environments.map((e) => e.name).join(", ")}`,
+      2,
+    );
+  }
+  return env;
 }
 
 /** Human-readable output goes to stderr so stdout stays machine-readable. */

@@ -7,11 +7,10 @@
  */
 import path from "node:path";
 import { SingleBar } from "cli-progress";
-import { loadEnvironments } from "../../environments";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
-import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
+import { environmentByName, integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
 import { defaultReleaseId } from "../shared/git";
 import { DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
 import { createS3AssetStore, type StoreError } from "./s3-port";
@@ -98,7 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new UserError(`--bucket must be a valid S3 bucket name (got ${describeValue(flags.bucket)})`, 2);
   }
 
-  const env = findEnvironmentOrUsageError(envName);
+  const env = environmentByName(envName);
   const releaseId = resolveReleaseId(flags.release);
   const bucket = flags.bucket ?? assetsBucketName(env);
   const dir = path.resolve(dirFlag);
@@ -325,19 +324,6 @@ function headerFlag(value: string | undefined, flag: string): string | undefined
     throw new UserError(`${flag} must be a non-empty one-line header value (got ${describeValue(value)})`, 2);
   }
   return value.trim();
-}
-
-/** The environment named by --env; an unknown name is a usage error on one line. */
-function findEnvironmentOrUsageError(name: string) {
-  const environments = loadEnvironments();
-  const env = environments.find((candidate) => candidate.name === name);
-  if (!env) {
-    throw new UserError(
-      `--env: unknown environment ${describeValue(name)}; known: ${environments.map((e) => e.name).join(", ")}`,
-      2,
-    );
-  }
-  return env;
 }
 
 /**
