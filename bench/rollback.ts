@@ -4,7 +4,8 @@
  *   (a) the whole process, spawn to exit, run the way `npm run rollback` runs it (node --import tsx);
  *   (b) its AWS calls: count, summed duration (parallel calls counted in full) and wall time
  *       with a call in flight, as the CLI's own SDK middleware reports them in its --json
- *       output (`aws.calls`, `aws.callMs`, `aws.callWallMs`).
+ *       output (`aws.calls`, `aws.callMs`, `aws.callWallMs`). The issue's "calls ≤ 200 ms in
+ *       total" is judged on the summed duration; the wall time is reported as an extra.
  * The process's CPU time (user + system, from GNU time) is reported too: on a busy machine
  * wall time mostly measures waiting for a CPU. Also 5 runs through `npm run rollback`
  * itself, for npm's own start-up cost.
@@ -23,6 +24,7 @@ import { createBenchApp, ENV, REGION } from "./rollback/setup";
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = 20;
 const NPM_RUNS = 5;
+/** Issue 4's targets: process ≤ 1.5 s, AWS calls ≤ 200 ms in total (summed) and ≤ 6 calls. */
 const TARGETS = { processMs: 1500, awsCallMs: 200, awsCalls: 6 } as const;
 
 interface Sample {
@@ -86,7 +88,6 @@ async function main(): Promise<void> {
         met: {
           processMs: figures.processMs.median <= TARGETS.processMs,
           awsCallMs: figures.awsCallMs.median <= TARGETS.awsCallMs,
-          awsCallWallMs: figures.awsCallWallMs.median <= TARGETS.awsCallMs,
           awsCalls: figures.awsCalls.max <= TARGETS.awsCalls,
         },
         cpus: availableParallelism(),
