@@ -7,9 +7,7 @@
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { UserError } from "../../lib/errors";
 import { alarmNamePrefix, assetsBucketName, LIVE_ALIAS, ssrFunctionName } from "../../lib/naming";
-import { loadEnvironments } from "../../environments";
-import type { EnvironmentConfig } from "../../environments/schema";
-import { integerFlag, parseCliArgs, printJson, requireFlag, runCli, say, type OptionSpec } from "../shared/cli";
+import { environmentByName, integerFlag, parseCliArgs, printJson, requireFlag, runCli, say, type OptionSpec } from "../shared/cli";
 import { CallRecorder, createAwsPorts } from "./aws";
 import { ciRunUrl } from "../shared/ci";
 import { defaultReleaseId, resolveCommit } from "../shared/git";
@@ -105,7 +103,7 @@ function openSession(
   usage: string,
 ): Session {
   const started = performance.now();
-  const env = environmentFlag(requireFlag(values.env, "--env", usage), usage);
+  const env = environmentByName(requireFlag(values.env, "--env", usage));
   const target: ReleaseTarget = {
     env: env.name,
     bucket: nameFlag(values.bucket, "--bucket", usage) ?? assetsBucketName(env),
@@ -117,15 +115,6 @@ function openSession(
   const recorder = new CallRecorder();
   const ports = createAwsPorts({ region: env.account.region, bucket: target.bucket, recorder });
   return { target, ports, recorder, json: values.json ?? false, started };
-}
-
-function environmentFlag(name: string, usage: string): EnvironmentConfig {
-  const environments = loadEnvironments();
-  const env = environments.find((e) => e.name === name);
-  if (!env) {
-    throw new UserError(`--env: unknown environment ${JSON.stringify(name)}; known: ${environments.map((e) => e.name).join(", ")}\n${usage}`, 2);
-  }
-  return env;
 }
 
 function nameFlag(value: string | undefined, flag: string, usage: string): string | undefined {
