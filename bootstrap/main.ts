@@ -2,8 +2,7 @@
  * The state bootstrap app: one stack per distinct state bucket of the environments, on
  * local state. Run once per account before the first `cdktf deploy` (see README).
  */
-process.setSourceMapsEnabled(false);
-
+import "../lib/disable-source-maps";
 import path from "node:path";
 import { App } from "cdktf";
 import { loadEnvironmentsOrExit } from "../environments";
