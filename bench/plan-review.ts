@@ -2,7 +2,7 @@
  * plan-review benchmark: a generated `terraform show -json` plan with 20,000 resource
  * changes (mixed actions, before/after values the size of real AWS resources: ~55 MB),
  * summarised to markdown by the CLI in a child process, the way `npm run plan-review` runs
- * it (`node --require tsx/cjs scripts/plan-review/cli.ts`, without npm's own start-up).
+ * it (`node --import tsx scripts/plan-review/cli.ts`, without npm's own start-up).
  * Median of 5 runs after one warm-up run:
  *   - wall time, spawn to exit;
  *   - peak RSS: the CLI records process.resourceUsage().maxRSS at exit through a --require
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     `process.on("exit", () => require("fs").appendFileSync(process.env.PLAN_REVIEW_BENCH_RSS, process.resourceUsage().maxRSS + "\\n"));\n`,
   );
 
-  const cli = [process.execPath, "--require", "tsx/cjs", "scripts/plan-review/cli.ts"];
+  const cli = [process.execPath, "--import", "tsx", "scripts/plan-review/cli.ts"];
   const review = [...cli, "--plan", `prod-app=${path.relative(ROOT, planFile)}`, "--format", "markdown"];
   const help = [...cli, "--help"];
   const bareNode = [process.execPath, "-e", "0"];
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       resourceChanges: RESOURCE_CHANGES,
       planMB: round(statSync(planFile).size / 2 ** 20),
       runs: RUNS,
-      command: "node --require tsx/cjs scripts/plan-review/cli.ts --plan prod-app=bench/.work/plan-review/plan.json --format markdown",
+      command: "node --import tsx scripts/plan-review/cli.ts --plan prod-app=bench/.work/plan-review/plan.json --format markdown",
       wallMs,
       peakRssMB,
       startupMs: stats(startup.map((s) => s.wallMs)),
