@@ -8,7 +8,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildAssetManifest, serializeAssetManifest } from "../../lib/asset-manifest";
 import { assetManifestKey } from "../../lib/naming";
 import { createLocalApp, type LocalApp } from "../../scripts/demo/local-app";
-import { createZip } from "../../scripts/demo/zip";
+import { zipSync } from "fflate";
 import { clientSettings } from "../../scripts/shared/aws";
 
 export const ENV = "dev";
@@ -17,7 +17,8 @@ export const REGION = "eu-west-1";
 const OLD_ASSETS = 20;
 
 export async function createBenchApp(): Promise<LocalApp> {
-  const code = (label: string) => createZip([{ name: "index.js", data: Buffer.from(`exports.handler = async () => ${JSON.stringify(label)};\n`) }]);
+  const code = (label: string) =>
+    Buffer.from(zipSync({ "index.js": Buffer.from(`exports.handler = async () => ${JSON.stringify(label)};\n`) }));
   const app = await createLocalApp({
     region: REGION,
     bucket: "bench-rollback-assets",

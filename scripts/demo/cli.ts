@@ -24,7 +24,6 @@ import { parseCliArgs, printJson, runCli, say } from "../shared/cli";
 import { main as releaseTool } from "../release/cli";
 import { main as syncAssetsTool } from "../sync-assets/cli";
 import { createLocalApp, type LocalApp } from "./local-app";
-import { createZip } from "./zip";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENV = "dev";
@@ -86,7 +85,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const nameFlags = ["--env", ENV, "--bucket", names.bucket, "--function-name", names.functionName];
 
-    const zips = builds.map((dir) => createZip([{ name: "index.js", data: readFileSync(path.join(dir, "server", "index.js")) }]));
+    // The example build zips its server code deterministically, as the app stack deploys it.
+    const zips = builds.map((dir) => readFileSync(path.join(dir, "server.zip")));
 
     const app: LocalApp = await step(
       `deploy the infrastructure (what cdktf deploy creates): bucket ${names.bucket}, function ${names.functionName} with build 1 published as version 1, alias ${LIVE_ALIAS}`,
