@@ -1,6 +1,6 @@
 /**
  * npm run notify -- --status failure|success|rollback --env <env> [--step <name>] [--message <text>]
- *                   [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
+ *                   [--headline <text>] [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
  *
  * Posts a deployment notice to Slack through the incoming webhook in SLACK_WEBHOOK_URL,
  * with the CI run's details from GitHub Actions' standard variables. Exit 0 when posted
@@ -14,7 +14,7 @@ import { buildSlackMessage, NOTIFY_STATUSES, type NotifyStatus } from "./message
 import { postToWebhook, scrubSecret } from "./post";
 
 const USAGE = `usage: npm run notify -- --status ${NOTIFY_STATUSES.join("|")} --env <env> [--step <name>] [--message <text>]
-                         [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
+                         [--headline <text>] [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
   The Slack incoming-webhook URL is read from SLACK_WEBHOOK_URL.`;
 
 const OPTIONS = {
@@ -22,6 +22,8 @@ const OPTIONS = {
   env: { type: "string" },
   step: { type: "string" },
   message: { type: "string" },
+  headline: { type: "string" },
+  help: { type: "boolean", default: false },
   optional: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   "timeout-seconds": { type: "string" },
@@ -32,6 +34,10 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export async function main(argv: readonly string[], variables: NodeJS.ProcessEnv = process.env): Promise<number> {
   const flags = parseCliArgs(argv, OPTIONS, USAGE);
+  if (flags.help) {
+    say(USAGE);
+    return 0;
+  }
   const status = parseStatus(requireFlag(flags.status, "--status", USAGE));
   const env = environmentByName(requireFlag(flags.env, "--env", USAGE));
   const timeoutSeconds = integerFlag(flags["timeout-seconds"], "--timeout-seconds", { min: 1, max: 600, default: 30 });
@@ -57,6 +63,7 @@ export async function main(argv: readonly string[], variables: NodeJS.ProcessEnv
     project: env.project,
     step: flags.step,
     message: flags.message,
+    headline: flags.headline,
     ci: readCiContext(variables),
   });
   let outcome;

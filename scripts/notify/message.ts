@@ -18,6 +18,12 @@ export interface NoticeContext {
   /** Free text from the pipeline, e.g. the error summary. */
   readonly message?: string;
   readonly ci: CiContext;
+  /**
+   * What happened, in place of the status's usual wording (e.g. "checks failed" for a run
+   * that deployed nothing).
+   * @default "deployment failed" / "deployment succeeded" / "rolled back"
+   */
+  readonly headline?: string;
 }
 
 export interface SlackMessage {
@@ -42,7 +48,7 @@ export function buildSlackMessage(notice: NoticeContext): SlackMessage {
   const look = STATUS_LOOK[notice.status];
   const { ci } = notice;
   const target = notice.project ? `${notice.project} ${notice.environment}` : notice.environment;
-  const headline = `${target}: ${look.headline}`;
+  const headline = `${target}: ${notice.headline ?? look.headline}`;
   const stepLabel = notice.status === "failure" ? "Failed step" : "Step";
   const shortSha = ci.sha?.slice(0, 7);
 

@@ -27,6 +27,10 @@ describe("buildSlackMessage", () => {
     expect(blocks(failure)[0].text.text).toBe(":x: acme-web prod: deployment failed");
   });
 
+  it("uses a given headline in place of the status's wording", () => {
+    expect(blocks({ ...failure, environment: "dev", headline: "checks failed" })[0].text.text).toBe(":x: acme-web dev: checks failed");
+  });
+
   it("names environment, status, commit, author, workflow and failed step", () => {
     expect(fields(failure)).toEqual({
       Environment: "prod",
