@@ -3,6 +3,7 @@
  * changes with mixed actions and before/after values the size of real AWS resources
  * (tags, ARNs, an IAM policy document, nested blocks), deterministic for a given seed.
  */
+import { seededRandom } from "../support/seeded-random";
 
 export interface GeneratePlanOptions {
   readonly resourceChanges: number;
@@ -40,20 +41,8 @@ const ACTIONS: readonly (readonly [readonly string[], number])[] = [
   [["create", "forget"], 2],
 ];
 
-/** Small, fast, seedable PRNG (mulberry32): the same plan on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generatePlan(options: GeneratePlanOptions): Record<string, unknown> {
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const totalWeight = ACTIONS.reduce((sum, [, w]) => sum + w, 0);
   const pickActions = (): readonly string[] => {

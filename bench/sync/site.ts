@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { seededRandom } from "../support/seeded-random";
 
 const KiB = 1024;
 /** One file in this many is unhashed. */
@@ -32,18 +33,6 @@ export interface GeneratedSite {
   readonly bytes: number;
   /** Relative paths, in generation order. */
   readonly paths: string[];
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomBody(random: () => number, size: number): Buffer {

@@ -1,27 +1,5 @@
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { release, type ReleaseRequest } from "../../../scripts/release/release";
-import { createFixture, instantClock, person, REGION, type Fixture } from "./support";
-
-const cloudwatch = (region = REGION) => new CloudWatchClient({ region });
-
-async function putAlarm(name: string, region = REGION): Promise<void> {
-  await cloudwatch(region).send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Statistic: "Sum",
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-    }),
-  );
-}
-
-async function setAlarm(name: string, state: "OK" | "ALARM", region = REGION): Promise<void> {
-  await cloudwatch(region).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
-}
+import { createFixture, instantClock, person, putAlarm, REGION, setAlarm, type Fixture } from "./support";
 
 const canaryRequest = (releaseId: string, extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   releaseId,

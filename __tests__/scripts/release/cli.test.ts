@@ -5,12 +5,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { main } from "../../../scripts/release/cli";
 import { release } from "../../../scripts/release/release";
 import { rollback } from "../../../scripts/release/rollback";
 import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
-import { createFixture, person, REGION, type Fixture } from "./support";
+import { createFixture, person, putAlarm, setAlarm, type Fixture } from "./support";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const CLI = [process.execPath, "--import", "tsx", "scripts/release/cli.ts"] as const;
@@ -213,20 +212,8 @@ describe("release CLI canary abort (subprocess)", () => {
     await fx.syncRelease("one");
     await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
     await fx.syncRelease("two");
-    const cloudwatch = new CloudWatchClient({ region: REGION });
     const alarm = `${fx.target.alarmPrefix}errors`;
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: "AWS/Lambda",
-        MetricName: "Errors",
-        Statistic: "Sum",
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      }),
-    );
+    await putAlarm(alarm);
     const running = startCli([
       "release", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName,
       "--release-id", "two", "--version", "2", "--canary", "10", "--steps", "1", "--step-seconds", "3", "--alarm-prefix", fx.target.alarmPrefix,
@@ -234,7 +221,7 @@ describe("release CLI canary abort (subprocess)", () => {
     // Once the canary's weighted step is on, the alarm goes off while the CLI watches.
     const deadline = Date.now() + 30_000;
     while (Object.keys((await fx.aliasVersion()).weights).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: "ALARM", StateReason: "test" }));
+    await setAlarm(alarm, "ALARM");
     const { status, stderr } = await running;
     expect([status, stderr, await fx.aliasVersion()]).toEqual([
       1,

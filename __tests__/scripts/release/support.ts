@@ -5,6 +5,7 @@
  * Each fixture gets its own bucket and function names.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
   CreateAliasCommand,
@@ -31,6 +32,26 @@ import type { Clock, ReleasePorts, ReleaseTarget } from "../../../scripts/releas
 
 /** dev's region (environments/dev.ts): the CLI talks to the env's region, so fixtures live there too. */
 export const REGION = "eu-west-1";
+
+/** A Lambda errors alarm in moto, for canary tests; starts in INSUFFICIENT_DATA. */
+export async function putAlarm(name: string, region = REGION): Promise<void> {
+  await new CloudWatchClient({ region }).send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Statistic: "Sum",
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    }),
+  );
+}
+
+export async function setAlarm(name: string, state: "OK" | "ALARM", region = REGION): Promise<void> {
+  await new CloudWatchClient({ region }).send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "test" }));
+}
 export const ENV = "dev";
 
 let counter = 0;

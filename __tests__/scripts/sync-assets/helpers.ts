@@ -19,6 +19,7 @@ import { DEFAULT_CACHE_POLICIES } from "../../../scripts/sync-assets/plan";
 import { createS3AssetStore, type AssetStore, type S3AssetStoreOptions } from "../../../scripts/sync-assets/s3-port";
 import type { SyncRequest } from "../../../scripts/sync-assets/sync";
 import type { FaultDecision, ProxiedRequest } from "../../support/fault-proxy";
+export { seededRandom } from "../../../bench/support/seeded-random";
 
 export const REGION = "eu-west-1";
 
@@ -157,14 +158,3 @@ export function isListing(request: ProxiedRequest): boolean {
   return request.method === "GET" && request.url.includes("list-type=2");
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
