@@ -37,8 +37,7 @@ export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * A manifest for `assets`, validated against the schema (a bad entry throws, naming the
- * field). For tools and fixtures that write manifests without a build directory; sync-assets
- * builds its own from the files it planned (scripts/sync-assets/plan.ts `buildManifest`).
+ * field). sync-assets builds its manifests with it, and so do fixtures and benchmarks.
  */
 export function buildAssetManifest(input: {
   readonly env: string;

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import mime from "mime-types";
-import { AssetManifestSchema, ASSET_MANIFEST_FORMAT_VERSION, type AssetManifest } from "../../lib/asset-manifest";
+import { buildAssetManifest, type AssetManifest } from "../../lib/asset-manifest";
 import { RELEASES_ROOT } from "../../lib/naming";
 
 /** Hashed names never change content, so browsers and CloudFront may keep them for a year. */
@@ -239,24 +239,12 @@ export function keysInReleasesRoot(assets: readonly PlannedAsset[]): string[] {
   return assets.filter((asset) => asset.key.startsWith(RELEASES_ROOT)).map((asset) => asset.key);
 }
 
-/** The release's asset manifest, validated against the shared schema. */
+/** The release's asset manifest, validated against the shared schema (lib/asset-manifest.ts). */
 export function buildManifest(input: {
   readonly env: string;
   readonly releaseId: string;
   readonly createdAt: Date;
   readonly assets: readonly PlannedAsset[];
 }): AssetManifest {
-  return AssetManifestSchema.parse({
-    formatVersion: ASSET_MANIFEST_FORMAT_VERSION,
-    env: input.env,
-    releaseId: input.releaseId,
-    createdAt: input.createdAt.toISOString(),
-    assets: input.assets.map((asset) => ({
-      key: asset.key,
-      sha256: asset.sha256,
-      size: asset.size,
-      contentType: asset.contentType,
-      cacheControl: asset.cacheControl,
-    })),
-  });
+  return buildAssetManifest(input);
 }

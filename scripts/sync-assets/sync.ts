@@ -25,6 +25,7 @@ import {
   type PlannedUpload,
   type SyncPlan,
 } from "./plan";
+import { serializeAssetManifest } from "../../lib/asset-manifest";
 import { errorMessage } from "../../lib/errors";
 import type { AssetStore, StoreError } from "./s3-port";
 
@@ -207,7 +208,7 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
     createdAt: (request.now ?? (() => new Date()))(),
     assets,
   });
-  const written = await store.putJson(request.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, "no-cache");
+  const written = await store.putJson(request.manifestKey, serializeAssetManifest(manifest), "no-cache");
   if (!written.ok) return { kind: "store-error", stage: "manifest", error: written.error };
   endPhase("manifest");
   return { kind: "synced", summary: summaryOf(uploaded.succeeded), manifestKey: request.manifestKey };
