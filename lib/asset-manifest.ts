@@ -15,6 +15,13 @@ export const AssetEntrySchema = z.object({
   size: z.number().int().min(0),
   contentType: z.string().min(1),
   cacheControl: z.string().min(1),
+  /**
+   * The object's ETag (without quotes) when the sync confirmed it held these bytes. A later
+   * sync that lists the key with the same ETag and size knows the object is unchanged since,
+   * without reading it. Absent in manifests written before it was recorded; readers must
+   * not need it. Opaque: an MD5 only for single-part, unencrypted or SSE-S3 objects.
+   */
+  etag: z.string().min(1).optional(),
 });
 
 export const AssetManifestSchema = z.object({
@@ -51,7 +58,14 @@ export function buildAssetManifest(input: {
     env: input.env,
     releaseId: input.releaseId,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
-    assets: input.assets.map(({ key, sha256, size, contentType, cacheControl }) => ({ key, sha256, size, contentType, cacheControl })),
+    assets: input.assets.map(({ key, sha256, size, contentType, cacheControl, etag }) => ({
+      key,
+      sha256,
+      size,
+      contentType,
+      cacheControl,
+      ...(etag === undefined ? {} : { etag }),
+    })),
   });
 }
 

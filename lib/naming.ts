@@ -116,6 +116,14 @@ export function assetManifestKey(env: Pick<NamingInput, "name">, releaseId: stri
 }
 
 /**
+ * The lease sync-assets holds while it writes to one environment's bucket (see
+ * scripts/sync-assets/lock.ts): two syncs at once would overwrite each other's unhashed files.
+ */
+export function syncLockKey(env: Pick<NamingInput, "name">): string {
+  return `${releasesPrefix(env)}sync-assets.lock`;
+}
+
+/**
  * Prefix of one environment's release ledger: one immutable JSON object per record (see
  * scripts/release/ledger.ts), kept apart from the asset manifests beside it.
  */
