@@ -41,8 +41,37 @@ export function assetsBucketName(env: NamingInput): string {
   return `${resourcePrefix(env)}-assets-${env.account.id}`;
 }
 
+/**
+ * Physical name of one of the app's functions (ids from the app build description: `server`,
+ * `image`, `revalidation`, …). The server keeps the name it has always had, `<prefix>-ssr`.
+ */
+export function functionName(env: NamingInput, id: string): string {
+  return `${resourcePrefix(env)}-${id === "server" ? "ssr" : id}`;
+}
+
+/** The server function's name (`functionName(env, "server")`). */
 export function ssrFunctionName(env: NamingInput): string {
-  return `${resourcePrefix(env)}-ssr`;
+  return functionName(env, "server");
+}
+
+/** IAM role of one of the app's functions; the server's keeps its name, `<prefix>-ssr`. */
+export function functionRoleName(env: NamingInput, id: string): string {
+  return `${resourcePrefix(env)}-${id === "server" ? "ssr" : id}`;
+}
+
+/** A table the app build needs (a tag cache), apart from the configured tables. */
+export function buildTableName(env: NamingInput, id: string): string {
+  return `${resourcePrefix(env)}-build-${id}`;
+}
+
+/** A queue the app build needs; FIFO queue names must end in `.fifo` (SQS developer guide). */
+export function buildQueueName(env: NamingInput, id: string, fifo: boolean): string {
+  return `${resourcePrefix(env)}-${id}${fifo ? ".fifo" : ""}`;
+}
+
+/** The CloudFront Function that passes the viewer's host to the server as x-forwarded-host. */
+export function forwardedHostFunctionName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-forwarded-host`;
 }
 
 export function lambdaLogGroupName(functionName: string): string {
@@ -62,7 +91,7 @@ export function httpApiName(env: NamingInput): string {
 }
 
 export function ssrRoleName(env: NamingInput): string {
-  return `${resourcePrefix(env)}-ssr`;
+  return functionRoleName(env, "server");
 }
 
 /** Every alarm of an environment starts with this, so the release canary can list them. */

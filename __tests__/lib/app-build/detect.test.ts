@@ -1,0 +1,78 @@
+import path from "node:path";
+import { describeAppBuild } from "../../../lib/app-build/load";
+import { resolveAppDir } from "../../../lib/app-build/config";
+import { UserError } from "../../../lib/errors";
+import { tempDir, writeExampleBuild, writeNitroBuild, writeOpenNextBuild } from "../../support/app-builds";
+
+const kindOf = (dir: string) => describeAppBuild(dir, "test").kind;
+
+describe("detecting the kind of build from its layout", () => {
+  it("recognises an OpenNext build by .open-next/open-next.output.json", () => {
+    expect(kindOf(writeOpenNextBuild(tempDir()))).toBe("opennext");
+  });
+
+  it("accepts the .open-next folder itself", () => {
+    expect(kindOf(path.join(writeOpenNextBuild(tempDir()), ".open-next"))).toBe("opennext");
+  });
+
+  it("recognises a Nitro build by .output/nitro.json", () => {
+    expect(kindOf(writeNitroBuild(tempDir()))).toBe("nitro");
+  });
+
+  it("accepts the .output folder itself", () => {
+    expect(kindOf(path.join(writeNitroBuild(tempDir()), ".output"))).toBe("nitro");
+  });
+
+  it("recognises the example app's layout", () => {
+    expect(kindOf(writeExampleBuild(tempDir()))).toBe("example");
+  });
+
+  it("rejects an unrecognised folder in one line naming the folder and the layouts looked for", () => {
+    const dir = tempDir();
+    const thrown = (() => {
+      try {
+        describeAppBuild(dir, "APP_DIR=x");
+      } catch (error) {
+        return error as UserError;
+      }
+      return undefined;
+    })();
+    expect(thrown).toBeInstanceOf(UserError);
+    expect(thrown!.message).not.toContain("\n");
+    expect(thrown!.message).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(from APP_DIR=x\\) is not a recognised app build: looked for \\.open-next/open-next\\.output\\.json \\(OpenNext\\), \\.output/nitro\\.json \\(Nitro aws-lambda preset\\), server/index\\.js \\+ client/`));
+  });
+
+  it("says so when the folder does not exist", () => {
+    expect(() => describeAppBuild("/no/such/build", "app.config.ts dir")).toThrow(/app build folder \/no\/such\/build does not exist .*from app\.config\.ts dir/);
+  });
+
+  it("refuses a stated kind the folder does not hold", () => {
+    expect(() => describeAppBuild(writeNitroBuild(tempDir()), "test", "opennext")).toThrow(/holds a nitro build, but the app config says kind "opennext"/);
+  });
+});
+
+describe("where the build folder comes from", () => {
+  const root = "/workspace";
+
+  it("takes app.config.ts dir relative to the workspace root", () => {
+    expect(resolveAppDir({}, { root, config: { dir: "web/out" } }).dir).toBe("/workspace/web/out");
+  });
+
+  it("lets APP_DIR override it, relative to the current directory", () => {
+    expect(resolveAppDir({ APP_DIR: "build" }, { root, cwd: "/home/me", config: { dir: "web/out" } }).dir).toBe("/home/me/build");
+  });
+
+  it("names the file, the field and the value for an invalid config", () => {
+    expect(() => resolveAppDir({}, { root, config: { dir: "", colour: "red" } })).toThrow(
+      /\/workspace\/app\.config\.ts: dir: must name the app's build output folder \(got ""\)[\s\S]*\(root\): Unrecognized key: "colour"/,
+    );
+  });
+
+  it("refuses an unknown kind", () => {
+    expect(() => resolveAppDir({}, { root, config: { dir: "x", kind: "remix" } })).toThrow(/kind: .*"remix"/);
+  });
+
+  it("reads the workspace's own app.config.ts", () => {
+    expect(resolveAppDir({}).dir).toBe(path.resolve(__dirname, "../../../examples/ssr-app/dist"));
+  });
+});

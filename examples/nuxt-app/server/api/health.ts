@@ -1,0 +1,1 @@
+export default defineEventHandler(() => ({ status: "ok", framework: "nuxt" }));
