@@ -8,7 +8,7 @@ export default {
   dns: { hostedZoneName: "dev.example.com", domainNames: ["dev.example.com"] },
   state: { bucket: "acme-web-tfstate-111111111111", region: "eu-west-1" },
   ssr: {
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     architecture: "arm64",
     memoryMiB: 512,
     timeoutSeconds: 10,

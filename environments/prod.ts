@@ -13,7 +13,7 @@ export default {
     lockTable: "acme-web-tfstate-lock",
   },
   ssr: {
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     architecture: "arm64",
     memoryMiB: 1536,
     timeoutSeconds: 10,

@@ -67,7 +67,7 @@ const StateBackendSchema = z.strictObject({
 });
 
 const SsrFunctionSchema = z.strictObject({
-  runtime: z.enum(["nodejs20.x", "nodejs22.x"]).default("nodejs20.x"),
+  runtime: z.enum(["nodejs20.x", "nodejs22.x"]).default("nodejs22.x"),
   architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
   memoryMiB: z.number().int().min(128).max(10240).default(1024),
   /** CloudFront waits at most 60 s for an origin, so a longer Lambda timeout is never useful. */

@@ -8,7 +8,7 @@ export default {
   dns: { hostedZoneName: "staging.example.com", domainNames: ["staging.example.com"] },
   state: { bucket: "acme-web-tfstate-222222222222", region: "eu-west-1" },
   ssr: {
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     architecture: "arm64",
     memoryMiB: 1024,
     timeoutSeconds: 10,

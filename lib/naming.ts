@@ -21,6 +21,11 @@ export const ASSETS_PREFIX = "assets/";
 export const RELEASES_ROOT = "_releases/";
 /** CloudFront only accepts ACM certificates from this region, wherever the environment runs. */
 export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
+/**
+ * CloudFront publishes its metrics only in us-east-1, so alarms on them (and the topic they
+ * notify) live there; the release canary reads alarms there and in the environment's region.
+ */
+export const CLOUDFRONT_METRICS_REGION = "us-east-1";
 
 /** `<project>-<env>`: the prefix of every resource name in an environment. */
 export function resourcePrefix(env: NamingInput): string {

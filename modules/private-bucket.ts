@@ -1,5 +1,6 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -24,12 +25,18 @@ export interface PrivateBucketProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Days after which S3 aborts a multipart upload that never completed and deletes its parts,
+   * which are billed but invisible in listings (an interrupted upload leaves them behind).
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
 }
 
 /**
  * An S3 bucket that cannot be made public: all four public-access-block settings, owner-
- * enforced object ownership (no ACLs), SSE-S3 encryption with bucket keys, and a TLS-only
- * bucket policy. Reads are granted only through `addPolicyStatements` (which can be called
+ * enforced object ownership (no ACLs), SSE-S3 encryption with bucket keys, a lifecycle rule
+ * that aborts incomplete multipart uploads, and a TLS-only bucket policy. Reads are granted only through `addPolicyStatements` (which can be called
  * after the bucket exists, so a grant may name a distribution that itself uses the bucket).
  */
 export class PrivateBucket extends Construct {
@@ -49,6 +56,7 @@ export class PrivateBucket extends Construct {
     this.createOwnershipControls();
     this.createEncryption();
     if (props.versioned) this.createVersioning();
+    this.createLifecycle(props.abortIncompleteMultipartUploadDays ?? 7);
     this.statements = [this.denyInsecureTransport()];
     this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: this.statements });
     this.policy = new S3BucketPolicy(this, "Policy", {
@@ -92,6 +100,26 @@ export class PrivateBucket extends Construct {
     new S3BucketVersioningA(this, "Versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
+    });
+  }
+
+  /**
+   * S3's recommended clean-up (S3 User Guide, "Configuring a bucket lifecycle configuration to
+   * delete incomplete multipart uploads"). A bucket has one lifecycle configuration: add rules
+   * here rather than a second aws_s3_bucket_lifecycle_configuration, which would overwrite it.
+   */
+  private createLifecycle(abortAfterDays: number): void {
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          // An empty filter: the whole bucket.
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortAfterDays }],
+        },
+      ],
     });
   }
 

@@ -102,6 +102,9 @@ export class SsrFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? -1,
       // Every code or configuration change becomes a new immutable version to release.
       publish: true,
+      // Stated rather than defaulted (policy LAM-6): forwards an incoming trace header, samples
+      // nothing itself, costs nothing. "Active" would sample and bill X-Ray traces.
+      tracingConfig: { mode: "PassThrough" },
       environment: { variables: { ...props.environment } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],

@@ -1,11 +1,7 @@
 import type { Construct } from "constructs";
 import { AlarmSet, type AlarmSetProps } from "./metric-alarm";
 
-/**
- * CloudFront publishes its metrics only in us-east-1, so alarms on them (and the topic they
- * notify) must be created there, whatever region the rest of the environment uses.
- */
-export const CLOUDFRONT_METRICS_REGION = "us-east-1";
+export { CLOUDFRONT_METRICS_REGION } from "../../lib/naming";
 
 export interface CloudFrontAlarmThresholds {
   /** 5xxErrorRate: percentage of viewer requests answered with a 5xx. */

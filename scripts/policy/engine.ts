@@ -108,9 +108,15 @@ export function environmentFile(env: Pick<EnvironmentConfig, "name">): string {
 export function runPolicy(
   workspace: Workspace,
   environments: readonly EnvironmentConfig[],
-  options: { readonly rules?: readonly Rule[]; readonly dirs?: readonly string[] } = {},
+  options: {
+    readonly rules?: readonly Rule[];
+    readonly dirs?: readonly string[];
+    /** The day rules with dates (runtime deprecation) judge against. @default now */
+    readonly now?: Date;
+  } = {},
 ): PolicyReport {
   const rules = options.rules ?? RULES;
+  const now = options.now ?? new Date();
   const environmentOf = (stack: SynthesizedStack) => environmentOfStack(stack.id, environments);
   const uses = new Map<string, number>();
   const violations: Violation[] = [];
@@ -118,7 +124,7 @@ export function runPolicy(
 
   const stacks = workspace.stacks.map((stack): StackReport => {
     const env = environmentOf(stack);
-    const context: RuleContext = { stack, workspace, env, environments, environmentOf };
+    const context: RuleContext = { stack, workspace, env, environments, environmentOf, now };
     const results = rules.map((rule): RuleResult => {
       const outcome = rule.check(context);
       if (outcome.kind !== "checked") return { rule: rule.id, status: outcome.kind, reason: outcome.reason, violations: 0, suppressed: 0 };

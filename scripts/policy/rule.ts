@@ -37,6 +37,8 @@ export interface RuleContext {
   readonly environments: readonly EnvironmentConfig[];
   /** The environment of any stack in the workspace. */
   environmentOf(stack: SynthesizedStack): EnvironmentConfig | undefined;
+  /** The day of the run, for rules about dates (a runtime's deprecation). */
+  readonly now: Date;
 }
 
 export interface ControlMapping {

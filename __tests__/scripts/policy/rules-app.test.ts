@@ -18,14 +18,16 @@ import { LambdaHttpApi } from "../../../modules/http-api";
 import { EncryptedAlarmTopic } from "../../../modules/monitoring/alarm-topic";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { SsrFunction, type SsrFunctionProps } from "../../../modules/ssr-function";
-import { CODE_ZIP, status, synthStack, violations } from "./support";
+import { runPolicy } from "../../../scripts/policy/engine";
+import { RULES } from "../../../scripts/policy/rules";
+import { CODE_ZIP, ENVIRONMENTS, status, synthStack, violations } from "./support";
 
 function ssr(stack: TerraformStack, props: Partial<SsrFunctionProps> = {}): SsrFunction {
   return new SsrFunction(stack, "Ssr", {
     functionName: "acme-web-test-ssr",
     roleName: "acme-web-test-ssr",
     codeZipFile: CODE_ZIP,
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     architecture: "arm64",
     memoryMiB: 512,
     timeoutSeconds: 10,
@@ -52,7 +54,7 @@ function bareFunction(stack: TerraformStack, reservedConcurrentExecutions?: numb
   return new LambdaFunction(stack, "Bare", {
     functionName: "acme-web-test-bare",
     role: role.arn,
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     handler: "index.handler",
     filename: "code.zip",
     reservedConcurrentExecutions,
@@ -71,6 +73,25 @@ describe("LAM-1 function URLs use AWS_IAM", () => {
     expect(violations(workspace, "LAM-1")).toEqual([
       ["aws_lambda_function_url.Url", 'authorization_type is "NONE": anyone on the internet can invoke the function directly'],
     ]);
+  });
+});
+
+describe("LAM-1 function URL CORS", () => {
+  it("flags CORS that allows any origin with any method", () => {
+    const workspace = synthStack(
+      (s) => new LambdaFunctionUrl(s, "Url", { functionName: bareFunction(s).functionName, authorizationType: "AWS_IAM", cors: { allowOrigins: ["*"], allowMethods: ["*"] } }),
+    );
+    expect(violations(workspace, "LAM-1")).toEqual([
+      ["aws_lambda_function_url.Url", 'cors allows origin "*" with method "*": any web page can call every method of the function from a visitor\'s browser'],
+    ]);
+  });
+
+  it("passes CORS limited to named origins", () => {
+    const workspace = synthStack(
+      (s) =>
+        new LambdaFunctionUrl(s, "Url", { functionName: bareFunction(s).functionName, authorizationType: "AWS_IAM", cors: { allowOrigins: ["https://example.com"], allowMethods: ["*"] } }),
+    );
+    expect(violations(workspace, "LAM-1")).toEqual([]);
   });
 });
 
@@ -168,6 +189,43 @@ describe("LAM-4 the live alias leaves releases alone", () => {
     expect(violations(workspace, "LAM-4")).toEqual([
       ["aws_lambda_alias.Live", 'lifecycle.ignore_changes does not list routing_config (got ["function_version"]), so terraform apply would move the alias back'],
     ]);
+  });
+});
+
+describe("LAM-5 supported runtime", () => {
+  const LAM5 = RULES.filter((r) => r.id === "LAM-5");
+  /** LAM-5's report for an SsrFunction on `runtime`, judged on `day`. */
+  const judge = (runtime: string, day: string) => runPolicy(synthStack((s) => ssr(s, { runtime })), ENVIRONMENTS, { rules: LAM5, now: new Date(day) });
+  const messages = (runtime: string, day: string) => judge(runtime, day).violations.map((v) => v.message);
+
+  it("passes nodejs22.x before its deprecation date", () => {
+    expect(messages("nodejs22.x", "2026-12-06")).toEqual([]);
+  });
+
+  it("flags nodejs20.x after its deprecation date, with the dates AWS blocks it", () => {
+    expect(messages("nodejs20.x", "2026-12-06")).toEqual(["runtime nodejs20.x was deprecated on 2026-04-30 (new functions blocked from 2026-08-31, updates from 2026-09-30)"]);
+  });
+
+  it("flags nodejs22.x once its deprecation date has come", () => {
+    expect(messages("nodejs22.x", "2027-04-30")).toEqual(["runtime nodejs22.x was deprecated on 2027-04-30 (new functions blocked from 2027-06-01, updates from 2027-07-01)"]);
+  });
+
+  it("names the newest supported runtime of the family as the fix", () => {
+    expect(judge("nodejs20.x", "2026-12-06").violations[0]?.fix).toMatch(/^Set ssr\.runtime to "nodejs24\.x"/);
+  });
+
+  it("flags a runtime the dated table does not know", () => {
+    expect(messages("python3.9", "2026-12-06")).toEqual(['runtime "python3.9" is not in lib/lambda-runtimes.ts, so nobody has checked when AWS deprecates it']);
+  });
+});
+
+describe("LAM-6 tracing mode stated", () => {
+  it("passes SsrFunction (PassThrough)", () => {
+    expect(violations(synthStack((s) => ssr(s)), "LAM-6")).toEqual([]);
+  });
+
+  it("flags a function that leaves the tracing mode unset", () => {
+    expect(violations(synthStack((s) => bareFunction(s)), "LAM-6")).toEqual([[FUNCTION, 'tracing_config.mode is unset (expected PassThrough or Active)']]);
   });
 });
 

@@ -65,6 +65,13 @@ describe("CF-3 security response headers", () => {
     expect(violations(workspace, "CF-3")).toEqual([[HEADERS_POLICY, "sets HSTS max-age 300 (at least 31536000, one year)"]]);
   });
 
+  it("flags HSTS without includeSubDomains", () => {
+    const workspace = synthStack((s) =>
+      cdn(s).responseHeadersPolicy.addOverride("security_headers_config.strict_transport_security.include_subdomains", false),
+    );
+    expect(violations(workspace, "CF-3")).toEqual([[HEADERS_POLICY, "sets HSTS without includeSubDomains, so a subdomain can still be reached over plain HTTP"]]);
+  });
+
   it("flags a policy without X-Frame-Options", () => {
     const workspace = synthStack((s) => cdn(s).responseHeadersPolicy.addOverride("security_headers_config.frame_options", null));
     expect(violations(workspace, "CF-3")).toEqual([[HEADERS_POLICY, "sets no X-Frame-Options header"]]);
@@ -159,6 +166,31 @@ describe("CF-6 certificate from us-east-1", () => {
     const workspace = synthStack((s) => cdn(s, "arn:aws:acm:eu-west-1:111111111111:certificate/abc"));
     expect(violations(workspace, "CF-6")).toEqual([
       [DISTRIBUTION, 'acm_certificate_arn "arn:aws:acm:eu-west-1:111111111111:certificate/abc" is not an ACM certificate in us-east-1'],
+    ]);
+  });
+});
+
+describe("CF-6 a distribution without an ACM certificate", () => {
+  it("flags the default *.cloudfront.net certificate", () => {
+    const workspace = synthStack((s) => {
+      const { distribution } = cdn(s);
+      distribution.addOverride("viewer_certificate.acm_certificate_arn", null);
+      distribution.addOverride("viewer_certificate.cloudfront_default_certificate", true);
+    });
+    expect(violations(workspace, "CF-6")).toEqual([
+      [DISTRIBUTION, "has no viewer_certificate.acm_certificate_arn (the default *.cloudfront.net or an IAM certificate)"],
+    ]);
+  });
+});
+
+describe("CF-7 distributions enabled", () => {
+  it("passes SsrDistribution", () => {
+    expect(violations(synthStack((s) => cdn(s)), "CF-7")).toEqual([]);
+  });
+
+  it("flags a disabled distribution", () => {
+    expect(violations(synthStack((s) => cdn(s).distribution.addOverride("enabled", false)), "CF-7")).toEqual([
+      [DISTRIBUTION, "enabled is false: the site's domain serves nothing"],
     ]);
   });
 });

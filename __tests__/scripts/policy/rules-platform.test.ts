@@ -22,7 +22,7 @@ function ssr(stack: TerraformStack, environment: Record<string, string> = {}): S
     functionName: "acme-web-dev-ssr",
     roleName: "acme-web-dev-ssr",
     codeZipFile: CODE_ZIP,
-    runtime: "nodejs20.x",
+    runtime: "nodejs22.x",
     architecture: "arm64",
     memoryMiB: 512,
     timeoutSeconds: 10,

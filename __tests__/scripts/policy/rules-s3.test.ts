@@ -1,5 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketAcl } from "@cdktf/provider-aws/lib/s3-bucket-acl";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import type { TerraformStack } from "cdktf";
@@ -229,8 +231,88 @@ describe("S3-6 ACLs disabled", () => {
     expect(violations(synthStack((s) => new PrivateBucket(s, "Data", { bucketName: "data-bucket" })), "S3-6")).toEqual([]);
   });
 
-  it("warns about a bucket that still honours ACLs", () => {
+  it("flags a bucket that still honours ACLs", () => {
     const workspace = synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "acl-bucket" }));
     expect(violations(workspace, "S3-6")).toEqual([["aws_s3_bucket.Bucket", "bucket acl-bucket still honours ACLs (object_ownership unset)"]]);
+  });
+});
+
+describe("S3-7 no public ACL", () => {
+  it("passes a PrivateBucket", () => {
+    expect(violations(synthStack((s) => new PrivateBucket(s, "Data", { bucketName: "data-bucket" })), "S3-7")).toEqual([]);
+  });
+
+  it("flags a public-read canned ACL", () => {
+    const workspace = synthStack((s) => new S3BucketAcl(s, "Acl", { bucket: new S3Bucket(s, "Bucket", { bucket: "open" }).id, acl: "public-read" }));
+    expect(violations(workspace, "S3-7")).toEqual([["aws_s3_bucket_acl.Acl", 'bucket open has the canned ACL "public-read"']]);
+  });
+
+  it("flags a grant to every authenticated AWS user", () => {
+    const workspace = synthStack((s) => {
+      const bucket = new S3Bucket(s, "Bucket", { bucket: "shared" });
+      new S3BucketAcl(s, "Acl", {
+        bucket: bucket.id,
+        accessControlPolicy: {
+          owner: { id: "owner" },
+          grant: [{ permission: "READ", grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" } }],
+        },
+      });
+    });
+    expect(violations(workspace, "S3-7")).toEqual([["aws_s3_bucket_acl.Acl", 'bucket shared grants "READ" to AuthenticatedUsers']]);
+  });
+});
+
+describe("S3-8 lifecycle aborts incomplete multipart uploads", () => {
+  it("passes a PrivateBucket", () => {
+    expect(violations(synthStack((s) => new PrivateBucket(s, "Data", { bucketName: "data-bucket" })), "S3-8")).toEqual([]);
+  });
+
+  it("flags a bucket without a lifecycle configuration", () => {
+    expect(violations(synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "forever" })), "S3-8")).toEqual([
+      ["aws_s3_bucket.Bucket", "bucket forever has no enabled lifecycle rule"],
+    ]);
+  });
+
+  it("flags a lifecycle configuration none of whose enabled rules aborts uploads", () => {
+    const workspace = synthStack((s) => {
+      const bucket = new S3Bucket(s, "Bucket", { bucket: "expiring" });
+      new S3BucketLifecycleConfiguration(s, "Lifecycle", {
+        bucket: bucket.id,
+        rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 30 }] }],
+      });
+    });
+    expect(violations(workspace, "S3-8")).toEqual([
+      ["aws_s3_bucket.Bucket", "no enabled lifecycle rule of bucket expiring aborts incomplete multipart uploads, so the parts of an interrupted upload are billed forever"],
+    ]);
+  });
+
+  it("flags a second lifecycle configuration for a PrivateBucket, which would overwrite the first", () => {
+    const workspace = synthStack((s) => {
+      const data = new PrivateBucket(s, "Data", { bucketName: "data-bucket" });
+      new S3BucketLifecycleConfiguration(s, "MoreLifecycle", {
+        bucket: data.bucket.id,
+        rule: [{ id: "abort", status: "Enabled", filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+      });
+    });
+    expect(violations(workspace, "S3-8").map(([, message]) => message)).toEqual([expect.stringMatching(/^bucket data-bucket has 2 lifecycle configurations/)]);
+  });
+});
+
+describe("S3-9 no lockout", () => {
+  it("passes PrivateBucket's conditioned TLS-only Deny", () => {
+    expect(violations(synthStack((s) => new PrivateBucket(s, "Data", { bucketName: "data-bucket" })), "S3-9")).toEqual([]);
+  });
+
+  it("flags an unconditioned Deny of s3:* to everyone", () => {
+    const workspace = synthStack((s) => {
+      const data = new PrivateBucket(s, "Data", { bucketName: "data-bucket" });
+      data.addPolicyStatements({ sid: "LockDown", effect: "Deny", principals: [{ type: "*", identifiers: ["*"] }], actions: ["s3:*"], resources: [data.bucket.arn] });
+    });
+    expect(violations(workspace, "S3-9")).toEqual([
+      [
+        "aws_s3_bucket_policy.Data_Policy_537CBD2F",
+        'statement "LockDown" denies s3:* to everyone without a condition: nobody but the account\'s root user could read, fix or delete the bucket again',
+      ],
+    ]);
   });
 });

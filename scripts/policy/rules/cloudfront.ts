@@ -2,7 +2,7 @@
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../../../lib/naming";
 import { literalString } from "../expressions";
 import { asBlock, asBlocks, asStrings, type Block, type SynthesizedStack, type TfResource } from "../model";
-import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
+import { checkEach, show, type Finding, type Rule } from "../rule";
 import type { Workspace } from "../workspace";
 
 /** Viewer security policies at least as strict as TLSv1.2_2021. */
@@ -51,9 +51,9 @@ export const cloudFrontMinimumTls: Rule = {
 export const cloudFrontSecurityHeaders: Rule = {
   id: "CF-3",
   severity: "error",
-  title: "Every cache behaviour attaches a response headers policy that sets HSTS (≥ 1 year), X-Content-Type-Options and X-Frame-Options",
+  title: "Every cache behaviour attaches a response headers policy that sets HSTS (≥ 1 year, includeSubDomains), X-Content-Type-Options and X-Frame-Options",
   controls: { checkov: ["CKV_AWS_259", "CKV2_AWS_32"] },
-  fix: "Attach SsrDistribution's security headers policy (or the managed SecurityHeadersPolicy) to every behaviour; the policy needs strict_transport_security (max age ≥ 31536000, override), content_type_options and frame_options (DENY or SAMEORIGIN, override).",
+  fix: "Attach SsrDistribution's security headers policy (or the managed SecurityHeadersPolicy) to every behaviour; the policy needs strict_transport_security (max age ≥ 31536000, include_subdomains, override), content_type_options and frame_options (DENY or SAMEORIGIN, override).",
   check: ({ stack, workspace }) => {
     const policies = stack.resourcesOfType("aws_cloudfront_response_headers_policy");
     const items: (TfResource | { readonly distribution: TfResource })[] = [
@@ -92,13 +92,13 @@ export const cloudFrontOriginAccessControl: Rule = {
   id: "CF-4",
   severity: "error",
   title: "S3 and Lambda function URL origins use origin access control (no legacy OAI, no public website endpoint)",
-  controls: { securityHub: ["CloudFront.13"] },
+  controls: { checkov: ["CKV2_AWS_46"], securityHub: ["CloudFront.13"] },
   fix: 'Give the origin an origin_access_control_id of an aws_cloudfront_origin_access_control of the matching type ("s3" or "lambda", signing_behavior "always"); use the bucket\'s regional domain name, never its website endpoint or an OAI.',
   check: ({ stack, workspace }) => {
     const origins = distributions(stack).flatMap((distribution) =>
       asBlocks(distribution.config.origin).map((origin) => ({ distribution, origin, kind: originKind(workspace, stack, origin) })),
     );
-    const guarded = origins.filter((o) => o.kind !== "other");
+    const guarded = origins.filter((o) => o.kind === "s3" || o.kind === "s3-website" || o.kind === "lambda-url");
     return checkEach(guarded, "no S3 or Lambda URL origins in this stack", ({ distribution, origin, kind }): Finding[] => {
       const label = `origin ${show(origin.origin_id)}`;
       const at = (message: string): Finding => ({ resource: distribution.address, message: `${label} ${message}` });
@@ -128,7 +128,7 @@ export const cloudFrontOriginHttps: Rule = {
   id: "CF-5",
   severity: "error",
   title: "Custom origins are reached over HTTPS only, with TLS 1.2",
-  controls: { securityHub: ["CloudFront.9", "CloudFront.10"] },
+  controls: { checkov: ["CKV2_AWS_72", "CKV2_AWS_54"], securityHub: ["CloudFront.9", "CloudFront.10"] },
   fix: 'Set custom_origin_config.origin_protocol_policy = "https-only" and origin_ssl_protocols = ["TLSv1.2"].',
   check: ({ stack }) => {
     const custom = distributions(stack).flatMap((distribution) =>
@@ -150,15 +150,14 @@ export const cloudFrontOriginHttps: Rule = {
 export const cloudFrontCertificateRegion: Rule = {
   id: "CF-6",
   severity: "error",
-  title: `The CloudFront certificate is an ACM certificate from ${CLOUDFRONT_CERTIFICATE_REGION}`,
-  controls: {},
+  title: `Every distribution serves an ACM certificate from ${CLOUDFRONT_CERTIFICATE_REGION}`,
+  controls: { checkov: ["CKV2_AWS_42"] },
   fix: `Pass the certificate ARN from a stack whose AWS provider is in ${CLOUDFRONT_CERTIFICATE_REGION} (the certificates stack), not from the app region.`,
-  check: ({ stack, workspace }) => {
-    const withAcm = distributions(stack).filter((d) => asBlock(d.config.viewer_certificate)?.acm_certificate_arn !== undefined);
-    if (withAcm.length === 0) return notApplicable("no distribution with an ACM certificate in this stack");
-    return checkEach(withAcm, "", (distribution) => {
+  check: ({ stack, workspace }) =>
+    checkEach(distributions(stack), "no CloudFront distributions in this stack", (distribution) => {
       const arn = asBlock(distribution.config.viewer_certificate)?.acm_certificate_arn;
       const at = (message: string): Finding => ({ resource: distribution.address, message });
+      if (arn === undefined || arn === null || arn === "") return [at("has no viewer_certificate.acm_certificate_arn (the default *.cloudfront.net or an IAM certificate)")];
       const literal = literalString(arn);
       if (literal !== undefined) {
         const region = /^arn:aws[\w-]*:acm:([a-z0-9-]+):/.exec(literal)?.[1];
@@ -175,8 +174,19 @@ export const cloudFrontCertificateRegion: Rule = {
         if (region === CLOUDFRONT_CERTIFICATE_REGION) return [];
         return [at(`the certificate ${r.resource.address} in ${r.stack.id} is created in ${region ?? "an unknown region"}, not ${CLOUDFRONT_CERTIFICATE_REGION}`)];
       });
-    });
-  },
+    }),
+};
+
+export const cloudFrontEnabled: Rule = {
+  id: "CF-7",
+  severity: "error",
+  title: "Every distribution is enabled",
+  controls: { checkov: ["CKV_AWS_216"] },
+  fix: "Set enabled = true (SsrDistribution does); remove a distribution that should not serve instead of disabling it.",
+  check: ({ stack }) =>
+    checkEach(distributions(stack), "no CloudFront distributions in this stack", (distribution) =>
+      distribution.config.enabled === true ? undefined : { resource: distribution.address, message: `enabled is ${show(distribution.config.enabled)}: the site's domain serves nothing` },
+    ),
 };
 
 export const CLOUDFRONT_RULES: readonly Rule[] = [
@@ -186,13 +196,14 @@ export const CLOUDFRONT_RULES: readonly Rule[] = [
   cloudFrontOriginAccessControl,
   cloudFrontOriginHttps,
   cloudFrontCertificateRegion,
+  cloudFrontEnabled,
 ];
 
-function distributions(stack: SynthesizedStack): TfResource[] {
+export function distributions(stack: SynthesizedStack): TfResource[] {
   return stack.resourcesOfType("aws_cloudfront_distribution");
 }
 
-function behaviours(distribution: TfResource): { label: string; config: Block }[] {
+export function behaviours(distribution: TfResource): { label: string; config: Block }[] {
   const list: { label: string; config: Block }[] = [];
   const defaultBehaviour = asBlock(distribution.config.default_cache_behavior);
   if (defaultBehaviour) list.push({ label: "default behaviour", config: defaultBehaviour });
@@ -211,6 +222,7 @@ function headerProblems(policy: TfResource): string[] {
   } else {
     const age = hsts.access_control_max_age_sec;
     if (typeof age !== "number" || age < ONE_YEAR_SECONDS) problems.push(`sets HSTS max-age ${show(age)} (at least ${ONE_YEAR_SECONDS}, one year)`);
+    if (hsts.include_subdomains !== true) problems.push("sets HSTS without includeSubDomains, so a subdomain can still be reached over plain HTTP");
     if (hsts.override !== true) problems.push("lets the origin override HSTS (override is not true)");
   }
   const nosniff = asBlock(headers?.content_type_options);
@@ -225,20 +237,28 @@ function headerProblems(policy: TfResource): string[] {
   return problems;
 }
 
-type OriginKind = "s3" | "s3-website" | "lambda-url" | "other";
+export type OriginKind = "s3" | "s3-website" | "lambda-url" | "http-api" | "other";
 
 /** What an origin points at, from the resource its domain name comes from or the name itself. */
-function originKind(workspace: Workspace, stack: SynthesizedStack, origin: Block): OriginKind {
+export function originKind(workspace: Workspace, stack: SynthesizedStack, origin: Block): OriginKind {
   for (const { resource, attribute } of workspace.targets(stack, origin.domain_name)) {
     if (resource.type === "aws_s3_bucket_website_configuration") return "s3-website";
     if (resource.type === "aws_s3_bucket") return /website/.test(attribute) ? "s3-website" : "s3";
     if (resource.type === "aws_lambda_function_url") return "lambda-url";
+    if (resource.type === "aws_apigatewayv2_api" || resource.type === "aws_api_gateway_rest_api") return "http-api";
   }
   const domain = literalString(origin.domain_name);
   if (domain !== undefined) {
     if (/\.s3-website[.-]/.test(domain)) return "s3-website";
     if (/\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.test(domain)) return "s3";
     if (/\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(domain)) return "lambda-url";
+    if (/\.execute-api\.[a-z0-9-]+\.amazonaws\.com$/.test(domain)) return "http-api";
   }
   return asBlock(origin.s3_origin_config) ? "s3" : "other";
+}
+
+/** The kind of the origin a behaviour targets (by target_origin_id). */
+export function targetKind(workspace: Workspace, stack: SynthesizedStack, distribution: TfResource, behaviour: Block): OriginKind {
+  const origin = asBlocks(distribution.config.origin).find((o) => o.origin_id === behaviour.target_origin_id);
+  return origin ? originKind(workspace, stack, origin) : "other";
 }

@@ -1,8 +1,9 @@
-/** Lambda: function URL auth, resource policies, reserved concurrency, the `live` alias lifecycle. */
+/** Lambda: function URL auth and CORS, resource policies, reserved concurrency, the `live` alias lifecycle, runtime, tracing. */
+import { isDeprecated, lambdaRuntime, LAMBDA_RUNTIMES_SOURCE, replacementFor } from "../../../lib/lambda-runtimes";
 import { LIVE_ALIAS } from "../../../lib/naming";
 import { hasWildcard, parseArn, startsWithWildcard } from "../arn";
 import { leadingReferences, literalString } from "../expressions";
-import { asBlock, asStrings } from "../model";
+import { asBlock, asStrings, dig } from "../model";
 import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 
 /** The alias attributes release/rollback own; Terraform must not reset them. */
@@ -11,15 +12,21 @@ const RELEASE_OWNED_ALIAS_ATTRIBUTES = ["function_version", "routing_config"];
 export const lambdaUrlIamAuth: Rule = {
   id: "LAM-1",
   severity: "error",
-  title: "Every Lambda function URL requires AWS_IAM auth",
-  controls: { checkov: ["CKV_AWS_258"] },
-  fix: 'Set authorization_type = "AWS_IAM" and let CloudFront sign requests with an origin access control (SsrFunction does).',
+  title: "Every Lambda function URL requires AWS_IAM auth, and its CORS never allows any origin with any method",
+  controls: { checkov: ["CKV_AWS_258", "CKV2_AWS_75"] },
+  fix: 'Set authorization_type = "AWS_IAM" and let CloudFront sign requests with an origin access control (SsrFunction does); name the allowed origins and methods in cors (or leave CORS to the app behind CloudFront).',
   check: ({ stack }) =>
-    checkEach(stack.resourcesOfType("aws_lambda_function_url"), "no Lambda function URLs in this stack", (url) =>
-      url.config.authorization_type === "AWS_IAM"
-        ? undefined
-        : { resource: url.address, message: `authorization_type is ${show(url.config.authorization_type)}: anyone on the internet can invoke the function directly` },
-    ),
+    checkEach(stack.resourcesOfType("aws_lambda_function_url"), "no Lambda function URLs in this stack", (url): Finding[] => {
+      const findings: Finding[] = [];
+      if (url.config.authorization_type !== "AWS_IAM") {
+        findings.push({ resource: url.address, message: `authorization_type is ${show(url.config.authorization_type)}: anyone on the internet can invoke the function directly` });
+      }
+      const cors = asBlock(url.config.cors);
+      if (cors && asStrings(cors.allow_origins).includes("*") && asStrings(cors.allow_methods).includes("*")) {
+        findings.push({ resource: url.address, message: 'cors allows origin "*" with method "*": any web page can call every method of the function from a visitor\'s browser' });
+      }
+      return findings;
+    }),
 };
 
 export const lambdaPermissionScoped: Rule = {
@@ -106,4 +113,60 @@ export const lambdaLiveAliasIgnoresRelease: Rule = {
   },
 };
 
-export const LAMBDA_RULES: readonly Rule[] = [lambdaUrlIamAuth, lambdaPermissionScoped, lambdaReservedConcurrency, lambdaLiveAliasIgnoresRelease];
+export const lambdaRuntimeSupported: Rule = {
+  id: "LAM-5",
+  severity: "error",
+  title: "Every function runs on a runtime AWS has not deprecated (our dated table in lib/lambda-runtimes.ts)",
+  controls: { checkov: ["CKV_AWS_363"] },
+  fix: `Move the environment to a supported runtime (ssr.runtime in the environment file); the dates come from lib/lambda-runtimes.ts (source: ${LAMBDA_RUNTIMES_SOURCE}).`,
+  check: ({ stack, now }) => {
+    // Container images bring their own runtime; only zip functions name one.
+    const zipFunctions = stack.resourcesOfType("aws_lambda_function").filter((fn) => fn.config.package_type !== "Image");
+    return checkEach(zipFunctions, "no zip-packaged Lambda functions in this stack", (fn): Finding | undefined => {
+      const id = literalString(fn.config.runtime);
+      if (id === undefined) return { resource: fn.address, message: `runtime ${show(fn.config.runtime)} is not a literal, so its support cannot be checked` };
+      const runtime = lambdaRuntime(id);
+      if (!runtime) {
+        return {
+          resource: fn.address,
+          message: `runtime ${show(id)} is not in lib/lambda-runtimes.ts, so nobody has checked when AWS deprecates it`,
+          fix: `Use a runtime from lib/lambda-runtimes.ts, or add ${id} there with its dates from ${LAMBDA_RUNTIMES_SOURCE}.`,
+        };
+      }
+      if (!isDeprecated(runtime, now)) return undefined;
+      const replacement = replacementFor(runtime, now);
+      return {
+        resource: fn.address,
+        message: `runtime ${id} was deprecated on ${runtime.deprecation} (new functions blocked from ${runtime.blockCreate}, updates from ${runtime.blockUpdate})`,
+        fix: `Set ssr.runtime to ${replacement ? `"${replacement.id}"` : "a supported runtime"} in the environment file (dates: lib/lambda-runtimes.ts, from ${LAMBDA_RUNTIMES_SOURCE}).`,
+      };
+    });
+  },
+};
+
+/** Tracing modes Lambda accepts; either one states the choice (PassThrough costs nothing). */
+const TRACING_MODES = ["PassThrough", "Active"];
+
+export const lambdaTracingConfigured: Rule = {
+  id: "LAM-6",
+  severity: "error",
+  title: "Every function states its X-Ray tracing mode (PassThrough, free, or Active)",
+  controls: { checkov: ["CKV_AWS_50"] },
+  fix: 'Set tracing_config.mode = "PassThrough" (SsrFunction does: it forwards a trace header without sampling costs) or "Active" to sample traces.',
+  check: ({ stack }) =>
+    checkEach(stack.resourcesOfType("aws_lambda_function"), "no Lambda functions in this stack", (fn) => {
+      const mode = dig(fn.config, "tracing_config", "mode");
+      return TRACING_MODES.includes(String(mode))
+        ? undefined
+        : { resource: fn.address, message: `tracing_config.mode is ${show(mode)} (expected ${TRACING_MODES.join(" or ")})` };
+    }),
+};
+
+export const LAMBDA_RULES: readonly Rule[] = [
+  lambdaUrlIamAuth,
+  lambdaPermissionScoped,
+  lambdaReservedConcurrency,
+  lambdaLiveAliasIgnoresRelease,
+  lambdaRuntimeSupported,
+  lambdaTracingConfigured,
+];

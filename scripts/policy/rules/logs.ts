@@ -1,8 +1,11 @@
-/** Logs: retention on every log group, a managed log group for every Lambda, API access logs. */
+/**
+ * Logs: retention on every log group (long enough in protected environments), a managed log
+ * group for every Lambda, API access logs.
+ */
 import { lambdaLogGroupName } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
 import { asBlock, type SynthesizedStack, type TfResource } from "../model";
-import { checkEach, show, type Finding, type Rule } from "../rule";
+import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 import type { Workspace } from "../workspace";
 
 export const logRetention: Rule = {
@@ -27,9 +30,33 @@ export const logRetention: Rule = {
   },
 };
 
+/**
+ * How long a protected environment keeps its logs at least: a quarter, long enough to
+ * investigate an incident reported weeks later. checkov's CKV_AWS_338 asks for a year, which
+ * the README waives (cost; raise logRetentionDays where compliance asks for it).
+ */
+export const PROTECTED_LOG_RETENTION_MINIMUM_DAYS = 90;
+
+export const protectedLogRetention: Rule = {
+  id: "LOG-2",
+  severity: "error",
+  title: `Log groups of protected environments keep logs at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS} days`,
+  controls: {},
+  fix: `Set logRetentionDays to at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS} in the protected environment's file.`,
+  check: ({ stack, env }) => {
+    if (!env?.protected) return notApplicable(env ? `environment ${env.name} is not protected` : "stack belongs to no environment");
+    return checkEach(stack.resourcesOfType("aws_cloudwatch_log_group"), "no log groups in this stack", (group) => {
+      const days = group.config.retention_in_days;
+      return typeof days === "number" && days >= PROTECTED_LOG_RETENTION_MINIMUM_DAYS
+        ? undefined
+        : { resource: group.address, message: `log group ${show(group.config.name)} keeps logs ${show(days)} days in protected environment ${env.name} (at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS})` };
+    });
+  },
+};
+
 export const apiAccessLogging: Rule = {
   id: "API-1",
-  severity: "warning",
+  severity: "error",
   title: "Every API Gateway stage writes access logs",
   controls: { checkov: ["CKV_AWS_76"], securityHub: ["APIGateway.9"] },
   fix: "Set access_log_settings.destination_arn to a log group with retention (LambdaHttpApi does).",
@@ -46,7 +73,7 @@ export const apiAccessLogging: Rule = {
     ),
 };
 
-export const LOG_RULES: readonly Rule[] = [logRetention, apiAccessLogging];
+export const LOG_RULES: readonly Rule[] = [logRetention, protectedLogRetention, apiAccessLogging];
 
 /**
  * A Lambda without a managed log group gets `/aws/lambda/<name>` created by the service on

@@ -4,7 +4,7 @@
  * monitoring constructs (modules/monitoring) create these alarms for every environment, so an
  * environment stack without them fails: there is no "not built yet" state any more.
  */
-import { alarmNamePrefix } from "../../../lib/naming";
+import { alarmNamePrefix, CLOUDFRONT_METRICS_REGION, LIVE_ALIAS } from "../../../lib/naming";
 import { literalString, stringsIn } from "../expressions";
 import { asBlock, asBlocks, asStrings, type SynthesizedStack, type TfResource } from "../model";
 import { checked, notApplicable, type Finding, type Rule, type RuleContext } from "../rule";
@@ -23,8 +23,8 @@ const MONITORED: Readonly<Record<string, { readonly what: string; readonly nameA
 export const monitoringAlarms: Rule = {
   id: "MON-1",
   severity: "error",
-  title: "Every function, API, table and distribution is in the dimensions of an alarm with alarm_actions, and every alarm has actions",
-  controls: {},
+  title: "Every function, API, table and distribution is in the dimensions of an alarm with alarm_actions, and every alarm has actions enabled",
+  controls: { checkov: ["CKV_AWS_319"] },
   fix: "Add the resource's alarms with the monitoring constructs (modules/monitoring, wired in AppStack and DistributionStack), with its name or id in the alarm dimensions and alarm_actions pointing at the environment's alarm topic.",
   check: (context) => {
     const { stack, env } = context;
@@ -61,7 +61,49 @@ export const monitoringAlarms: Rule = {
   },
 };
 
-export const MONITORING_RULES: readonly Rule[] = [monitoringAlarms];
+export const canaryAlarmsPerFunction: Rule = {
+  id: "REL-5",
+  severity: "error",
+  title: `Every released function (one with a "${LIVE_ALIAS}" alias) has an alarm on its Errors that the release canary watches: named with the environment's alarm prefix, in the environment's region or ${CLOUDFRONT_METRICS_REGION}, actions enabled`,
+  controls: {},
+  fix: "Create the function's alarms with LambdaFunctionAlarms (modules/monitoring) and lib/naming's alarmName, as AppStack does for the SSR function: the canary lists alarms by that prefix and returns the traffic when one is in ALARM.",
+  check: (context) => {
+    const { stack, env } = context;
+    if (!env) return notApplicable("stack belongs to no environment (the canary releases environments)");
+    const released = stack.resourcesOfType("aws_lambda_alias").filter((a) => a.config.name === LIVE_ALIAS);
+    if (released.length === 0) return notApplicable(`no "${LIVE_ALIAS}" aliases in this stack`);
+    const prefix = alarmNamePrefix(env);
+    const regions = new Set([env.account.region, CLOUDFRONT_METRICS_REGION]);
+    const watched = environmentAlarms(context).filter(({ stack: owner, resource }) => {
+      const name = literalString(resource.config.alarm_name);
+      const region = owner.providerOf(resource)?.region;
+      return name?.startsWith(prefix) === true && region !== undefined && regions.has(region) && notifies(resource);
+    });
+    const onErrors = coverage(context, watched.filter((a) => watchesErrors(a.resource)));
+    const functions = released.flatMap((alias) => context.workspace.targets(stack, alias.config.function_name).filter((t) => t.resource.type === "aws_lambda_function"));
+    return checked(
+      released.length,
+      functions.flatMap(({ stack: owner, resource }): Finding[] => {
+        const name = literalString(resource.config.function_name);
+        if (covers(onErrors, owner, resource, name)) return [];
+        return [
+          {
+            resource: resource.address,
+            message: `function ${name ?? resource.address} is released through "${LIVE_ALIAS}" but no alarm on its Errors is named ${prefix}… in ${[...regions].join(" or ")} with actions enabled, so a canary would not notice it failing`,
+          },
+        ];
+      }),
+    );
+  },
+};
+
+/** An alarm on AWS/Lambda Errors, alone or inside metric math. */
+function watchesErrors(alarm: TfResource): boolean {
+  const metrics = [alarm.config, ...asBlocks(alarm.config.metric_query).map((q) => asBlock(q.metric) ?? {})];
+  return metrics.some((m) => m.metric_name === "Errors" && m.namespace === "AWS/Lambda");
+}
+
+export const MONITORING_RULES: readonly Rule[] = [monitoringAlarms, canaryAlarmsPerFunction];
 
 interface Alarm {
   readonly stack: SynthesizedStack;

@@ -1,4 +1,7 @@
-/** S3: public access blocks, encryption, TLS-only and CloudFront-only bucket policies, state versioning, ACLs. */
+/**
+ * S3: public access blocks, encryption, TLS-only and CloudFront-only bucket policies, state
+ * versioning, ACLs, lifecycle (incomplete multipart uploads), no lockout.
+ */
 import { assetsBucketName } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
 import { conditionsOn, isAnyone, readPolicy, type PolicyStatement } from "../iam";
@@ -13,7 +16,7 @@ export const s3PublicAccessBlock: Rule = {
   id: "S3-1",
   severity: "error",
   title: "Every S3 bucket has a public access block with all four settings on",
-  controls: { checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], securityHub: ["S3.8"] },
+  controls: { checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"], securityHub: ["S3.8"] },
   fix: "Create the bucket with modules/private-bucket.ts (PrivateBucket), or add an aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true.",
   check: ({ stack }) => {
     const accountBlock = stack
@@ -133,7 +136,7 @@ export const s3StateBucketVersioned: Rule = {
 
 export const s3NoAcls: Rule = {
   id: "S3-6",
-  severity: "warning",
+  severity: "error",
   title: "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced)",
   controls: { checkov: ["CKV2_AWS_65"], securityHub: ["S3.12"] },
   fix: 'Add an aws_s3_bucket_ownership_controls with rule.object_ownership = "BucketOwnerEnforced" (PrivateBucket does).',
@@ -147,6 +150,89 @@ export const s3NoAcls: Rule = {
     }),
 };
 
+/** Canned ACLs that grant everyone (or every AWS account) access. */
+const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+/** ACL grantee groups for everyone and for every authenticated AWS user. */
+const PUBLIC_GRANTEE = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
+
+export const s3NoPublicAcl: Rule = {
+  id: "S3-7",
+  severity: "error",
+  title: "No S3 bucket grants read or write to everyone (or every AWS account) through an ACL",
+  controls: { checkov: ["CKV_AWS_20", "CKV_AWS_57"], securityHub: ["S3.2", "S3.3"] },
+  fix: "Drop the ACL (PrivateBucket disables ACLs with BucketOwnerEnforced) and grant access through a bucket policy with a condition, as the assets bucket does for CloudFront.",
+  check: ({ stack }) =>
+    checkEach(buckets(stack), "no S3 buckets in this stack", (bucket) => {
+      const acls = [
+        { resource: bucket, acl: bucket.config.acl, grants: asBlocks(bucket.config.grant) },
+        ...companions(stack, "aws_s3_bucket_acl", bucket).map((acl) => ({
+          resource: acl,
+          acl: acl.config.acl,
+          grants: asBlocks(asBlock(acl.config.access_control_policy)?.grant),
+        })),
+      ];
+      return acls.flatMap(({ resource, acl, grants }): Finding[] => {
+        const findings: Finding[] = [];
+        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) {
+          findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} has the canned ACL "${acl}"` });
+        }
+        for (const grant of grants) {
+          const uri = String(asBlock(grant.grantee)?.uri ?? grant.uri ?? "");
+          const match = PUBLIC_GRANTEE.exec(uri);
+          if (match) findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} grants ${show(grant.permission ?? grant.permissions)} to ${match[1]}` });
+        }
+        return findings;
+      });
+    }),
+};
+
+export const s3LifecycleAbortsUploads: Rule = {
+  id: "S3-8",
+  severity: "error",
+  title: "Every S3 bucket has one lifecycle configuration, with an enabled rule that aborts incomplete multipart uploads",
+  controls: { checkov: ["CKV2_AWS_61", "CKV_AWS_300"] },
+  fix: "Create the bucket with PrivateBucket (a rule aborting incomplete multipart uploads after abortIncompleteMultipartUploadDays, 7 by default); add further lifecycle rules to that one configuration, never a second aws_s3_bucket_lifecycle_configuration (S3 keeps only the last one applied).",
+  check: ({ stack }) =>
+    checkEach(buckets(stack), "no S3 buckets in this stack", (bucket): Finding | undefined => {
+      const configurations = companions(stack, "aws_s3_bucket_lifecycle_configuration", bucket);
+      const where = { resource: bucket.address };
+      if (configurations.length > 1) {
+        return { ...where, message: `bucket ${describeBucket(bucket)} has ${configurations.length} lifecycle configurations (${configurations.map((c) => c.address).join(", ")}); S3 keeps one, so each apply overwrites the other` };
+      }
+      const legacy = asBlocks(bucket.config.lifecycle_rule).filter((r) => r.enabled === true);
+      const rules = asBlocks(configurations[0]?.config.rule).filter((r) => r.status === "Enabled");
+      if (legacy.length === 0 && rules.length === 0) {
+        return { ...where, message: `bucket ${describeBucket(bucket)} has no enabled lifecycle rule${configurations.length ? ` (${configurations[0].address} has none with status "Enabled")` : ""}` };
+      }
+      const aborts =
+        legacy.some((r) => typeof r.abort_incomplete_multipart_upload_days === "number") ||
+        rules.some((r) => typeof dig(r, "abort_incomplete_multipart_upload", "days_after_initiation") === "number");
+      return aborts
+        ? undefined
+        : { ...where, message: `no enabled lifecycle rule of bucket ${describeBucket(bucket)} aborts incomplete multipart uploads, so the parts of an interrupted upload are billed forever` };
+    }),
+};
+
+export const s3NoLockout: Rule = {
+  id: "S3-9",
+  severity: "error",
+  title: "No bucket policy denies every action to everyone without a condition (a lockout only the root user can undo)",
+  controls: { checkov: ["CKV_AWS_93"] },
+  fix: "Give the Deny a condition (aws:SecureTransport, aws:PrincipalArn, …) or narrow its actions; PrivateBucket's TLS-only Deny is conditioned on aws:SecureTransport = false.",
+  check: ({ stack }) =>
+    checkEach(stack.resourcesOfType("aws_s3_bucket_policy"), "no bucket policies in this stack", (policy): Finding[] => {
+      const read = readPolicy(stack, policy.config.policy);
+      if (!read.ok) return [{ resource: policy.address, message: `cannot check the policy: ${read.reason}`, fix: "Build the policy with an aws_iam_policy_document data source." }];
+      return read.statements
+        .filter((s) => s.effect === "Deny" && s.conditions.length === 0 && (s.principals.some(isAnyone) || s.notPrincipals.length > 0))
+        .filter((s) => s.notActions.length > 0 || s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*"))
+        .map((s) => ({
+          resource: policy.address,
+          message: `statement ${s.sid ? `"${s.sid}"` : "(no sid)"} denies ${s.notActions.length ? `everything but ${s.notActions.join(", ")}` : s.actions.join(", ")} to ${s.notPrincipals.length ? "everyone not listed (NotPrincipal)" : "everyone"} without a condition: nobody but the account's root user could read, fix or delete the bucket again`,
+        }));
+    }),
+};
+
 export const S3_RULES: readonly Rule[] = [
   s3PublicAccessBlock,
   s3Encryption,
@@ -154,6 +240,9 @@ export const S3_RULES: readonly Rule[] = [
   s3AssetsOnlyCloudFront,
   s3StateBucketVersioned,
   s3NoAcls,
+  s3NoPublicAcl,
+  s3LifecycleAbortsUploads,
+  s3NoLockout,
 ];
 
 function buckets(stack: SynthesizedStack): TfResource[] {

@@ -62,7 +62,28 @@ interface Item {
   readonly value: unknown;
 }
 
-export const SECRET_RULES: readonly Rule[] = [noSecretsInConfig];
+/** Credential arguments of the AWS provider and the S3 backend: set at all, they are in the code. */
+const CREDENTIAL_ARGUMENTS = ["access_key", "secret_key", "token"];
+
+export const noCredentialsInProviders: Rule = {
+  id: "SEC-2",
+  severity: "error",
+  title: "No AWS provider or S3 backend is configured with access keys or a session token",
+  controls: { checkov: ["CKV_AWS_41"] },
+  fix: "Remove access_key/secret_key/token: credentials come from the environment (OIDC in CI, a profile or SSO locally), and allowed_account_ids pins the account.",
+  check: ({ stack }) => {
+    const providers = stack.providers.filter((p) => p.name === "aws").map((p) => ({ address: p.address, config: p.config }));
+    const backend = stack.backend?.type === "s3" ? [{ address: "terraform.backend.s3", config: stack.backend.config }] : [];
+    return checkEach([...providers, ...backend], "no AWS provider or S3 backend in this stack", ({ address, config }) =>
+      CREDENTIAL_ARGUMENTS.filter((key) => config[key] !== undefined && config[key] !== "").map((key) => ({
+        resource: address,
+        message: `sets ${key}, so the credential sits in the code, the synthesized JSON and every plan`,
+      })),
+    );
+  },
+};
+
+export const SECRET_RULES: readonly Rule[] = [noSecretsInConfig, noCredentialsInProviders];
 
 function secretProblems({ kind, name, value }: Item): { message: string; fix?: string }[] {
   const problems: { message: string; fix?: string }[] = [];
