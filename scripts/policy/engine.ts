@@ -3,6 +3,7 @@
  * the environment config. Pure: the workspace and environments come in, a report goes out.
  */
 import type { EnvironmentConfig } from "../../environments/schema";
+import { checkovCoverage, type CheckovCoverage } from "./coverage";
 import type { SynthesizedStack } from "./model";
 import type { ControlMapping, Rule, RuleContext, Severity } from "./rule";
 import { RULES } from "./rules";
@@ -81,6 +82,8 @@ export interface PolicyReport {
   readonly violations: readonly Violation[];
   readonly suppressed: readonly SuppressedViolation[];
   readonly suppressions: readonly SuppressionReport[];
+  /** The checkov checks the rules of this run enforce (by rule) and those the workspace waives (with why). */
+  readonly coverage: { readonly checkov: CheckovCoverage & { readonly counts: { readonly covered: number; readonly waived: number } } };
   readonly summary: {
     readonly stacks: number;
     readonly errors: number;
@@ -161,6 +164,7 @@ export function runPolicy(
   const suppressions = suppressionReports(workspace, environments, uses);
   violations.push(...unusedSuppressions(suppressions, new Set(rules.map((r) => r.id))));
   const errors = violations.filter((v) => v.severity === "error").length;
+  const checkov = checkovCoverage(rules);
   return {
     ok: errors === 0,
     dirs: options.dirs ?? [...new Set(workspace.stacks.map((s) => s.dir))],
@@ -169,6 +173,7 @@ export function runPolicy(
     violations,
     suppressed,
     suppressions,
+    coverage: { checkov: { ...checkov, counts: { covered: Object.keys(checkov.covered).length, waived: Object.keys(checkov.waived).length } } },
     summary: {
       stacks: stacks.length,
       errors,

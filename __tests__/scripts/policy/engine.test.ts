@@ -115,6 +115,18 @@ describe("the verdict", () => {
   });
 });
 
+describe("the JSON report's checkov coverage", () => {
+  const report = runPolicy(bareBucket, ENVIRONMENTS);
+
+  it("names each rule's checkov ids", () => {
+    expect(report.rules.find((r) => r.id === "KMS-1")?.controls.checkov).toEqual(["CKV_AWS_7", "CKV_AWS_227", "CKV2_AWS_64"]);
+  });
+
+  it("counts the checkov checks the rules enforce and those waived", () => {
+    expect(report.coverage.checkov.counts).toEqual({ covered: 73, waived: 22 });
+  });
+});
+
 describe("the human report", () => {
   const text = renderText(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }));
 

@@ -426,11 +426,27 @@ describe("API-1 API access logs", () => {
     expect(violations(workspace, "API-1")).toEqual([]);
   });
 
-  it("warns about a stage without access logs", () => {
+  it("flags a stage without access logs", () => {
     const workspace = synthStack((s) => {
       const api = new Apigatewayv2Api(s, "Api", { name: "api", protocolType: "HTTP" });
       new Apigatewayv2Stage(s, "Stage", { apiId: api.id, name: "$default", autoDeploy: true });
     });
     expect(violations(workspace, "API-1")).toEqual([["aws_apigatewayv2_stage.Stage", 'stage "$default" has no access_log_settings.destination_arn']]);
+  });
+});
+
+describe("LOG-2 protected environments keep logs long enough", () => {
+  it("passes 90 days in prod", () => {
+    expect(violations(synthStack((s) => new CloudwatchLogGroup(s, "Logs", { name: "/x", retentionInDays: 90 }), "prod-test"), "LOG-2")).toEqual([]);
+  });
+
+  it("flags 30 days in prod", () => {
+    expect(violations(synthStack((s) => new CloudwatchLogGroup(s, "Logs", { name: "/x", retentionInDays: 30 }), "prod-test"), "LOG-2")).toEqual([
+      ["aws_cloudwatch_log_group.Logs", 'log group "/x" keeps logs 30 days in protected environment prod (at least 90)'],
+    ]);
+  });
+
+  it("does not apply to an unprotected environment", () => {
+    expect(status(synthStack((s) => new CloudwatchLogGroup(s, "Logs", { name: "/x", retentionInDays: 1 })), "LOG-2")).toBe("not-applicable");
   });
 });

@@ -4,7 +4,7 @@ import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
 import { standardTags } from "../../../lib/tags";
 import { EncryptedTable } from "../../../modules/dynamodb-table";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
@@ -259,5 +259,24 @@ describe("SEC-1 no secrets in Lambda environment or outputs", () => {
       new TerraformOutput(s, "deployer", { value: key.secret, sensitive: true });
     });
     expect(violations(workspace, "SEC-1")).toEqual([["output.deployer", "output deployer passes the secret aws_iam_access_key.Key.secret in plain text"]]);
+  });
+});
+
+describe("SEC-2 no credentials in providers or backends", () => {
+  it("passes the shared test stack (credentials from the environment)", () => {
+    expect(violations(synthStack(() => undefined), "SEC-2")).toEqual([]);
+  });
+
+  it("flags keys on the S3 backend (CKV_AWS_41)", () => {
+    const workspace = synthStack((s) => {
+      new S3Backend(s, { bucket: "state", key: "k", region: "eu-west-1" });
+      s.addOverride("terraform.backend.s3.secret_key", "not-a-real-secret");
+    });
+    expect(violations(workspace, "SEC-2")).toEqual([["terraform.backend.s3", "sets secret_key, so the credential sits in the code, the synthesized JSON and every plan"]]);
+  });
+
+  it("flags keys on the AWS provider", () => {
+    const workspace = synthStack((s) => s.addOverride("provider.aws.0.access_key", "not-a-real-key"));
+    expect(violations(workspace, "SEC-2")).toEqual([["provider.aws", "sets access_key, so the credential sits in the code, the synthesized JSON and every plan"]]);
   });
 });

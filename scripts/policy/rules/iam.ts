@@ -193,7 +193,7 @@ const ESCALATION_PATHS: readonly (readonly string[])[] = [
   ["iam:PassRole", "datapipeline:CreatePipeline"],
   ["glue:UpdateDevEndpoint"],
   ["lambda:UpdateFunctionCode"],
-].map((path) => path.map((a) => a.toLowerCase()));
+];
 
 export const iamNoUnconstrainedWrites: Rule = {
   id: "IAM-3",
@@ -211,7 +211,7 @@ export const iamNoUnconstrainedWrites: Rule = {
       const allows = read.statements.filter((s) => s.effect === "Allow" && isUnconstrained(s));
       const findings = allows.flatMap((s) => unconstrainedProblems(s).map((problem) => ({ resource: site.resource.address, message: `${site.field}: ${label(s)} ${problem}` })));
       const everywhere = new Set(allows.flatMap((s) => s.actions.flatMap((a) => (expandAction(a) ?? []).map((x) => x.name.toLowerCase()))));
-      for (const path of ESCALATION_PATHS.filter((p) => p.length > 1 && p.every((a) => everywhere.has(a)))) {
+      for (const path of ESCALATION_PATHS.filter((p) => p.length > 1 && p.every((a) => everywhere.has(a.toLowerCase())))) {
         findings.push({ resource: site.resource.address, message: `${site.field}: allows ${path.join(" + ")} on every resource, a privilege escalation path` });
       }
       return findings;
@@ -245,7 +245,7 @@ function classify(actions: readonly IamAction[]): [string, string[]][] {
   const add = (kind: string, action: IamAction) => groups.set(kind, [...(groups.get(kind) ?? []), action.name]);
   for (const action of actions) {
     const lower = action.name.toLowerCase();
-    if (ESCALATION_PATHS.some((p) => p.length === 1 && p[0] === lower)) add("privilege escalation", action);
+    if (ESCALATION_PATHS.some((p) => p.length === 1 && p[0].toLowerCase() === lower)) add("privilege escalation", action);
     else if (CREDENTIAL_ACTIONS.includes(lower)) add("credential-returning calls", action);
     else if (!action.restrictable) continue;
     else if (isPermissionsManagement(action)) add("permission changes", action);
