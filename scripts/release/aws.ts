@@ -24,7 +24,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { errorMessage, UserError } from "../../lib/errors";
-import { clientSettings, usesCustomS3Endpoint } from "../shared/aws";
+import { clientSettings, isMissingCredentials, missingCredentialsMessage, usesCustomS3Endpoint } from "../shared/aws";
 import type { AlarmPort, AliasInfo, AliasState, Clock, LambdaPort, ReleasePorts, RoutingWeights, StoragePort } from "./ports";
 import { systemClock } from "./ports";
 
@@ -418,7 +418,6 @@ const DENIED = new Set([
   "SignatureDoesNotMatch",
   "ExpiredToken",
   "ExpiredTokenException",
-  "CredentialsProviderError",
   "AuthFailure",
 ]);
 
@@ -452,6 +451,8 @@ export function asUserError(error: unknown, call: string): unknown {
   if (error instanceof UserError) return error;
   const attempts = (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
   const tried = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
+  // Before "denied": no credentials at all is a set-up problem, not an IAM one.
+  if (isMissingCredentials(error)) return new UserError(missingCredentialsMessage(error));
   if (isThrottling(error)) {
     return new UserError(
       `AWS throttled ${call}${tried} (${errorName(error) || "HTTP 429"}: ${errorMessage(error)}). ` +

@@ -7,7 +7,20 @@
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { UserError } from "../../lib/errors";
 import { alarmNamePrefix, assetsBucketName, LIVE_ALIAS, ssrFunctionName } from "../../lib/naming";
-import { environmentByName, integerFlag, parseCliArgs, printJson, requireFlag, runCli, say, type OptionSpec } from "../shared/cli";
+import {
+  AWS_ENVIRONMENT,
+  defineCli,
+  environmentFlag,
+  matching,
+  printJson,
+  runCli,
+  say,
+  USAGE_ERROR,
+  wholeNumber,
+  type Cli,
+  type FlagSpecs,
+  type FlagValues,
+} from "../shared/cli";
 import { CallRecorder, createAwsPorts } from "./aws";
 import { ciRunUrl } from "../shared/ci";
 import { defaultReleaseId, resolveCommit } from "../shared/git";
@@ -16,57 +29,114 @@ import { arrow, formatDuration, pruneLines, releasesTable } from "./format";
 import type { ReleasePorts, ReleaseTarget } from "./ports";
 import { rollback } from "./rollback";
 
-const COMMON_USAGE = "[--bucket <name>] [--function-name <name>] [--alias <name>] [--json]";
-const USAGE = {
-  release:
-    "usage: npm run release -- --env <env> [--release-id <id> (default: $GITHUB_SHA, else git rev-parse HEAD)] [--version <n>] [--git-sha <sha>] [--unpin]\n" +
-    `         [--canary <percent> [--steps <k>] [--step-minutes <m>] [--alarm-prefix <prefix>]] ${COMMON_USAGE}`,
-  rollback: `usage: npm run rollback -- --env <env> [--to <release-id|version>] [--reason <text>] [--dry-run] [--skip-asset-check] ${COMMON_USAGE}`,
-  list: `usage: npm run releases -- --env <env> [--limit <n>] ${COMMON_USAGE}`,
-  prune: `usage: npm run prune -- --env <env> --keep <n> --min-age-days <days> [--yes | --dry-run] ${COMMON_USAGE}`,
+const RESOURCE_NAME = matching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,139}$/, "a resource name (letters, digits, . _ : -)");
+
+/** Flags every release command takes. */
+const COMMON_FLAGS = {
+  env: environmentFlag("environment whose alias and ledger to use"),
+  bucket: { value: "<name>", help: "assets bucket instead of the environment's (it holds the ledger)", parse: RESOURCE_NAME },
+  "function-name": { value: "<name>", help: "Lambda function instead of the environment's SSR function", parse: RESOURCE_NAME },
+  alias: { value: "<name>", help: `alias to move or read (default: ${LIVE_ALIAS})`, parse: RESOURCE_NAME },
+  json: { help: "print one result object on stdout (human output stays on stderr)" },
 } as const;
-type Command = keyof typeof USAGE;
-const COMMANDS = Object.keys(USAGE) as Command[];
 
-const COMMON_OPTIONS = {
-  env: { type: "string" },
-  bucket: { type: "string" },
-  "function-name": { type: "string" },
-  alias: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies OptionSpec;
+const NAMES_NOTE = "--bucket, --function-name and --alias override the names from lib/naming.ts.";
 
-const OPTIONS = {
-  release: {
-    ...COMMON_OPTIONS,
-    "release-id": { type: "string" },
-    version: { type: "string" },
-    "git-sha": { type: "string" },
-    unpin: { type: "boolean" },
-    canary: { type: "string" },
-    steps: { type: "string" },
-    "step-minutes": { type: "string" },
-    // Not in the usage text: tests and the demo run canaries with seconds-long steps.
-    "step-seconds": { type: "string" },
-    "alarm-prefix": { type: "string" },
+const RELEASE_CLI = defineCli({
+  command: "npm run release --",
+  purpose:
+    "Moves the environment's alias to a published Lambda version (the newest, or --version) once the " +
+    "release's assets are in the bucket, optionally as a canary watched by the environment's alarms, and " +
+    `appends a record to the release ledger. Refuses while a rollback pins the environment, unless --unpin. ${NAMES_NOTE}`,
+  flags: {
+    ...COMMON_FLAGS,
+    "release-id": {
+      value: "<id>",
+      help: "release to ship; its asset manifest must exist (default: $GITHUB_SHA or another CI commit variable, else git rev-parse HEAD)",
+      parse: matching(RELEASE_ID_PATTERN, `a release id matching ${RELEASE_ID_PATTERN} (letters, digits, . _ -)`),
+    },
+    version: { value: "<n>", help: "Lambda version to release (default: the newest published)", parse: wholeNumber({ min: 1 }) },
+    "git-sha": { value: "<sha>", help: "commit written in the ledger record (default: as --release-id)" },
+    unpin: { help: "move forward an environment a rollback pinned" },
+    canary: { value: "<percent>", help: "shift traffic gradually, starting with this share for the new version", parse: wholeNumber({ min: 1, max: 99 }) },
+    steps: { value: "<k>", help: "canary steps before all traffic moves (default: 3)", parse: wholeNumber({ min: 1, max: 20 }) },
+    "step-minutes": { value: "<m>", help: "minutes each canary step waits, watching the alarms (default: 5)", parse: wholeNumber({ min: 1, max: 120 }) },
+    "step-seconds": { value: "<s>", help: "step length in seconds instead of minutes (tests and the demo)", parse: wholeNumber({ min: 0, max: 7200 }) },
+    "alarm-prefix": { value: "<prefix>", help: "alarm name prefix a canary watches (default: <project>-<env>-)" },
   },
-  rollback: {
-    ...COMMON_OPTIONS,
-    to: { type: "string" },
-    reason: { type: "string" },
-    "dry-run": { type: "boolean" },
-    "skip-asset-check": { type: "boolean" },
+  examples: [
+    'npm run release -- --env staging --release-id "$GITHUB_SHA"',
+    'npm run release -- --env prod --release-id "$GITHUB_SHA" --canary 10 --steps 3 --step-minutes 5',
+    "npm run release -- --env prod --unpin --json",
+  ],
+  exitCodes: {
+    0: "released, recorded, or already live (a no-op that says so)",
+    1: "refused (missing assets, pinned, ledger drift), canary aborted, or failed; MOVED-UNRECORDED and TRAFFIC-SPLIT say what to run",
+    2: USAGE_ERROR,
   },
-  list: { ...COMMON_OPTIONS, limit: { type: "string" } },
-  prune: {
-    ...COMMON_OPTIONS,
-    keep: { type: "string" },
-    "min-age-days": { type: "string" },
-    yes: { type: "boolean" },
-    "dry-run": { type: "boolean" },
+  environment: AWS_ENVIRONMENT,
+});
+
+const ROLLBACK_CLI = defineCli({
+  command: "npm run rollback --",
+  purpose:
+    "Points the environment's alias back at an earlier release (by default the one before the live one) " +
+    "after checking its assets are still in the bucket; no Terraform run, no cache invalidation. Records it " +
+    `in the ledger and pins the environment until a release is given --unpin. ${NAMES_NOTE}`,
+  flags: {
+    ...COMMON_FLAGS,
+    to: {
+      value: "<release-id|version>",
+      help: "release id from the ledger, or a bare version (default: the release before the live one)",
+      parse: matching(RELEASE_ID_PATTERN, "a release id or a version number"),
+    },
+    reason: { value: "<text>", help: "why, written in the ledger record" },
+    "dry-run": { help: "check everything, change nothing" },
+    "skip-asset-check": { help: "roll back to a version no release ran (it has no manifest to check)" },
   },
-} as const satisfies Record<Command, OptionSpec>;
+  examples: [
+    'npm run rollback -- --env prod --reason "checkout 500s"',
+    "npm run rollback -- --env prod --to 2024-06-01.2",
+    "npm run rollback -- --env prod --to 41 --dry-run",
+  ],
+  exitCodes: { 0: "rolled back, recorded, dry run passed, or already in effect", 1: "refused or failed; MOVED-UNRECORDED says what to run", 2: USAGE_ERROR },
+  environment: AWS_ENVIRONMENT,
+});
+
+const LIST_CLI = defineCli({
+  command: "npm run releases --",
+  purpose: `Prints the environment's release ledger newest first, marking what the alias serves and whether a rollback pins it. ${NAMES_NOTE}`,
+  flags: {
+    ...COMMON_FLAGS,
+    limit: { value: "<n>", help: "records to show", parse: wholeNumber({ min: 1, max: 10_000 }), default: "20" },
+  },
+  examples: ["npm run releases -- --env prod", "npm run releases -- --env prod --limit 5 --json"],
+  exitCodes: { 0: "listed", 1: "the function or alias cannot be read (the ledger is still shown), or AWS failed", 2: USAGE_ERROR },
+  environment: AWS_ENVIRONMENT,
+});
+
+const PRUNE_CLI = defineCli({
+  command: "npm run prune --",
+  purpose:
+    "Deletes the assets and Lambda versions that neither the last --keep releases, nor an alias, nor anything " +
+    "younger than --min-age-days needs. Lists what it would delete unless given --yes. Never deletes manifests " +
+    `or ledger records. ${NAMES_NOTE}`,
+  flags: {
+    ...COMMON_FLAGS,
+    keep: { value: "<n>", help: "releases whose assets and versions to keep", parse: wholeNumber({ min: 1, max: 1000 }), required: true },
+    "min-age-days": { value: "<days>", help: "keep anything younger than this", parse: wholeNumber({ min: 0, max: 3650 }), required: true },
+    yes: { help: "delete (without it: only list what would be deleted)", conflicts: ["dry-run"] },
+    "dry-run": { help: "only list what would be deleted (the default)" },
+  },
+  examples: ["npm run prune -- --env prod --keep 10 --min-age-days 30", "npm run prune -- --env prod --keep 10 --min-age-days 30 --yes"],
+  exitCodes: { 0: "pruned, or listed what would be (dry run)", 1: "refused (cannot tell what is in use) or some deletions failed", 2: USAGE_ERROR },
+  environment: AWS_ENVIRONMENT,
+});
+
+/** The four commands by the word scripts/release/cli.ts is run with (package.json). */
+const COMMANDS = { release: RELEASE_CLI, rollback: ROLLBACK_CLI, list: LIST_CLI, prune: PRUNE_CLI } as const;
+type CommandName = keyof typeof COMMANDS;
+export const RELEASE_TOOLS: Readonly<Record<CommandName, Cli<FlagSpecs>>> = COMMANDS;
 
 /** What every command resolves before it talks to AWS. */
 interface Session {
@@ -79,53 +149,44 @@ interface Session {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const overview = () => Object.values(COMMANDS).map((cli) => `  ${cli.spec.command} --help`).join("\n");
   if (command === undefined || command === "--help" || command === "-h") {
-    say(Object.values(USAGE).join("\n"));
+    (command === undefined ? process.stderr : process.stdout).write(`usage: scripts/release/cli.ts release|rollback|list|prune [flags]; each command's flags:\n${overview()}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (!(COMMANDS as string[]).includes(command)) {
-    throw new UserError(`unknown command ${JSON.stringify(command)}; expected one of ${COMMANDS.join(", ")}\n${Object.values(USAGE).join("\n")}`, 2);
-  }
-  switch (command as Command) {
+  switch (command) {
     case "release":
-      return releaseCommand(rest);
+      return RELEASE_CLI.run(rest, releaseCommand);
     case "rollback":
-      return rollbackCommand(rest);
+      return ROLLBACK_CLI.run(rest, rollbackCommand);
     case "list":
-      return listCommand(rest);
+      return LIST_CLI.run(rest, listCommand);
     case "prune":
-      return pruneCommand(rest);
+      return PRUNE_CLI.run(rest, pruneCommand);
+    default:
+      throw new UserError(`unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(COMMANDS).join(", ")}`, 2);
   }
 }
 
-function openSession(
-  values: { env?: string; bucket?: string; "function-name"?: string; alias?: string; json?: boolean; "alarm-prefix"?: string },
-  usage: string,
-): Session {
+type CommonFlags = FlagValues<typeof COMMON_FLAGS> & { readonly "alarm-prefix"?: string };
+
+function openSession(flags: CommonFlags): Session {
   const started = performance.now();
-  const env = environmentByName(requireFlag(values.env, "--env", usage));
+  const env = flags.env;
   const target: ReleaseTarget = {
     env: env.name,
-    bucket: nameFlag(values.bucket, "--bucket", usage) ?? assetsBucketName(env),
-    functionName: nameFlag(values["function-name"], "--function-name", usage) ?? ssrFunctionName(env),
-    alias: nameFlag(values.alias, "--alias", usage) ?? LIVE_ALIAS,
-    alarmPrefix: values["alarm-prefix"] ?? alarmNamePrefix(env),
+    bucket: flags.bucket ?? assetsBucketName(env),
+    functionName: flags["function-name"] ?? ssrFunctionName(env),
+    alias: flags.alias ?? LIVE_ALIAS,
+    alarmPrefix: flags["alarm-prefix"] ?? alarmNamePrefix(env),
     region: env.account.region,
   };
   const recorder = new CallRecorder();
   const ports = createAwsPorts({ region: env.account.region, bucket: target.bucket, recorder });
-  return { target, ports, recorder, json: values.json ?? false, started };
+  return { target, ports, recorder, json: flags.json, started };
 }
 
-function nameFlag(value: string | undefined, flag: string, usage: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,139}$/.test(value)) {
-    throw new UserError(`${flag} must be a resource name (letters, digits, . _ : -), got ${JSON.stringify(value)}\n${usage}`, 2);
-  }
-  return value;
-}
-
-function finish(session: Session, command: Command, ok: boolean, result: object, human: readonly string[]): number {
+function finish(session: Session, command: CommandName, ok: boolean, result: object, human: readonly string[]): number {
   const elapsedMs = Math.round(performance.now() - session.started);
   const aws = session.recorder.summary();
   if (session.json) {
@@ -142,25 +203,22 @@ function awsNote(session: Session): string {
 
 // ---------------------------------------------------------------------------------------
 
-async function releaseCommand(argv: readonly string[]): Promise<number> {
-  const usage = USAGE.release;
-  const values = parseCliArgs(argv, OPTIONS.release, usage);
-  if (values.help) return help(usage);
+async function releaseCommand(values: FlagValues<typeof RELEASE_CLI.spec.flags>): Promise<number> {
   // One rule with sync-assets' --release (scripts/shared/git.ts): the flag, the CI commit,
   // then the checkout's HEAD. --git-sha only names the commit recorded in the ledger.
   const resolvedId = defaultReleaseId(values["release-id"]);
   if (!resolvedId.ok) {
-    throw new UserError(`missing --release-id: not given, no CI commit variable, and ${resolvedId.problem}\n${usage}`, 2);
+    throw new UserError(`missing --release-id: not given, no CI commit variable, and ${resolvedId.problem}`, 2);
   }
   const releaseId = resolvedId.value;
   const commit = values["git-sha"] === undefined && resolvedId.source !== "flag" ? resolvedId : resolveCommit(values["git-sha"]);
   const gitSha = commit.ok ? commit.value : null;
   if (!RELEASE_ID_PATTERN.test(releaseId)) {
-    throw new UserError(`--release-id must match ${RELEASE_ID_PATTERN} (letters, digits, . _ -), got ${JSON.stringify(releaseId)}\n${usage}`, 2);
+    throw new UserError(`--release-id must match ${RELEASE_ID_PATTERN} (letters, digits, . _ -), got ${JSON.stringify(releaseId)}`, 2);
   }
-  const version = values.version === undefined ? undefined : String(integerFlag(values.version, "--version", { min: 1, default: 1 }));
-  const canary = canaryFlags(values, usage);
-  const session = openSession(values, usage);
+  const version = values.version === undefined ? undefined : String(values.version);
+  const canary = canaryFlags(values);
+  const session = openSession(values);
   const log = session.json ? () => {} : say;
 
   const controller = new AbortController();
@@ -177,7 +235,7 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
       releaseId,
       version,
       gitSha,
-      unpin: values.unpin ?? false,
+      unpin: values.unpin,
       canary,
       actor: actorFromEnvironment(),
       runUrl: ciRunUrl(process.env) ?? null,
@@ -220,38 +278,36 @@ async function releaseCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-function canaryFlags(
-  values: { canary?: string; steps?: string; "step-minutes"?: string; "step-seconds"?: string },
-  usage: string,
-): { percent: number; steps: number; stepSeconds: number } | undefined {
+/** Canary defaults: 3 steps of 5 minutes (the help says so). */
+const CANARY_STEPS = 3;
+const CANARY_STEP_MINUTES = 5;
+
+function canaryFlags(values: {
+  canary?: number;
+  steps?: number;
+  "step-minutes"?: number;
+  "step-seconds"?: number;
+}): { percent: number; steps: number; stepSeconds: number } | undefined {
   if (values.canary === undefined) {
     for (const flag of ["steps", "step-minutes", "step-seconds"] as const) {
-      if (values[flag] !== undefined) throw new UserError(`--${flag} only applies with --canary <percent>\n${usage}`, 2);
+      if (values[flag] !== undefined) throw new UserError(`--${flag} only applies with --canary <percent>`, 2);
     }
     return undefined;
   }
-  const percent = integerFlag(values.canary, "--canary", { min: 1, max: 99, default: 10 });
-  const steps = integerFlag(values.steps, "--steps", { min: 1, max: 20, default: 3 });
-  const stepSeconds =
-    values["step-seconds"] !== undefined
-      ? integerFlag(values["step-seconds"], "--step-seconds", { min: 0, max: 7200, default: 0 })
-      : integerFlag(values["step-minutes"], "--step-minutes", { min: 1, max: 120, default: 5 }) * 60;
-  return { percent, steps, stepSeconds };
+  return {
+    percent: values.canary,
+    steps: values.steps ?? CANARY_STEPS,
+    stepSeconds: values["step-seconds"] ?? (values["step-minutes"] ?? CANARY_STEP_MINUTES) * 60,
+  };
 }
 
-async function rollbackCommand(argv: readonly string[]): Promise<number> {
-  const usage = USAGE.rollback;
-  const values = parseCliArgs(argv, OPTIONS.rollback, usage);
-  if (values.help) return help(usage);
-  if (values.to !== undefined && !RELEASE_ID_PATTERN.test(values.to)) {
-    throw new UserError(`--to must be a release id or a version number, got ${JSON.stringify(values.to)}\n${usage}`, 2);
-  }
-  const session = openSession(values, usage);
+async function rollbackCommand(values: FlagValues<typeof ROLLBACK_CLI.spec.flags>): Promise<number> {
+  const session = openSession(values);
   const result = await rollback(session.target, session.ports, {
     to: values.to,
     reason: values.reason ?? null,
-    dryRun: values["dry-run"] ?? false,
-    skipAssetCheck: values["skip-asset-check"] ?? false,
+    dryRun: values["dry-run"],
+    skipAssetCheck: values["skip-asset-check"],
     actor: actorFromEnvironment(),
     runUrl: ciRunUrl(process.env) ?? null,
   });
@@ -310,14 +366,10 @@ function shellQuote(value: string): string {
   return /^[A-Za-z0-9._:/@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-async function listCommand(argv: readonly string[]): Promise<number> {
-  const usage = USAGE.list;
-  const values = parseCliArgs(argv, OPTIONS.list, usage);
-  if (values.help) return help(usage);
-  const limit = integerFlag(values.limit, "--limit", { min: 1, max: 10_000, default: 20 });
-  const session = openSession(values, usage);
+async function listCommand(values: FlagValues<typeof LIST_CLI.spec.flags>): Promise<number> {
+  const session = openSession(values);
   const { listReleases } = await import("./list");
-  const result = await listReleases(session.target, session.ports, { limit });
+  const result = await listReleases(session.target, session.ports, { limit: values.limit });
   const json = {
     total: result.total,
     live: result.live ? { version: result.live.version, weights: result.live.weights } : null,
@@ -337,21 +389,15 @@ async function listCommand(argv: readonly string[]): Promise<number> {
   return finish(session, "list", true, json, session.json ? [] : releasesTable(result, session.target.env));
 }
 
-async function pruneCommand(argv: readonly string[]): Promise<number> {
-  const usage = USAGE.prune;
-  const values = parseCliArgs(argv, OPTIONS.prune, usage);
-  if (values.help) return help(usage);
-  const keep = integerFlag(requireFlag(values.keep, "--keep", usage), "--keep", { min: 1, max: 1000, default: 10 });
-  const minAgeDays = integerFlag(requireFlag(values["min-age-days"], "--min-age-days", usage), "--min-age-days", { min: 0, max: 3650, default: 30 });
-  if (values.yes && values["dry-run"]) throw new UserError(`--yes and --dry-run contradict each other\n${usage}`, 2);
-  const session = openSession(values, usage);
+async function pruneCommand(values: FlagValues<typeof PRUNE_CLI.spec.flags>): Promise<number> {
+  const session = openSession(values);
   const bar = values.yes && process.stderr.isTTY && !session.json ? await progressBar() : undefined;
   try {
     const { prune } = await import("./prune");
     const result = await prune(session.target, session.ports, {
-      keep,
-      minAgeDays,
-      yes: values.yes ?? false,
+      keep: values.keep,
+      minAgeDays: values["min-age-days"],
+      yes: values.yes,
       onProgress: bar?.update,
     });
     bar?.stop();
@@ -385,11 +431,6 @@ async function progressBar(): Promise<{ update: (done: number, total: number) =>
       started = false;
     },
   };
-}
-
-function help(usage: string): number {
-  say(usage);
-  return 0;
 }
 
 if (require.main === module) runCli(main);

@@ -10,7 +10,8 @@ import { SingleBar } from "cli-progress";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
-import { environmentByName, integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
+import { missingCredentialsMessage } from "../shared/aws";
+import { AWS_ENVIRONMENT, defineCli, environmentFlag, InvalidArgumentError, matching, printJson, runCli, say, USAGE_ERROR, wholeNumber } from "../shared/cli";
 import { defaultReleaseId } from "../shared/git";
 import { DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
 import { createS3AssetStore, type StoreError } from "./s3-port";
@@ -35,112 +36,100 @@ import { syncAssets, type SyncOutcome, type SyncProgress, type SyncSummary } fro
 export const DEFAULT_CONCURRENCY = 16;
 const MAX_CONCURRENCY = 256;
 
-export const USAGE = `usage: npm run sync-assets -- --env <env> --dir <build/client dir> [options]
-
-Uploads the build's static assets (keys = paths relative to --dir) to the environment's
-assets bucket: content-hashed files first, then the others, then the release's asset
-manifest once every file is confirmed present. Never deletes anything.
-
-  --env <name>                    environment whose bucket to use (dev, staging, prod)
-  --dir <path>                    directory to upload, e.g. examples/ssr-app/dist/client
-  --release <id>                  release id for the manifest (default: $GITHUB_SHA or another
-                                  CI commit variable, else git rev-parse HEAD)
-  --bucket <name>                 bucket to use instead of the environment's assets bucket
-  --prefix <p>                    key prefix to put before every path (default: none)
-  --concurrency <n>               uploads in flight at once (default: ${DEFAULT_CONCURRENCY})
-  --hashed-cache-control <v>      Cache-Control of hashed files (default: "${DEFAULT_CACHE_POLICIES.hashed}")
-  --unhashed-cache-control <v>    Cache-Control of other files (default: "${DEFAULT_CACHE_POLICIES.unhashed}")
-  --dry-run                       list what would be uploaded; upload and write nothing
-  --json                          print the result as one JSON object on stdout
-  --help                          show this help
-
-Exit codes: 0 every file present and manifest written, 1 failure, 2 usage error.`;
-
-const OPTIONS = {
-  env: { type: "string" },
-  dir: { type: "string" },
-  release: { type: "string" },
-  bucket: { type: "string" },
-  prefix: { type: "string" },
-  concurrency: { type: "string" },
-  "hashed-cache-control": { type: "string" },
-  "unhashed-cache-control": { type: "string" },
-  "dry-run": { type: "boolean" },
-  json: { type: "boolean" },
-  help: { type: "boolean" },
-} as const;
-
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** How many failed keys the human output names before summarising the rest. */
 const FAILED_KEYS_SHOWN = 20;
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseCliArgs(argv, OPTIONS, USAGE);
-  if (flags.help) {
-    say(USAGE);
-    return 0;
-  }
-  const envName = requireFlag(flags.env, "--env", USAGE);
-  const dirFlag = requireFlag(flags.dir, "--dir", USAGE);
-  const concurrency = integerFlag(flags.concurrency, "--concurrency", {
-    min: 1,
-    max: MAX_CONCURRENCY,
-    default: DEFAULT_CONCURRENCY,
+export const SYNC_ASSETS_CLI = defineCli({
+  command: "npm run sync-assets --",
+  purpose:
+    "Uploads the build's static assets (keys = paths relative to --dir) to the environment's assets bucket: " +
+    "content-hashed files first, then the others, then the release's asset manifest once every file is " +
+    "confirmed present. Never deletes anything. Run it before deploying the code that references the assets.",
+  flags: {
+    env: environmentFlag("environment whose bucket to use"),
+    dir: { value: "<path>", help: "directory to upload, e.g. examples/ssr-app/dist/client", required: true },
+    release: {
+      value: "<id>",
+      help: "release id for the manifest (default: $GITHUB_SHA or another CI commit variable, else git rev-parse HEAD)",
+      parse: matching(RELEASE_ID_PATTERN, "1–128 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+    },
+    bucket: { value: "<name>", help: "bucket to use instead of the environment's assets bucket", parse: matching(BUCKET_NAME, "a valid S3 bucket name") },
+    prefix: { value: "<p>", help: "key prefix to put before every path (default: none)", parse: keyPrefix },
+    concurrency: { value: "<n>", help: "uploads in flight at once", parse: wholeNumber({ min: 1, max: MAX_CONCURRENCY }), default: String(DEFAULT_CONCURRENCY) },
+    "hashed-cache-control": { value: "<v>", help: "Cache-Control of content-hashed files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.hashed },
+    "unhashed-cache-control": { value: "<v>", help: "Cache-Control of other files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.unhashed },
+    "dry-run": { help: "list what would be uploaded; upload and write nothing" },
+    json: { help: "print the result as one JSON object on stdout" },
+  },
+  examples: [
+    "npm run sync-assets -- --env dev --dir examples/ssr-app/dist/client",
+    "npm run sync-assets -- --env prod --dir .open-next/assets --release \"$GITHUB_SHA\" --json",
+    "npm run sync-assets -- --env staging --dir dist/client --dry-run",
+  ],
+  exitCodes: { 0: "every file is present and the manifest is written (or, with --dry-run, planned)", 1: "failure: nothing is half-written; rerun to finish", 2: USAGE_ERROR },
+  environment: AWS_ENVIRONMENT,
+});
+
+export function main(argv: readonly string[]): Promise<number> {
+  return SYNC_ASSETS_CLI.run(argv, async (flags) => {
+    const env = flags.env;
+    const releaseId = resolveReleaseId(flags.release);
+    const bucket = flags.bucket ?? assetsBucketName(env);
+    const dir = path.resolve(flags.dir);
+    const prefix = flags.prefix ?? "";
+    const manifestKey = assetManifestKey(env, releaseId);
+    const dryRun = flags["dry-run"];
+    const where = { bucket, prefix, region: env.account.region, envName: env.name, dir, dirFlag: flags.dir };
+    const policies: CachePolicies = { hashed: flags["hashed-cache-control"], unhashed: flags["unhashed-cache-control"] };
+
+    const store = createS3AssetStore({ bucket, region: env.account.region, concurrency: flags.concurrency });
+    const interrupt = new AbortController();
+    const onSignal = () => {
+      if (interrupt.signal.aborted) process.exit(1);
+      say("interrupted: aborting uploads in flight (press Ctrl-C again to quit at once)");
+      interrupt.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const progress = progressReporter();
+    say(`${dryRun ? "planning" : "syncing"} ${dir} -> s3://${bucket}/${prefix} (env ${env.name}, release ${releaseId})`);
+    let outcome: SyncOutcome;
+    try {
+      outcome = await syncAssets(store, {
+        env: env.name,
+        dir,
+        prefix,
+        releaseId,
+        manifestKey,
+        concurrency: flags.concurrency,
+        policies,
+        dryRun,
+        signal: interrupt.signal,
+        onProgress: progress.update,
+      });
+    } finally {
+      progress.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      store.close();
+    }
+
+    if (flags.json) printJson(toJson(outcome, { ...where, releaseId, manifestKey, dryRun }));
+    return report(outcome, where);
   });
-  const prefix = normalizePrefix(flags.prefix);
-  if (!prefix.ok) throw new UserError(`--prefix ${prefix.problem} (got ${describeValue(flags.prefix)})`, 2);
-  const policies: CachePolicies = {
-    hashed: headerFlag(flags["hashed-cache-control"], "--hashed-cache-control") ?? DEFAULT_CACHE_POLICIES.hashed,
-    unhashed: headerFlag(flags["unhashed-cache-control"], "--unhashed-cache-control") ?? DEFAULT_CACHE_POLICIES.unhashed,
-  };
-  if (flags.bucket !== undefined && !BUCKET_NAME.test(flags.bucket)) {
-    throw new UserError(`--bucket must be a valid S3 bucket name (got ${describeValue(flags.bucket)})`, 2);
-  }
+}
 
-  const env = environmentByName(envName);
-  const releaseId = resolveReleaseId(flags.release);
-  const bucket = flags.bucket ?? assetsBucketName(env);
-  const dir = path.resolve(dirFlag);
-  const manifestKey = assetManifestKey(env, releaseId);
-  const dryRun = flags["dry-run"] ?? false;
-  const where = { bucket, prefix: prefix.prefix, region: env.account.region, envName, dir, dirFlag };
+/** `--prefix`: slash-separated names, normalised to end in one slash (empty: none). */
+function keyPrefix(raw: string): string {
+  const prefix = normalizePrefix(raw);
+  if (!prefix.ok) throw new InvalidArgumentError(prefix.problem);
+  return prefix.prefix;
+}
 
-  const store = createS3AssetStore({ bucket, region: env.account.region, concurrency });
-  const interrupt = new AbortController();
-  const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(1);
-    say("interrupted: aborting uploads in flight (press Ctrl-C again to quit at once)");
-    interrupt.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  const progress = progressReporter();
-  say(
-    `${dryRun ? "planning" : "syncing"} ${dir} -> s3://${bucket}/${prefix.prefix} (env ${env.name}, release ${releaseId})`,
-  );
-  let outcome: SyncOutcome;
-  try {
-    outcome = await syncAssets(store, {
-      env: env.name,
-      dir,
-      prefix: prefix.prefix,
-      releaseId,
-      manifestKey,
-      concurrency,
-      policies,
-      dryRun,
-      signal: interrupt.signal,
-      onProgress: progress.update,
-    });
-  } finally {
-    progress.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    store.close();
-  }
-
-  if (flags.json) printJson(toJson(outcome, { ...where, releaseId, manifestKey, dryRun }));
-  return report(outcome, where);
+function headerValue(raw: string): string {
+  if (raw.trim() === "" || /[\r\n]/.test(raw)) throw new InvalidArgumentError("must be a non-empty one-line header value");
+  return raw.trim();
 }
 
 /** The human report on stderr and the exit code; failures that are one line become UserErrors. */
@@ -246,7 +235,7 @@ export function storeErrorMessage(error: StoreError, stage: string, where: Where
         `match the access key id: check AWS_SECRET_ACCESS_KEY or AWS_PROFILE`
       );
     case "no-credentials":
-      return `no AWS credentials found (${error.code}); set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+      return missingCredentialsMessage(new Error(error.message));
     case "aborted":
     case "other":
       return `${stageVerb(stage)} ${target} failed (${error.code}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ""}): ${error.message}`;
@@ -316,14 +305,6 @@ function toJson(
     case "reserved-keys":
       return { ...base, error: "files would land in _releases/", keys: outcome.keys };
   }
-}
-
-function headerFlag(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.trim() === "" || /[\r\n]/.test(value)) {
-    throw new UserError(`${flag} must be a non-empty one-line header value (got ${describeValue(value)})`, 2);
-  }
-  return value.trim();
 }
 
 /**

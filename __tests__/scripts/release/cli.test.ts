@@ -52,15 +52,16 @@ describe("release CLI usage errors (exit 2)", () => {
     expect(main(args)).rejects.toMatchObject({ name: "UserError", exitCode: 2, message: expect.stringMatching(message) });
 
   it("requires --env", () => usageError(["rollback"], /missing required flag --env/));
-  it("rejects an unknown environment, listing the known ones", () => usageError(["rollback", "--env", "qa"], /unknown environment "qa"; known: dev, staging, prod/));
-  it("rejects an unknown flag", () => usageError(["rollback", "--env", "dev", "--force"], /Unknown option '--force'/));
+  it("rejects an unknown environment, listing the known ones", () => usageError(["rollback", "--env", "qa"], /--env must name a known environment: dev, staging, prod \(got "qa"\)/));
+  it("rejects an unknown flag", () => usageError(["rollback", "--env", "dev", "--force"], /unknown option '--force'/));
+  it("suggests the flag a misspelt one was meant to be", () => usageError(["rollback", "--env", "dev", "--dryrun"], /\(Did you mean --dry-run\?\)/));
   it("rejects an unknown command", () => usageError(["deploy"], /unknown command "deploy"/));
   it("rejects a canary percentage outside 1-99", () => usageError(["release", "--env", "dev", "--release-id", "r", "--canary", "150"], /--canary must be a whole number from 1 to 99/));
   it("rejects canary steps without --canary", () => usageError(["release", "--env", "dev", "--release-id", "r", "--steps", "3"], /--steps only applies with --canary/));
-  it("rejects a release id S3 keys cannot hold", () => usageError(["release", "--env", "dev", "--release-id", "a/b"], /--release-id must match/));
+  it("rejects a release id S3 keys cannot hold", () => usageError(["release", "--env", "dev", "--release-id", "a/b"], /--release-id must be a release id matching .* \(got "a\/b"\)/));
   it("requires --keep for prune", () => usageError(["prune", "--env", "dev", "--min-age-days", "7"], /missing required flag --keep/));
   it("rejects prune with both --yes and --dry-run", () =>
-    usageError(["prune", "--env", "dev", "--keep", "3", "--min-age-days", "7", "--yes", "--dry-run"], /contradict/));
+    usageError(["prune", "--env", "dev", "--keep", "3", "--min-age-days", "7", "--yes", "--dry-run"], /'--yes' cannot be used with option '--dry-run'/));
 });
 
 describe("release CLI against moto", () => {
