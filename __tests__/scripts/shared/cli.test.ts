@@ -13,6 +13,7 @@ import {
   USAGE_ERROR,
   wholeNumber,
 } from "../../../scripts/shared/cli";
+import { captureOutput } from "../../support/output";
 
 const SAMPLE = defineCli({
   command: "npm run sample --",
@@ -39,18 +40,7 @@ const STRICT = defineCli({
   usageExitCode: 1,
 });
 
-let stdout: string;
-let stderr: string;
-let spies: jest.SpyInstance[];
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  spies = [
-    jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)),
-    jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)),
-  ];
-});
-afterEach(() => spies.forEach((spy) => spy.mockRestore()));
+const output = captureOutput();
 
 /** Runs SAMPLE (or `cli`) with an action that records its flags and exits 0. */
 async function parse(argv: string[], cli = SAMPLE as typeof SAMPLE | typeof STRICT) {
@@ -74,27 +64,27 @@ async function usageError(argv: string[], cli = SAMPLE as typeof SAMPLE | typeof
 
 describe("help", () => {
   it.each([["--help"], ["-h"]])("%s prints to stdout and resolves to 0 without running the action", async (flag) => {
-    expect([await parse([flag]), stderr]).toEqual([{ code: 0, seen: [] }, ""]);
+    expect([await parse([flag]), output.stderr]).toEqual([{ code: 0, seen: [] }, ""]);
   });
 
   it("lists every flag with its meaning", async () => {
     await parse(["--help"]);
-    expect(stdout).toEqual(expect.stringMatching(/--env <name> +environment to act on \(dev, staging, prod\) \(required\)/));
+    expect(output.stdout).toEqual(expect.stringMatching(/--env <name> +environment to act on \(dev, staging, prod\) \(required\)/));
   });
 
   it("shows a default", async () => {
     await parse(["--help"]);
-    expect(stdout).toMatch(/--count <n> +how many \(default: 3\)/);
+    expect(output.stdout).toMatch(/--count <n> +how many \(default: 3\)/);
   });
 
   it("spells out the required flags in the usage line", async () => {
     await parse(["--help"]);
-    expect(stdout.split("\n")[0]).toBe("Usage: npm run sample -- --env <name> [options]");
+    expect(output.stdout.split("\n")[0]).toBe("Usage: npm run sample -- --env <name> [options]");
   });
 
   it("ends with the examples, the exit codes and the environment variables", async () => {
     await parse(["--help"]);
-    expect(stdout.slice(stdout.indexOf("\nExamples:"))).toBe(
+    expect(output.stdout.slice(output.stdout.indexOf("\nExamples:"))).toBe(
       "\nExamples:\n  npm run sample -- --env dev --count 2\n" +
         `\nExit codes:\n  0  done\n  1  failed\n  2  ${USAGE_ERROR}\n` +
         "\nEnvironment:\n  SAMPLE_TOKEN  the token\n  DEBUG=1       print the stack trace of an unexpected error\n",
@@ -103,7 +93,7 @@ describe("help", () => {
 
   it("is the text helpText returns", async () => {
     await parse(["--help"]);
-    expect(stdout).toBe(SAMPLE.helpText());
+    expect(output.stdout).toBe(SAMPLE.helpText());
   });
 });
 
@@ -179,7 +169,7 @@ describe("usage errors", () => {
 
   it("print nothing themselves (runCli prints them once)", async () => {
     await usageError(["--env", "dev", "--bogus"]);
-    expect([stdout, stderr]).toEqual(["", ""]);
+    expect([output.stdout, output.stderr]).toEqual(["", ""]);
   });
 
   it("from the action keep code 2 as the tool's usage code", async () => {

@@ -15,6 +15,7 @@ import { UserError } from "../../../lib/errors";
 import { main as releaseTools, RELEASE_TOOLS } from "../../../scripts/release/cli";
 import type { Cli, FlagSpecs } from "../../../scripts/shared/cli";
 import { main as syncAssets, SYNC_ASSETS_CLI } from "../../../scripts/sync-assets/cli";
+import { captureOutput } from "../../support/output";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -77,19 +78,6 @@ const TOOLS: readonly Tool[] = [
   },
 ];
 
-let stdout: string;
-let stderr: string;
-let spies: jest.SpyInstance[] = [];
-function captureOutput(): void {
-  stdout = "";
-  stderr = "";
-  spies = [
-    jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)),
-    jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)),
-  ];
-}
-afterEach(() => spies.forEach((spy) => spy.mockRestore()));
-
 async function rejection(run: Promise<number>): Promise<UserError> {
   const error = await run.then(
     (code) => new Error(`resolved to ${code}`),
@@ -102,22 +90,22 @@ async function rejection(run: Promise<number>): Promise<UserError> {
 const usageCode = (tool: Tool) => tool.cli.spec.usageExitCode ?? 2;
 
 describe.each(TOOLS)("npm run $script", (tool) => {
-  beforeEach(captureOutput);
+  const output = captureOutput();
 
   it.each([["--help"], ["-h"]])("prints its help for %s on stdout only and exits 0", async (flag) => {
-    expect([await tool.main([flag]), stdout.length > 0, stderr]).toEqual([0, true, ""]);
+    expect([await tool.main([flag]), output.stdout.length > 0, output.stderr]).toEqual([0, true, ""]);
   });
 
   it("lists every declared flag in its help", async () => {
     await tool.main(["--help"]);
     const flags = Object.keys(tool.cli.spec.flags).map((name) => `--${name}`);
-    expect(flags.filter((flag) => !new RegExp(`^\\s+(-\\w, )?${flag}\\b`, "m").test(stdout))).toEqual([]);
+    expect(flags.filter((flag) => !new RegExp(`^\\s+(-\\w, )?${flag}\\b`, "m").test(output.stdout))).toEqual([]);
   });
 
   it("lists every exit code and its meaning in its help", async () => {
     await tool.main(["--help"]);
     const codes = Object.entries(tool.cli.spec.exitCodes).map(([code, meaning]) => `  ${code}  ${meaning}`);
-    expect(codes.filter((line) => !stdout.includes(line))).toEqual([]);
+    expect(codes.filter((line) => !output.stdout.includes(line))).toEqual([]);
   });
 
   it("refuses a misspelt flag with its usage code, suggesting the right one", async () => {
@@ -129,7 +117,7 @@ describe.each(TOOLS)("npm run $script", (tool) => {
   it("refuses a bad value with its usage code before any set-up work (nothing printed)", async () => {
     const [argv, flag] = tool.badValue;
     const error = await rejection(tool.main(argv));
-    expect([error.exitCode, error.message.startsWith(`${flag} must be`), stdout, stderr]).toEqual([usageCode(tool), true, "", ""]);
+    expect([error.exitCode, error.message.startsWith(`${flag} must be`), output.stdout, output.stderr]).toEqual([usageCode(tool), true, "", ""]);
   });
 });
 
