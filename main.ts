@@ -1,18 +1,28 @@
 /**
- * The cdktf app: validate every environment, create its three stacks, synthesize.
- * A config error prints every problem and exits 1 before anything is written.
+ * The cdktf app: validate every environment, read the app build (app.config.ts or APP_DIR),
+ * create each environment's three stacks, synthesize. A config or build error prints what
+ * is wrong and exits 1 before anything is written.
  */
 import "./lib/disable-source-maps";
 import { App } from "cdktf";
 import { loadEnvironmentsOrExit } from "./environments";
+import { loadAppBuild } from "./lib/app-build/load";
+import { UserError } from "./lib/errors";
 import { createEnvironmentStacks } from "./stacks/environment-stacks";
 
 function main(): void {
   const environments = loadEnvironmentsOrExit();
-  // Stack traces in construct metadata cost ~0.4 s per synth (source-mapped) and are unused.
-  const app = new App({ stackTraces: false });
-  for (const env of environments) createEnvironmentStacks(app, env);
-  app.synth();
+  try {
+    const appBuild = loadAppBuild();
+    // Stack traces in construct metadata cost ~0.4 s per synth (source-mapped) and are unused.
+    const app = new App({ stackTraces: false });
+    for (const env of environments) createEnvironmentStacks(app, env, { appBuild });
+    app.synth();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 main();

@@ -74,6 +74,11 @@ export function buildQueueName(env: NamingInput, id: string, fifo: boolean): str
   return `${resourcePrefix(env)}-${id}${fifo ? ".fifo" : ""}`;
 }
 
+/** Where messages the queue's consumer keeps failing on end up. */
+export function buildDeadLetterQueueName(env: NamingInput, id: string, fifo: boolean): string {
+  return `${resourcePrefix(env)}-${id}-dlq${fifo ? ".fifo" : ""}`;
+}
+
 /** The CloudFront Function that passes the viewer's host to the server as x-forwarded-host. */
 export function forwardedHostFunctionName(env: NamingInput): string {
   return `${resourcePrefix(env)}-forwarded-host`;

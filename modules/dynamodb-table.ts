@@ -29,6 +29,11 @@ export interface EncryptedTableProps {
   readonly pointInTimeRecovery?: boolean;
   /** @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * Global secondary indexes, projecting all attributes (on-demand tables only: no capacities).
+   * @default none
+   */
+  readonly globalSecondaryIndexes?: readonly { readonly name: string; readonly partitionKey: TableKey; readonly sortKey?: TableKey }[];
 }
 
 /** A DynamoDB table encrypted with the AWS-managed KMS key. */
@@ -37,7 +42,10 @@ export class EncryptedTable extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedTableProps) {
     super(scope, id);
-    const keys = [props.partitionKey, ...(props.sortKey ? [props.sortKey] : [])];
+    const indexes = props.globalSecondaryIndexes ?? [];
+    const keys = [props.partitionKey, props.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].filter(
+      (key, i, all): key is TableKey => key !== undefined && all.findIndex((other) => other?.name === key.name) === i,
+    );
     this.table = new DynamodbTable(this, "Table", {
       name: props.tableName,
       hashKey: props.partitionKey.name,
@@ -50,6 +58,16 @@ export class EncryptedTable extends Construct {
       pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? false },
       deletionProtectionEnabled: props.deletionProtection ?? false,
       serverSideEncryption: { enabled: true },
+      ...(indexes.length > 0
+        ? {
+            globalSecondaryIndex: indexes.map((index) => ({
+              name: index.name,
+              hashKey: index.partitionKey.name,
+              rangeKey: index.sortKey?.name,
+              projectionType: "ALL",
+            })),
+          }
+        : {}),
     });
   }
 }

@@ -1,9 +1,17 @@
 import path from "node:path";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
+import type { AppBuildDescription, AppFunction as BuildFunction, EnvironmentValue, FunctionGrant } from "../lib/app-build/description";
+import { SERVER_FUNCTION_ID } from "../lib/app-build/description";
+import { packageFunction } from "../lib/app-build/package";
+import { UserError } from "../lib/errors";
 import { EncryptedTable } from "../modules/dynamodb-table";
+import { EncryptedQueue } from "../modules/encrypted-queue";
 import { LambdaHttpApi } from "../modules/http-api";
-import { SsrFunction } from "../modules/ssr-function";
+import { AppFunction } from "../modules/app-function";
 import { EncryptedAlarmTopic } from "../modules/monitoring/alarm-topic";
 import { DynamodbTableAlarms } from "../modules/monitoring/dynamodb-table-alarms";
 import { HttpApiAlarms } from "../modules/monitoring/http-api-alarms";
@@ -14,25 +22,31 @@ import {
   alarmNamePrefix,
   alarmTopicKeyAlias,
   alarmTopicName,
+  assetsBucketName,
+  buildDeadLetterQueueName,
+  buildQueueName,
+  buildTableName,
+  functionName,
+  functionRoleName,
   httpApiName,
   LIVE_ALIAS,
-  ssrFunctionName,
-  ssrRoleName,
   tableName,
 } from "../lib/naming";
 import { EnvironmentStack } from "./environment-stack";
 
 export interface AppStackOptions {
+  /** What to deploy: the app build's description (lib/app-build). */
+  readonly appBuild: AppBuildDescription;
   /**
-   * Zipped server code (what the Lambda runs).
-   * @default examples/ssr-app/dist/server.zip
+   * Where Lambda packages are cached by content.
+   * @default .cache/function-packages in the workspace
    */
-  readonly serverCodeZipFile?: string;
+  readonly packageCacheDir?: string;
 }
 
-export const DEFAULT_SERVER_CODE_ZIP = path.resolve(__dirname, "..", "examples", "ssr-app", "dist", "server.zip");
+export const DEFAULT_PACKAGE_CACHE_DIR = path.resolve(__dirname, "..", ".cache", "function-packages");
 
-/** DynamoDB actions the SSR function needs on its tables: data only, no table management. */
+/** DynamoDB actions a function needs on its tables: data only, no table management. */
 const TABLE_DATA_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:BatchGetItem",
@@ -43,31 +57,68 @@ const TABLE_DATA_ACTIONS = [
   "dynamodb:BatchWriteItem",
   "dynamodb:ConditionCheckItem",
 ];
+/** What the Lambda SQS poller calls with the function's role (AWSLambdaSQSQueueExecutionRole). */
+const QUEUE_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"];
 
-/** The application: DynamoDB tables, the SSR Lambda with its `live` alias and URL, the HTTP API. */
+/**
+ * The application: DynamoDB tables, the app's Lambda functions from its build (the server,
+ * and where the build needs them an image optimizer, a queue consumer, a tag cache table
+ * seeded at deploy time), each with its `live` alias, and the HTTP API for `/api/*`.
+ */
 export class AppStack extends EnvironmentStack {
-  readonly ssr: SsrFunction;
-  readonly api: LambdaHttpApi;
+  /** The server function (construct id `Ssr`, as before builds had several functions). */
+  readonly ssr: AppFunction;
+  /** Every function of the build by id, the server included. */
+  readonly functions: ReadonlyMap<string, AppFunction>;
+  /** Absent for a streaming server: API Gateway's HTTP API cannot invoke a streaming handler. */
+  readonly api?: LambdaHttpApi;
   readonly tables: EncryptedTable[];
+  /** Tables the build needs (a tag cache), by the description's id. */
+  readonly buildTables: ReadonlyMap<string, EncryptedTable>;
+  readonly buildQueues: ReadonlyMap<string, EncryptedQueue>;
+  readonly appBuild: AppBuildDescription;
   /** The environment's alarm topic (env region); AWS Chatbot relays it to Slack. */
   readonly alarmTopic: EncryptedAlarmTopic;
   readonly alarms: AlarmSet[];
 
-  constructor(scope: Construct, env: EnvironmentConfig, options: AppStackOptions = {}) {
+  constructor(scope: Construct, env: EnvironmentConfig, options: AppStackOptions) {
     super(scope, "app", { env });
+    this.appBuild = options.appBuild;
+    const packageCacheDir = options.packageCacheDir ?? DEFAULT_PACKAGE_CACHE_DIR;
     this.tables = this.createTables();
-    this.ssr = this.createSsrFunction(options.serverCodeZipFile ?? DEFAULT_SERVER_CODE_ZIP);
-    this.api = new LambdaHttpApi(this, "HttpApi", {
-      apiName: httpApiName(env),
+    this.buildTables = this.createBuildTables();
+    this.buildQueues = this.createBuildQueues();
+    this.functions = this.createFunctions(packageCacheDir);
+    this.ssr = this.functions.get(SERVER_FUNCTION_ID)!;
+    this.connectQueueConsumers();
+    this.runDeploymentInvocations();
+    this.api = this.createHttpApi();
+    this.alarmTopic = this.createAlarmTopic();
+    this.alarms = this.createMonitoring();
+  }
+
+  /** Functions behind CloudFront (function URL on the alias), by id; the server first. */
+  get httpFunctions(): { readonly id: string; readonly fn: AppFunction; readonly originHost: string }[] {
+    return this.appBuild.functions
+      .filter((fn) => fn.trigger.kind === "http")
+      .map((fn) => {
+        const construct = this.functions.get(fn.id)!;
+        return { id: fn.id, fn: construct, originHost: construct.functionUrlHost! };
+      });
+  }
+
+  private createHttpApi(): LambdaHttpApi | undefined {
+    const server = this.appBuild.functions.find((fn) => fn.id === SERVER_FUNCTION_ID)!;
+    if (server.streaming) return undefined;
+    return new LambdaHttpApi(this, "HttpApi", {
+      apiName: httpApiName(this.env),
       aliasArn: this.ssr.alias.arn,
       functionName: this.ssr.function.functionName,
       aliasName: this.ssr.alias.name,
-      logRetentionDays: env.logRetentionDays,
-      throttlingRateLimit: env.api.throttlingRateLimit,
-      throttlingBurstLimit: env.api.throttlingBurstLimit,
+      logRetentionDays: this.env.logRetentionDays,
+      throttlingRateLimit: this.env.api.throttlingRateLimit,
+      throttlingBurstLimit: this.env.api.throttlingBurstLimit,
     });
-    this.alarmTopic = this.createAlarmTopic();
-    this.alarms = this.createMonitoring();
   }
 
   private createAlarmTopic(): EncryptedAlarmTopic {
@@ -81,7 +132,7 @@ export class AppStack extends EnvironmentStack {
   }
 
   /**
-   * Alarms on the SSR function, the HTTP API and every table, all notifying the alarm topic
+   * Alarms on every function, the HTTP API and every table, all notifying the alarm topic
    * on ALARM and OK. Thresholds come from `env.alarms`; CloudFront's live in the
    * distribution stack (its metrics exist only in us-east-1).
    */
@@ -92,39 +143,55 @@ export class AppStack extends EnvironmentStack {
       topicArns: [this.alarmTopic.topic.arn],
       evaluation: alarms,
     });
-    const ssr = new LambdaFunctionAlarms(this, "SsrAlarms", {
-      ...common("ssr"),
-      functionName: this.ssr.function.functionName,
-      timeoutSeconds: this.env.ssr.timeoutSeconds,
-      reservedConcurrency: this.env.ssr.reservedConcurrency,
-      thresholds: {
-        errorRatePercent: alarms.lambdaErrorRatePercent,
-        throttles: alarms.lambdaThrottles,
-        durationP99TimeoutFraction: alarms.lambdaDurationP99TimeoutFraction,
-        durationP90TimeoutFraction: alarms.lambdaDurationP90TimeoutFraction,
-        concurrencyPercent: alarms.lambdaConcurrencyPercent,
-      },
+    const functionAlarms = this.appBuild.functions.map((fn) => {
+      const isServer = fn.id === SERVER_FUNCTION_ID;
+      return new LambdaFunctionAlarms(this, isServer ? "SsrAlarms" : `${pascalCase(fn.id)}Alarms`, {
+        ...common(isServer ? "ssr" : fn.id),
+        functionName: this.functions.get(fn.id)!.function.functionName,
+        timeoutSeconds: this.timeoutOf(fn),
+        reservedConcurrency: isServer ? this.env.ssr.reservedConcurrency : null,
+        thresholds: {
+          errorRatePercent: alarms.lambdaErrorRatePercent,
+          throttles: alarms.lambdaThrottles,
+          durationP99TimeoutFraction: alarms.lambdaDurationP99TimeoutFraction,
+          durationP90TimeoutFraction: alarms.lambdaDurationP90TimeoutFraction,
+          concurrencyPercent: alarms.lambdaConcurrencyPercent,
+        },
+      });
     });
-    const api = new HttpApiAlarms(this, "ApiAlarms", {
-      ...common("api"),
-      apiId: this.api.api.id,
-      stageName: this.api.stage.name,
-      thresholds: {
-        serverErrorRatePercent: alarms.api5xxRatePercent,
-        latencyP95Ms: alarms.apiLatencyP95Ms,
-        latencyP99Ms: alarms.apiLatencyP99Ms,
-      },
-    });
+    const api = this.api
+      ? [
+          new HttpApiAlarms(this, "ApiAlarms", {
+            ...common("api"),
+            apiId: this.api.api.id,
+            stageName: this.api.stage.name,
+            thresholds: {
+              serverErrorRatePercent: alarms.api5xxRatePercent,
+              latencyP95Ms: alarms.apiLatencyP95Ms,
+              latencyP99Ms: alarms.apiLatencyP99Ms,
+            },
+          }),
+        ]
+      : [];
+    const tableThresholds = { throttledRequests: alarms.dynamoThrottledRequests, systemErrors: alarms.dynamoSystemErrors };
     // Ids from the table's logical name, like the tables themselves (see createTables).
     const tables = this.env.tables.map(
       (table, i) =>
         new DynamodbTableAlarms(this, `Table${pascalCase(table.name)}Alarms`, {
           ...common(`table-${table.name}`),
-          tableName: this.tables[i].table.name,
-          thresholds: { throttledRequests: alarms.dynamoThrottledRequests, systemErrors: alarms.dynamoSystemErrors },
+          tableName: this.tables[i]!.table.name,
+          thresholds: tableThresholds,
         }),
     );
-    return [ssr, api, ...tables];
+    const buildTables = [...this.buildTables].map(
+      ([id, table]) =>
+        new DynamodbTableAlarms(this, `BuildTable${pascalCase(id)}Alarms`, {
+          ...common(`build-${id}`),
+          tableName: table.table.name,
+          thresholds: tableThresholds,
+        }),
+    );
+    return [...functionAlarms, ...api, ...tables, ...buildTables];
   }
 
   private createTables(): EncryptedTable[] {
@@ -146,29 +213,180 @@ export class AppStack extends EnvironmentStack {
     );
   }
 
-  private createSsrFunction(codeZipFile: string): SsrFunction {
-    const { ssr } = this.env;
-    const tableArns = this.tables.map((t) => t.table.arn);
-    const tableVariables = Object.fromEntries(
-      this.env.tables.map((table, i) => [`TABLE_${table.name.toUpperCase().replace(/-/g, "_")}`, this.tables[i].table.name]),
+  /** Tables the build needs; a protected environment keeps them as safe as its own tables. */
+  private createBuildTables(): ReadonlyMap<string, EncryptedTable> {
+    return new Map(
+      this.appBuild.tables.map((table) => [
+        table.id,
+        new EncryptedTable(this, `BuildTable${pascalCase(table.id)}`, {
+          tableName: buildTableName(this.env, table.id),
+          partitionKey: table.partitionKey,
+          sortKey: table.sortKey,
+          globalSecondaryIndexes: table.globalSecondaryIndexes,
+          pointInTimeRecovery: this.env.protected,
+          deletionProtection: this.env.protected,
+        }),
+      ]),
     );
-    return new SsrFunction(this, "Ssr", {
-      functionName: ssrFunctionName(this.env),
-      roleName: ssrRoleName(this.env),
-      codeZipFile,
-      runtime: ssr.runtime,
-      architecture: ssr.architecture,
-      memoryMiB: ssr.memoryMiB,
-      timeoutSeconds: ssr.timeoutSeconds,
-      reservedConcurrency: ssr.reservedConcurrency,
-      environment: { ...ssr.environment, ...tableVariables, APP_ENV: this.env.name },
-      logRetentionDays: this.env.logRetentionDays,
-      aliasName: LIVE_ALIAS,
-      policyStatements:
-        tableArns.length === 0
-          ? []
-          : [{ sid: "ReadWriteTables", actions: TABLE_DATA_ACTIONS, resources: [...tableArns, ...tableArns.map((arn) => `${arn}/index/*`)] }],
-    });
+  }
+
+  private createBuildQueues(): ReadonlyMap<string, EncryptedQueue> {
+    return new Map(
+      this.appBuild.queues.map((queue) => {
+        const consumer = this.appBuild.functions.find((fn) => fn.trigger.kind === "queue" && fn.trigger.queue === queue.id);
+        const consumerTimeout = consumer ? this.timeoutOf(consumer) : this.env.ssr.timeoutSeconds;
+        return [
+          queue.id,
+          new EncryptedQueue(this, `BuildQueue${pascalCase(queue.id)}`, {
+            queueName: buildQueueName(this.env, queue.id, queue.fifo),
+            deadLetterQueueName: buildDeadLetterQueueName(this.env, queue.id, queue.fifo),
+            fifo: queue.fifo,
+            visibilityTimeoutSeconds: 6 * consumerTimeout,
+            receiveWaitTimeSeconds: queue.receiveWaitTimeSeconds,
+          }),
+        ];
+      }),
+    );
+  }
+
+  private timeoutOf(fn: BuildFunction): number {
+    return fn.timeoutSeconds ?? this.env.ssr.timeoutSeconds;
+  }
+
+  private createFunctions(packageCacheDir: string): ReadonlyMap<string, AppFunction> {
+    const { ssr } = this.env;
+    return new Map(
+      this.appBuild.functions.map((fn) => {
+        const isServer = fn.id === SERVER_FUNCTION_ID;
+        const environment = this.environmentOf(fn, isServer);
+        const construct = new AppFunction(this, isServer ? "Ssr" : `${pascalCase(fn.id)}Function`, {
+          functionName: functionName(this.env, fn.id),
+          roleName: functionRoleName(this.env, fn.id),
+          policyName: isServer ? "ssr" : fn.id,
+          // The server's package keeps the name it had before builds had several functions.
+          codeZipFile: packageFunction(fn.bundleDir, packageCacheDir, `${isServer ? "server" : fn.id}.zip`),
+          handler: fn.handler,
+          runtime: ssr.runtime,
+          architecture: fn.architecture ?? ssr.architecture,
+          memoryMiB: isServer ? ssr.memoryMiB : (fn.memoryMiB ?? ssr.memoryMiB),
+          timeoutSeconds: isServer ? ssr.timeoutSeconds : this.timeoutOf(fn),
+          reservedConcurrency: isServer ? ssr.reservedConcurrency : null,
+          environment,
+          logRetentionDays: this.env.logRetentionDays,
+          aliasName: LIVE_ALIAS,
+          ...(fn.trigger.kind === "http" ? { functionUrl: { invokeMode: fn.streaming ? "RESPONSE_STREAM" : "BUFFERED" } as const } : {}),
+          policyStatements: [...(isServer ? this.configuredTableStatements() : []), ...fn.grants.map((grant) => this.grantStatement(fn, grant))],
+        });
+        return [fn.id, construct];
+      }),
+    );
+  }
+
+  /**
+   * The server gets the configured variables and table names; every function gets APP_ENV
+   * and what its build asks for. A configured variable the build also sets is an error.
+   */
+  private environmentOf(fn: BuildFunction, isServer: boolean): Record<string, string> {
+    const fromBuild = Object.fromEntries(Object.entries(fn.environment).map(([name, value]) => [name, this.resolveValue(value)]));
+    if (!isServer) return { ...fromBuild, APP_ENV: this.env.name };
+    const configured = { ...this.env.ssr.environment, ...this.tableVariables() };
+    const clashes = Object.keys(fromBuild).filter((name) => name in configured);
+    if (clashes.length > 0) {
+      throw new UserError(
+        `environments/${this.env.name}.ts: ssr.environment sets ${clashes.join(", ")}, which the app build (${this.appBuild.kind}) sets for its server; remove ${clashes.length === 1 ? "it" : "them"}`,
+      );
+    }
+    return { ...configured, ...fromBuild, APP_ENV: this.env.name };
+  }
+
+  private tableVariables(): Record<string, string> {
+    return Object.fromEntries(
+      this.env.tables.map((table, i) => [`TABLE_${table.name.toUpperCase().replace(/-/g, "_")}`, this.tables[i]!.table.name]),
+    );
+  }
+
+  private resolveValue(value: EnvironmentValue): string {
+    if ("literal" in value) return value.literal;
+    switch (value.ref) {
+      case "region":
+        return this.env.account.region;
+      case "assets-bucket":
+        return assetsBucketName(this.env);
+      case "static-key-prefix":
+        return this.appBuild.staticFiles.keyPrefix.replace(/\/$/, "");
+      case "cache-key-prefix":
+        return (this.appBuild.incrementalCache?.keyPrefix ?? "").replace(/\/$/, "");
+      case "table-name":
+        return this.buildTables.get(value.table)!.table.name;
+      case "queue-url":
+        return this.buildQueues.get(value.queue)!.queue.url;
+    }
+  }
+
+  private configuredTableStatements(): DataAwsIamPolicyDocumentStatement[] {
+    const tableArns = this.tables.map((t) => t.table.arn);
+    if (tableArns.length === 0) return [];
+    return [{ sid: "ReadWriteTables", actions: TABLE_DATA_ACTIONS, resources: [...tableArns, ...tableArns.map((arn) => `${arn}/index/*`)] }];
+  }
+
+  /**
+   * Least privilege for one grant: object actions under the one key prefix, data actions on
+   * the one table and its indexes, send or consume on the one queue. The assets bucket is
+   * encrypted with S3-managed keys (SSE-S3) and the queues with SQS-managed keys, so no KMS
+   * permission is needed.
+   */
+  private grantStatement(fn: BuildFunction, grant: FunctionGrant): DataAwsIamPolicyDocumentStatement {
+    const bucketArn = `arn:aws:s3:::${assetsBucketName(this.env)}`;
+    switch (grant.to) {
+      case "static-files":
+        return { sid: "ReadStaticFiles", actions: ["s3:GetObject"], resources: [`${bucketArn}/${this.appBuild.staticFiles.keyPrefix}*`] };
+      case "incremental-cache": {
+        const prefix = this.appBuild.incrementalCache?.keyPrefix;
+        if (!prefix) throw new UserError(`app build ${this.appBuild.root}: function ${fn.id} uses the incremental cache, which the build does not have`);
+        return { sid: "ReadWriteIncrementalCache", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/${prefix}*`] };
+      }
+      case "table": {
+        const arn = this.buildTables.get(grant.table)!.table.arn;
+        return { sid: `ReadWrite${pascalCase(grant.table)}Table`, actions: TABLE_DATA_ACTIONS, resources: [arn, `${arn}/index/*`] };
+      }
+      case "queue": {
+        const arn = this.buildQueues.get(grant.queue)!.queue.arn;
+        return grant.access === "send"
+          ? { sid: `SendTo${pascalCase(grant.queue)}Queue`, actions: ["sqs:SendMessage"], resources: [arn] }
+          : { sid: `Consume${pascalCase(grant.queue)}Queue`, actions: QUEUE_CONSUME_ACTIONS, resources: [arn] };
+      }
+    }
+  }
+
+  /** A queue consumer's event source mapping targets its alias, so a release moves it too. */
+  private connectQueueConsumers(): void {
+    for (const fn of this.appBuild.functions) {
+      if (fn.trigger.kind !== "queue") continue;
+      new LambdaEventSourceMapping(this, `${pascalCase(fn.id)}QueueSource`, {
+        eventSourceArn: this.buildQueues.get(fn.trigger.queue)!.queue.arn,
+        functionName: this.functions.get(fn.id)!.alias.arn,
+        batchSize: fn.trigger.batchSize,
+        // The handler names the records it could not process; only those are retried.
+        functionResponseTypes: ["ReportBatchItemFailures"],
+      });
+    }
+  }
+
+  /**
+   * Deploy-time functions run once per build: the invocation's input carries the build id,
+   * so a new build invokes the newly published version again (Terraform re-invokes when the
+   * input changes) and an unchanged one does not.
+   */
+  private runDeploymentInvocations(): void {
+    for (const fn of this.appBuild.functions) {
+      if (fn.trigger.kind !== "deployment") continue;
+      const construct = this.functions.get(fn.id)!;
+      new LambdaInvocation(this, `${pascalCase(fn.id)}Invocation`, {
+        functionName: construct.function.functionName,
+        qualifier: construct.function.version,
+        input: JSON.stringify(fn.trigger.input),
+      });
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import {
   alarmTopicKeyAlias,
   ASSETS_PREFIX,
   assetsBucketName,
+  forwardedHostFunctionName,
   chatbotConfigurationName,
   chatbotRoleName,
   dashboardName,
@@ -22,7 +23,8 @@ import { CLOUDFRONT_METRICS_REGION, CloudFrontAlarms } from "../modules/monitori
 import { MonitoringDashboard } from "../modules/monitoring/dashboard";
 import { SlackAlarmChannel } from "../modules/monitoring/slack-alarm-channel";
 import { PrivateBucket } from "../modules/private-bucket";
-import { SsrDistribution } from "../modules/ssr-distribution";
+import { SsrDistribution, type DistributionBehaviour } from "../modules/ssr-distribution";
+import { SERVER_FUNCTION_ID, type AppBuildDescription } from "../lib/app-build/description";
 import type { AppStack } from "./app-stack";
 import { EnvironmentStack } from "./environment-stack";
 import type { CertificatesStack } from "./certificates-stack";
@@ -50,15 +52,20 @@ export class DistributionStack extends EnvironmentStack {
   constructor(scope: Construct, env: EnvironmentConfig, inputs: DistributionStackInputs) {
     super(scope, "distribution", { env });
     this.assets = new PrivateBucket(this, "Assets", { bucketName: assetsBucketName(env) });
+    const { appBuild } = inputs.app;
+    const keyPrefix = appBuild.staticFiles.keyPrefix.replace(/\/$/, "");
     this.cdn = new SsrDistribution(this, "Cdn", {
       namePrefix: resourcePrefix(env),
       aliases: env.dns.domainNames,
       certificateArn: inputs.certificates.certificateArn,
       priceClass: env.cdn.priceClass,
       assetsBucketDomainName: this.assets.bucket.bucketRegionalDomainName,
-      ssrOriginHost: inputs.app.ssr.functionUrlHost,
-      apiOriginHost: inputs.app.api.endpointHost,
-      assetsPathPattern: `/${ASSETS_PREFIX}*`,
+      assetsOriginPath: keyPrefix ? `/${keyPrefix}` : "",
+      ssrOriginHost: inputs.app.ssr.functionUrlHost!,
+      functionOrigins: inputs.app.httpFunctions.filter((f) => f.id !== SERVER_FUNCTION_ID).map((f) => ({ id: f.id, host: f.originHost })),
+      behaviours: distributionBehaviours(appBuild),
+      apiOriginHost: inputs.app.api?.endpointHost,
+      forwardedHostFunctionName: forwardedHostFunctionName(env),
       ssrOriginReadTimeoutSeconds: Math.min(60, env.ssr.timeoutSeconds + 5),
     });
     this.grantCloudFrontAssetReads();
@@ -122,7 +129,7 @@ export class DistributionStack extends EnvironmentStack {
         timeoutSeconds: ssr.timeoutSeconds,
         reservedConcurrency: ssr.reservedConcurrency,
       },
-      httpApi: { apiId: app.api.api.id, stageName: app.api.stage.name },
+      httpApi: app.api ? { apiId: app.api.api.id, stageName: app.api.stage.name } : undefined,
       distributionId: this.cdn.distribution.id,
       tableNames: app.tables.map((t) => t.table.name),
       thresholds: {
@@ -188,26 +195,30 @@ export class DistributionStack extends EnvironmentStack {
 
   /**
    * Function URLs with AWS_IAM auth need both permissions for CloudFront's OAC:
-   * lambda:InvokeFunctionUrl and (since October 2025) lambda:InvokeFunction.
+   * lambda:InvokeFunctionUrl and (since October 2025) lambda:InvokeFunction. One pair per
+   * function behind CloudFront; the server's keep their construct ids.
    */
   private grantCloudFrontInvoke(app: AppStack): void {
-    const common = {
-      functionName: app.ssr.function.functionName,
-      qualifier: app.ssr.alias.name,
-      principal: "cloudfront.amazonaws.com",
-      sourceArn: this.cdn.distribution.arn,
-    };
-    new LambdaPermission(this, "CloudFrontInvokeFunctionUrl", {
-      ...common,
-      statementId: "AllowCloudFrontInvokeFunctionUrl",
-      action: "lambda:InvokeFunctionUrl",
-      functionUrlAuthType: "AWS_IAM",
-    });
-    new LambdaPermission(this, "CloudFrontInvokeFunction", {
-      ...common,
-      statementId: "AllowCloudFrontInvokeFunction",
-      action: "lambda:InvokeFunction",
-    });
+    for (const { id, fn } of app.httpFunctions) {
+      const common = {
+        functionName: fn.function.functionName,
+        qualifier: fn.alias.name,
+        principal: "cloudfront.amazonaws.com",
+        sourceArn: this.cdn.distribution.arn,
+      };
+      const infix = id === SERVER_FUNCTION_ID ? "" : pascalCase(id);
+      new LambdaPermission(this, `CloudFrontInvoke${infix}FunctionUrl`, {
+        ...common,
+        statementId: "AllowCloudFrontInvokeFunctionUrl",
+        action: "lambda:InvokeFunctionUrl",
+        functionUrlAuthType: "AWS_IAM",
+      });
+      new LambdaPermission(this, `CloudFrontInvoke${infix}Function`, {
+        ...common,
+        statementId: "AllowCloudFrontInvokeFunction",
+        action: "lambda:InvokeFunction",
+      });
+    }
   }
 
   private createAliasRecords(hostedZoneId: string): void {
@@ -223,4 +234,16 @@ export class DistributionStack extends EnvironmentStack {
       new Route53Record(this, `AliasRecord${type}`, { forEach: domains, zoneId: hostedZoneId, name: domains.value, type, alias: target });
     }
   }
+}
+
+/** The build's behaviours with CloudFront's leading slash; each names its origin. */
+export function distributionBehaviours(appBuild: AppBuildDescription): DistributionBehaviour[] {
+  return appBuild.behaviours.map(({ pathPattern, target }) => ({
+    pathPattern: `/${pathPattern}`,
+    target: target.kind === "static-files" ? "static" : target.functionId === SERVER_FUNCTION_ID ? "server" : { functionOrigin: target.functionId },
+  }));
+}
+
+function pascalCase(slug: string): string {
+  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 }

@@ -14,7 +14,7 @@ export interface EnvironmentStacks {
 export function createEnvironmentStacks(
   scope: Construct,
   env: EnvironmentConfig,
-  options: AppStackOptions = {},
+  options: AppStackOptions,
 ): EnvironmentStacks {
   const certificates = new CertificatesStack(scope, env);
   const app = new AppStack(scope, env, options);

@@ -9,15 +9,15 @@ import { Testing } from "cdktf";
 import { findEnvironment, loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AppStack } from "../../stacks/app-stack";
-import { onlyResource, resourcesOfType, testLambdaZip, type StackJson } from "../support/synth";
+import { onlyResource, resourcesOfType, testAppStackOptions, type StackJson } from "../support/synth";
 
 Testing.setupJest();
 
 const environments = loadEnvironments();
-const zip = testLambdaZip();
+const options = testAppStackOptions();
 
 function synthApp(env: EnvironmentConfig): { text: string; json: StackJson } {
-  const stack = new AppStack(Testing.app({ stackTraces: false }), env, { serverCodeZipFile: zip });
+  const stack = new AppStack(Testing.app({ stackTraces: false }), env, options);
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) as StackJson };
 }

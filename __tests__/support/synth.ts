@@ -1,14 +1,17 @@
 /**
- * Synthesizes stacks in-process for tests, with a tiny stand-in Lambda package so tests
- * do not depend on the example app having been built.
+ * Synthesizes stacks in-process for tests, from a small example-layout build written to a
+ * temp folder, so tests do not depend on the example app having been built.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { App } from "cdktf";
 import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { describeAppBuild } from "../../lib/app-build/load";
+import type { AppBuildDescription } from "../../lib/app-build/description";
 import { createEnvironmentStacks } from "../../stacks/environment-stacks";
+import { tempDir, writeExampleBuild } from "./app-builds";
 
 /** A synthesized stack's cdk.tf.json, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,19 +23,25 @@ export interface SynthesizedApp {
   readonly stacks: Record<string, StackJson>;
 }
 
-export function testLambdaZip(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "ssr-zip-"));
-  const file = path.join(dir, "server.zip");
-  writeFileSync(file, "not really a zip: synth only hashes and copies it");
-  return file;
+/** A small build in the example app's layout, described. */
+export function testAppBuild(): AppBuildDescription {
+  return describeAppBuild(writeExampleBuild(tempDir()), "test");
+}
+
+/** Stack options for tests: the given build (default: a small example build), packages cached in a temp dir. */
+export function testAppStackOptions(appBuild: AppBuildDescription = testAppBuild()): { appBuild: AppBuildDescription; packageCacheDir: string } {
+  return { appBuild, packageCacheDir: tempDir("packages-") };
 }
 
 /** Synthesizes the given environments (default: the shipped ones) into a temp dir. */
-export function synthesizeApp(environments: readonly EnvironmentConfig[] = loadEnvironments()): SynthesizedApp {
+export function synthesizeApp(
+  environments: readonly EnvironmentConfig[] = loadEnvironments(),
+  appBuild: AppBuildDescription = testAppBuild(),
+): SynthesizedApp {
   const outdir = mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
   const app = new App({ outdir, stackTraces: false });
-  const serverCodeZipFile = testLambdaZip();
-  for (const env of environments) createEnvironmentStacks(app, env, { serverCodeZipFile });
+  const options = testAppStackOptions(appBuild);
+  for (const env of environments) createEnvironmentStacks(app, env, options);
   app.synth();
   return readSynthesizedApp(outdir);
 }

@@ -34,19 +34,20 @@ export function zipDirectory(dir: string): Uint8Array {
 }
 
 /**
- * The path of the package for `bundleDir`, zipping it into `cacheDir` unless a package of
- * the same content is there already. Written to a temporary name and renamed, so an
+ * The path of the package for `bundleDir` (`<cacheDir>/<content digest>/<fileName>`; the
+ * file name shows in Terraform's `filename`), zipping it unless a package of the same content
+ * is there already. Written to a temporary name and renamed, so an
  * interrupted run never leaves a half-written package under the final name.
  */
-export function packageFunction(bundleDir: string, cacheDir: string): string {
+export function packageFunction(bundleDir: string, cacheDir: string, fileName = "package.zip"): string {
   const digest = directoryDigest(bundleDir);
-  const file = path.join(cacheDir, `${digest}.zip`);
+  const file = path.join(cacheDir, digest, fileName);
   if (existsSync(file)) return file;
   const bytes = zipDirectory(bundleDir);
   if (bytes.length > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
     throw new UserError(`${bundleDir}: the package is ${mb(bytes.length)} zipped, over Lambda's ${mb(MAX_DIRECT_UPLOAD_ZIP_BYTES)} limit for a direct upload; trim the bundle`);
   }
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, bytes);
   renameSync(temporary, file);

@@ -17,7 +17,11 @@ export interface MonitoringDashboardProps {
     /** @default null (no concurrency limit line) */
     readonly reservedConcurrency?: number | null;
   };
-  readonly httpApi: {
+  /**
+   * The HTTP API for `/api/*`.
+   * @default none (a streaming server has no HTTP API): no API graphs
+   */
+  readonly httpApi?: {
     readonly apiId: string;
     /** @default "$default" */
     readonly stageName?: string;
@@ -147,6 +151,7 @@ export class MonitoringDashboard extends Construct {
   }
 
   private apiGraphs(props: MonitoringDashboardProps): GraphSpec[] {
+    if (!props.httpApi) return [];
     const dimensions = ["ApiId", props.httpApi.apiId, "Stage", props.httpApi.stageName ?? "$default"];
     const api = (metricName: string, options: Record<string, unknown>) => ["AWS/ApiGateway", metricName, ...dimensions, options];
     const limits = props.thresholds?.httpApi;

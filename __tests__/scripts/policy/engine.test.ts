@@ -8,7 +8,8 @@ import { renderText } from "../../../scripts/policy/render-text";
 import { RULES } from "../../../scripts/policy/rules";
 import { StateBootstrapStack, stateBucketGroups } from "../../../stacks/state-bootstrap-stack";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
-import { CODE_ZIP, ENVIRONMENTS, synth, synthStack } from "./support";
+import { ENVIRONMENTS, synth, synthStack } from "./support";
+import { testAppStackOptions } from "../../support/synth";
 
 function devWith(policySuppressions: unknown[]): EnvironmentConfig[] {
   return validateEnvironments([{ file: "environments/dev.ts", data: { ...devData, policySuppressions } }]);
@@ -21,7 +22,7 @@ const bareBucket = synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "legacy
 
 describe("the shipped configuration", () => {
   const workspace = synth((app) => {
-    for (const env of ENVIRONMENTS) createEnvironmentStacks(app, env, { serverCodeZipFile: CODE_ZIP });
+    for (const env of ENVIRONMENTS) createEnvironmentStacks(app, env, testAppStackOptions());
     for (const group of stateBucketGroups(ENVIRONMENTS)) new StateBootstrapStack(app, `state-${group.bucket}`, group);
   });
   const report = runPolicy(workspace, ENVIRONMENTS);

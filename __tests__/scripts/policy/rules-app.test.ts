@@ -17,13 +17,13 @@ import { EncryptedTable, type EncryptedTableProps } from "../../../modules/dynam
 import { LambdaHttpApi } from "../../../modules/http-api";
 import { EncryptedAlarmTopic } from "../../../modules/monitoring/alarm-topic";
 import { PrivateBucket } from "../../../modules/private-bucket";
-import { SsrFunction, type SsrFunctionProps } from "../../../modules/ssr-function";
+import { AppFunction, type AppFunctionProps } from "../../../modules/app-function";
 import { runPolicy } from "../../../scripts/policy/engine";
 import { RULES } from "../../../scripts/policy/rules";
 import { CODE_ZIP, ENVIRONMENTS, status, synthStack, violations } from "./support";
 
-function ssr(stack: TerraformStack, props: Partial<SsrFunctionProps> = {}): SsrFunction {
-  return new SsrFunction(stack, "Ssr", {
+function ssr(stack: TerraformStack, props: Partial<AppFunctionProps> = {}): AppFunction {
+  return new AppFunction(stack, "Ssr", {
     functionName: "acme-web-test-ssr",
     roleName: "acme-web-test-ssr",
     codeZipFile: CODE_ZIP,
@@ -34,6 +34,7 @@ function ssr(stack: TerraformStack, props: Partial<SsrFunctionProps> = {}): SsrF
     reservedConcurrency: 20,
     logRetentionDays: 7,
     aliasName: "live",
+    functionUrl: { invokeMode: "BUFFERED" },
     ...props,
   });
 }
@@ -48,7 +49,7 @@ function table(stack: TerraformStack, props: Partial<EncryptedTableProps> = {}):
   });
 }
 
-/** A bare function (no log group, no alias) for the rules about what SsrFunction adds. */
+/** A bare function (no log group, no alias) for the rules about what AppFunction adds. */
 function bareFunction(stack: TerraformStack, reservedConcurrentExecutions?: number): LambdaFunction {
   const role = new IamRole(stack, "Role", { name: "bare", assumeRolePolicy: "{}" });
   return new LambdaFunction(stack, "Bare", {
@@ -64,7 +65,7 @@ function bareFunction(stack: TerraformStack, reservedConcurrentExecutions?: numb
 const FUNCTION = "aws_lambda_function.Bare";
 
 describe("LAM-1 function URLs use AWS_IAM", () => {
-  it("passes SsrFunction", () => {
+  it("passes AppFunction", () => {
     expect(violations(synthStack((s) => ssr(s)), "LAM-1")).toEqual([]);
   });
 
@@ -177,7 +178,7 @@ describe("LAM-3 reserved concurrency in protected environments", () => {
 });
 
 describe("LAM-4 the live alias leaves releases alone", () => {
-  it("passes SsrFunction", () => {
+  it("passes AppFunction", () => {
     expect(violations(synthStack((s) => ssr(s)), "LAM-4")).toEqual([]);
   });
 
@@ -194,7 +195,7 @@ describe("LAM-4 the live alias leaves releases alone", () => {
 
 describe("LAM-5 supported runtime", () => {
   const LAM5 = RULES.filter((r) => r.id === "LAM-5");
-  /** LAM-5's report for an SsrFunction on `runtime`, judged on `day`. */
+  /** LAM-5's report for an AppFunction on `runtime`, judged on `day`. */
   const judge = (runtime: string, day: string) => runPolicy(synthStack((s) => ssr(s, { runtime })), ENVIRONMENTS, { rules: LAM5, now: new Date(day) });
   const messages = (runtime: string, day: string) => judge(runtime, day).violations.map((v) => v.message);
 
@@ -220,7 +221,7 @@ describe("LAM-5 supported runtime", () => {
 });
 
 describe("LAM-6 tracing mode stated", () => {
-  it("passes SsrFunction (PassThrough)", () => {
+  it("passes AppFunction (PassThrough)", () => {
     expect(violations(synthStack((s) => ssr(s)), "LAM-6")).toEqual([]);
   });
 
@@ -230,7 +231,7 @@ describe("LAM-6 tracing mode stated", () => {
 });
 
 describe("IAM-1 least privilege", () => {
-  it("passes SsrFunction's table grants", () => {
+  it("passes AppFunction's table grants", () => {
     const workspace = synthStack((s) => {
       const sessions = table(s);
       ssr(s, { policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [sessions.table.arn] }] });
@@ -399,7 +400,7 @@ describe("DDB-3 point-in-time recovery in protected environments", () => {
 });
 
 describe("LOG-1 log retention", () => {
-  it("passes SsrFunction and its log group", () => {
+  it("passes AppFunction and its log group", () => {
     expect(violations(synthStack((s) => ssr(s)), "LOG-1")).toEqual([]);
   });
 

@@ -8,17 +8,18 @@ import { S3Backend, TerraformOutput, TerraformVariable, type TerraformStack } fr
 import { standardTags } from "../../../lib/tags";
 import { EncryptedTable } from "../../../modules/dynamodb-table";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { SsrFunction } from "../../../modules/ssr-function";
+import { AppFunction } from "../../../modules/app-function";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
 import { awsStack, check, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
+import { testAppStackOptions } from "../../support/synth";
 
 // Assembled at run time so secret scanners (and the repository's own check) do not flag the
 // test source: AWS's documented example key id and a made-up webhook.
 const FAKE_ACCESS_KEY_ID = ["AKIA", "IOSFODNN7EXAMPLE"].join("");
 const FAKE_SLACK_WEBHOOK = ["https://hooks.slack.com", "services", "T000", "B000", "XXXXXXXX"].join("/");
 
-function ssr(stack: TerraformStack, environment: Record<string, string> = {}): SsrFunction {
-  return new SsrFunction(stack, "Ssr", {
+function ssr(stack: TerraformStack, environment: Record<string, string> = {}): AppFunction {
+  return new AppFunction(stack, "Ssr", {
     functionName: "acme-web-dev-ssr",
     roleName: "acme-web-dev-ssr",
     codeZipFile: CODE_ZIP,
@@ -29,6 +30,7 @@ function ssr(stack: TerraformStack, environment: Record<string, string> = {}): S
     reservedConcurrency: null,
     logRetentionDays: 7,
     aliasName: "live",
+    functionUrl: { invokeMode: "BUFFERED" },
     environment,
   });
 }
@@ -72,7 +74,7 @@ describe("MON-1 alarms", () => {
   });
 
   it("passes the shipped app and distribution stacks, whose monitoring covers everything", () => {
-    const workspace = synth((app) => createEnvironmentStacks(app, DEV, { serverCodeZipFile: CODE_ZIP }));
+    const workspace = synth((app) => createEnvironmentStacks(app, DEV, testAppStackOptions()));
     expect(["dev-app", "dev-distribution"].map((id) => status(workspace, "MON-1", id))).toEqual(["passed", "passed"]);
   });
 

@@ -11,7 +11,7 @@ import { LambdaHttpApi, type LambdaHttpApiProps } from "../../../modules/http-ap
 import { LambdaFunctionAlarms } from "../../../modules/monitoring/lambda-function-alarms";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { MANAGED_POLICY, SsrDistribution } from "../../../modules/ssr-distribution";
-import { SsrFunction } from "../../../modules/ssr-function";
+import { AppFunction } from "../../../modules/app-function";
 import { CODE_ZIP, DEV, status, synthStack, violations } from "./support";
 
 const DISTRIBUTION = "aws_cloudfront_distribution.Cdn_Distribution_FF4F7041";
@@ -29,8 +29,8 @@ function cdn(stack: TerraformStack): SsrDistribution {
   });
 }
 
-function ssr(stack: TerraformStack, id = "Ssr", functionName = "acme-web-dev-ssr"): SsrFunction {
-  return new SsrFunction(stack, id, {
+function ssr(stack: TerraformStack, id = "Ssr", functionName = "acme-web-dev-ssr"): AppFunction {
+  return new AppFunction(stack, id, {
     functionName,
     roleName: functionName,
     codeZipFile: CODE_ZIP,
@@ -41,10 +41,11 @@ function ssr(stack: TerraformStack, id = "Ssr", functionName = "acme-web-dev-ssr
     reservedConcurrency: null,
     logRetentionDays: 7,
     aliasName: "live",
+    functionUrl: { invokeMode: "BUFFERED" },
   });
 }
 
-function httpApi(stack: TerraformStack, fn: SsrFunction, props: Partial<LambdaHttpApiProps> = {}): LambdaHttpApi {
+function httpApi(stack: TerraformStack, fn: AppFunction, props: Partial<LambdaHttpApiProps> = {}): LambdaHttpApi {
   return new LambdaHttpApi(stack, "HttpApi", { apiName: "api", aliasArn: fn.alias.arn, functionName: fn.function.functionName, aliasName: "live", logRetentionDays: 7, ...props });
 }
 
@@ -164,7 +165,7 @@ describe("REL-4 API throttling from config", () => {
 
 describe("REL-5 canary alarms for every released function", () => {
   const FUNCTION = "aws_lambda_function.Ssr_Function_64DAD378";
-  const alarms = (s: TerraformStack, fn: SsrFunction, name = (what: string) => alarmName(DEV, `ssr-${what}`)) =>
+  const alarms = (s: TerraformStack, fn: AppFunction, name = (what: string) => alarmName(DEV, `ssr-${what}`)) =>
     new LambdaFunctionAlarms(s, "SsrAlarms", {
       alarmName: name,
       topicArns: ["arn:aws:sns:eu-west-1:111111111111:acme-web-dev-alarms"],
@@ -209,7 +210,7 @@ describe("REL-5 canary alarms for every released function", () => {
 });
 
 describe("REL-6 served only through the live alias", () => {
-  it("passes SsrFunction with its URL and HTTP API", () => {
+  it("passes AppFunction with its URL and HTTP API", () => {
     expect(violations(synthStack((s) => httpApi(s, ssr(s))), "REL-6")).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ export const lambdaUrlIamAuth: Rule = {
   severity: "error",
   title: "Every Lambda function URL requires AWS_IAM auth, and its CORS never allows any origin with any method",
   controls: { checkov: ["CKV_AWS_258", "CKV2_AWS_75"] },
-  fix: 'Set authorization_type = "AWS_IAM" and let CloudFront sign requests with an origin access control (SsrFunction does); name the allowed origins and methods in cors (or leave CORS to the app behind CloudFront).',
+  fix: 'Set authorization_type = "AWS_IAM" and let CloudFront sign requests with an origin access control (modules/app-function.ts does); name the allowed origins and methods in cors (or leave CORS to the app behind CloudFront).',
   check: ({ stack }) =>
     checkEach(stack.resourcesOfType("aws_lambda_function_url"), "no Lambda function URLs in this stack", (url): Finding[] => {
       const findings: Finding[] = [];
@@ -99,7 +99,7 @@ export const lambdaLiveAliasIgnoresRelease: Rule = {
   severity: "error",
   title: `The "${LIVE_ALIAS}" alias ignores function_version and routing_config (release/rollback own them)`,
   controls: {},
-  fix: 'Keep lifecycle.ignore_changes = ["function_version", "routing_config"] on the alias (SsrFunction sets it); otherwise every deploy silently undoes a release or rollback.',
+  fix: 'Keep lifecycle.ignore_changes = ["function_version", "routing_config"] on the alias (modules/app-function.ts sets it); otherwise every deploy silently undoes a release or rollback.',
   check: ({ stack }) => {
     const aliases = stack.resourcesOfType("aws_lambda_alias").filter((a) => a.config.name === LIVE_ALIAS);
     return checkEach(aliases, `no "${LIVE_ALIAS}" alias in this stack`, (alias) => {
@@ -152,7 +152,7 @@ export const lambdaTracingConfigured: Rule = {
   severity: "error",
   title: "Every function states its X-Ray tracing mode (PassThrough, free, or Active)",
   controls: { checkov: ["CKV_AWS_50"] },
-  fix: 'Set tracing_config.mode = "PassThrough" (SsrFunction does: it forwards a trace header without sampling costs) or "Active" to sample traces.',
+  fix: 'Set tracing_config.mode = "PassThrough" (modules/app-function.ts does: it forwards a trace header without sampling costs) or "Active" to sample traces.',
   check: ({ stack }) =>
     checkEach(stack.resourcesOfType("aws_lambda_function"), "no Lambda functions in this stack", (fn) => {
       const mode = dig(fn.config, "tracing_config", "mode");

@@ -13,7 +13,7 @@ export const logRetention: Rule = {
   severity: "error",
   title: "Every log group has a retention, and every Lambda writes to a log group this stack manages",
   controls: { checkov: ["CKV_AWS_66"] },
-  fix: "Set retention_in_days from the environment's logRetentionDays; create the function's log group before the function and point logging_config.log_group at it (SsrFunction does).",
+  fix: "Set retention_in_days from the environment's logRetentionDays; create the function's log group before the function and point logging_config.log_group at it (modules/app-function.ts does).",
   check: ({ stack, workspace }) => {
     const groups = stack.resourcesOfType("aws_cloudwatch_log_group");
     const functions = stack.resourcesOfType("aws_lambda_function");

@@ -185,7 +185,7 @@ export const servedThroughLiveAlias: Rule = {
   severity: "error",
   title: `Every function the app serves is published and reached only through its "${LIVE_ALIAS}" alias (function URL, permissions, API integrations, event sources), never $LATEST or the bare function`,
   controls: {},
-  fix: `Point the entry point at the alias: qualifier = the alias name on URLs and permissions, the alias ARN in API integrations and event source mappings; create the function with publish = true and a "${LIVE_ALIAS}" alias (SsrFunction does). Otherwise a deploy changes what is served without a release, and a rollback cannot undo it.`,
+  fix: `Point the entry point at the alias: qualifier = the alias name on URLs and permissions, the alias ARN in API integrations and event source mappings; create the function with publish = true and a "${LIVE_ALIAS}" alias (modules/app-function.ts does). Otherwise a deploy changes what is served without a release, and a rollback cannot undo it.`,
   check: (context: RuleContext) => {
     const { stack, workspace } = context;
     const points = entryPoints(stack);

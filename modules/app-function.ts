@@ -9,7 +9,7 @@ import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { lambdaLogGroupName } from "../lib/naming";
 
-export interface SsrFunctionProps {
+export interface AppFunctionProps {
   readonly functionName: string;
   readonly roleName: string;
   /** Zip file holding the built handler (built deterministically, so an unchanged build is no diff). */
@@ -25,8 +25,19 @@ export interface SsrFunctionProps {
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
-  /** The alias CloudFront and API Gateway invoke; release tooling moves it. */
+  /** The alias CloudFront, API Gateway and event sources invoke; release tooling moves it. */
   readonly aliasName: string;
+  /**
+   * A function URL on the alias (AWS_IAM: only CloudFront's signed requests), for HTTP origins.
+   * `RESPONSE_STREAM` for handlers that stream (Lambda developer guide, "Response streaming").
+   * @default no function URL
+   */
+  readonly functionUrl?: { readonly invokeMode: "BUFFERED" | "RESPONSE_STREAM" };
+  /**
+   * Name of the role's inline policy.
+   * @default "ssr"
+   */
+  readonly policyName?: string;
   /**
    * Statements for the data the function reads and writes (tables, …). Logging
    * permissions for its own log group are always included.
@@ -36,19 +47,20 @@ export interface SsrFunctionProps {
 }
 
 /**
- * The SSR Lambda: every deploy publishes a new immutable version, but the alias stays
- * where release/rollback put it (Terraform ignores its version and weights). The function
- * URL sits on the alias and accepts only SigV4-signed requests (CloudFront OAC).
+ * One of the app's Lambda functions: every deploy publishes a new immutable version, but the
+ * alias stays where release/rollback put it (Terraform ignores its version and weights). An
+ * HTTP origin's function URL sits on the alias and accepts only SigV4-signed requests
+ * (CloudFront OAC).
  */
-export class SsrFunction extends Construct {
+export class AppFunction extends Construct {
   readonly function: LambdaFunction;
   readonly alias: LambdaAlias;
-  readonly functionUrl: LambdaFunctionUrl;
+  readonly functionUrl?: LambdaFunctionUrl;
   readonly logGroup: CloudwatchLogGroup;
-  /** Host name of the function URL, for use as a CloudFront origin. */
-  readonly functionUrlHost: string;
+  /** Host name of the function URL, for use as a CloudFront origin; absent without a URL. */
+  readonly functionUrlHost?: string;
 
-  constructor(scope: Construct, id: string, props: SsrFunctionProps) {
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: lambdaLogGroupName(props.functionName),
@@ -57,16 +69,19 @@ export class SsrFunction extends Construct {
     const role = this.createRole(props);
     this.function = this.createFunction(props, role);
     this.alias = this.createAlias(props);
-    this.functionUrl = new LambdaFunctionUrl(this, "Url", {
-      functionName: this.function.functionName,
-      qualifier: this.alias.name,
-      authorizationType: "AWS_IAM",
-    });
-    // https://<id>.lambda-url.<region>.on.aws/ -> <id>.lambda-url.<region>.on.aws
-    this.functionUrlHost = Fn.element(Fn.split("/", this.functionUrl.functionUrl), 2);
+    if (props.functionUrl) {
+      this.functionUrl = new LambdaFunctionUrl(this, "Url", {
+        functionName: this.function.functionName,
+        qualifier: this.alias.name,
+        authorizationType: "AWS_IAM",
+        invokeMode: props.functionUrl.invokeMode,
+      });
+      // https://<id>.lambda-url.<region>.on.aws/ -> <id>.lambda-url.<region>.on.aws
+      this.functionUrlHost = Fn.element(Fn.split("/", this.functionUrl.functionUrl), 2);
+    }
   }
 
-  private createRole(props: SsrFunctionProps): IamRole {
+  private createRole(props: AppFunctionProps): IamRole {
     const assume = new DataAwsIamPolicyDocument(this, "AssumeRolePolicy", {
       statement: [
         { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
@@ -83,11 +98,11 @@ export class SsrFunction extends Construct {
         ...(props.policyStatements ?? []),
       ],
     });
-    new IamRolePolicy(this, "RolePolicy", { name: "ssr", role: role.id, policy: permissions.json });
+    new IamRolePolicy(this, "RolePolicy", { name: props.policyName ?? "ssr", role: role.id, policy: permissions.json });
     return role;
   }
 
-  private createFunction(props: SsrFunctionProps, role: IamRole): LambdaFunction {
+  private createFunction(props: AppFunctionProps, role: IamRole): LambdaFunction {
     const code = new TerraformAsset(this, "Code", { path: props.codeZipFile, type: AssetType.FILE });
     return new LambdaFunction(this, "Function", {
       functionName: props.functionName,
@@ -111,7 +126,7 @@ export class SsrFunction extends Construct {
     });
   }
 
-  private createAlias(props: SsrFunctionProps): LambdaAlias {
+  private createAlias(props: AppFunctionProps): LambdaAlias {
     return new LambdaAlias(this, "Alias", {
       name: props.aliasName,
       functionName: this.function.functionName,
