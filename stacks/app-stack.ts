@@ -3,7 +3,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../environments/schema";
+import { UNRESERVED_CONCURRENCY_MINIMUM, type EnvironmentConfig } from "../environments/schema";
 import type { AppBuildDescription, AppFunction as BuildFunction, EnvironmentValue, FunctionGrant } from "../lib/app-build/description";
 import { SERVER_FUNCTION_ID } from "../lib/app-build/description";
 import { packageFunction } from "../lib/app-build/package";
@@ -85,6 +85,7 @@ export class AppStack extends EnvironmentStack {
     super(scope, "app", { env });
     this.appBuild = options.appBuild;
     const packageCacheDir = options.packageCacheDir ?? DEFAULT_PACKAGE_CACHE_DIR;
+    this.checkReservedConcurrency();
     this.tables = this.createTables();
     this.buildTables = this.createBuildTables();
     this.buildQueues = this.createBuildQueues();
@@ -149,7 +150,7 @@ export class AppStack extends EnvironmentStack {
         ...common(isServer ? "ssr" : fn.id),
         functionName: this.functions.get(fn.id)!.function.functionName,
         timeoutSeconds: this.timeoutOf(fn),
-        reservedConcurrency: isServer ? this.env.ssr.reservedConcurrency : null,
+        reservedConcurrency: this.reservedConcurrencyOf(fn),
         thresholds: {
           errorRatePercent: alarms.lambdaErrorRatePercent,
           throttles: alarms.lambdaThrottles,
@@ -249,6 +250,38 @@ export class AppStack extends EnvironmentStack {
     );
   }
 
+  /**
+   * Where the environment reserves concurrency for its server (a protected environment must),
+   * every function gets a reservation, so a spike elsewhere in the account cannot starve it:
+   * other HTTP functions (an image optimizer) as much as the server, a queue consumer 5 (the
+   * pollers Lambda starts for an SQS event source; fewer throttles them), a deploy-time
+   * function 1. Together they must leave the unreserved pool Lambda requires.
+   */
+  private reservedConcurrencyOf(fn: BuildFunction): number | null {
+    const server = this.env.ssr.reservedConcurrency;
+    if (server === null) return null;
+    switch (fn.trigger.kind) {
+      case "http":
+        return server;
+      case "queue":
+        return 5;
+      case "deployment":
+        return 1;
+    }
+  }
+
+  private checkReservedConcurrency(): void {
+    const total = this.appBuild.functions.reduce((sum, fn) => sum + (this.reservedConcurrencyOf(fn) ?? 0), 0);
+    const available = this.env.account.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
+    if (total > available) {
+      throw new UserError(
+        `environments/${this.env.name}.ts: ssr.reservedConcurrency ${this.env.ssr.reservedConcurrency} reserves ${total} executions across the app build's ` +
+          `${this.appBuild.functions.length} functions, over the ${available} that account.lambdaConcurrencyLimit ${this.env.account.lambdaConcurrencyLimit} ` +
+          `allows while leaving ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved; lower it or raise the account's limit`,
+      );
+    }
+  }
+
   private timeoutOf(fn: BuildFunction): number {
     return fn.timeoutSeconds ?? this.env.ssr.timeoutSeconds;
   }
@@ -270,7 +303,7 @@ export class AppStack extends EnvironmentStack {
           architecture: fn.architecture ?? ssr.architecture,
           memoryMiB: isServer ? ssr.memoryMiB : (fn.memoryMiB ?? ssr.memoryMiB),
           timeoutSeconds: isServer ? ssr.timeoutSeconds : this.timeoutOf(fn),
-          reservedConcurrency: isServer ? ssr.reservedConcurrency : null,
+          reservedConcurrency: this.reservedConcurrencyOf(fn),
           environment,
           logRetentionDays: this.env.logRetentionDays,
           aliasName: LIVE_ALIAS,

@@ -174,3 +174,25 @@ it("a server variable the build sets cannot also come from the environment confi
     /environments\/dev\.ts: ssr\.environment sets CACHE_BUCKET_NAME, which the app build \(opennext\) sets for its server/,
   );
 });
+
+describe("reserved concurrency for every function where the environment reserves it", () => {
+  const prod = findEnvironment("prod", loadEnvironments());
+  const prodApp = synthesizeApp([prod], describeAppBuild(writeOpenNextBuild(tempDir()), "test")).stacks["prod-app"]!;
+  const reserved = (name: string) => fn(prodApp, name).reserved_concurrent_executions;
+
+  it("gives the image optimizer as much as the server, the queue consumer 5 and the initializer 1", () => {
+    expect(["acme-web-prod-ssr", "acme-web-prod-image", "acme-web-prod-revalidation", "acme-web-prod-tag-cache-init"].map(reserved)).toEqual([
+      prod.ssr.reservedConcurrency,
+      prod.ssr.reservedConcurrency,
+      5,
+      1,
+    ]);
+  });
+
+  it("refuses reservations that would leave less than 100 unreserved", () => {
+    const tight = { ...prod, account: { ...prod.account, lambdaConcurrencyLimit: 400 } };
+    expect(() => synthesizeApp([tight], describeAppBuild(writeOpenNextBuild(tempDir()), "test"))).toThrow(
+      /environments\/prod\.ts: ssr\.reservedConcurrency 200 reserves 406 executions across the app build's 4 functions, over the 300/,
+    );
+  });
+});
