@@ -108,6 +108,7 @@ export function generatePlan(options: GeneratePlanOptions): Record<string, unkno
   return {
     format_version: "1.2",
     terraform_version: "1.10.5",
+    planned_values: { root_module: {} },
     resource_drift: resourceDrift,
     resource_changes: resourceChanges,
     output_changes: {

@@ -1,18 +1,30 @@
 /**
- * Reads `terraform show -json` plan files. Lenient with Terraform's output (unknown keys are
- * ignored, optional sections may be missing, drift entries may lack an address) and strict
- * where leniency would hide something: an unknown major `format_version` or an unknown
- * action combination is an error naming the file and the value seen.
+ * Reads `terraform show -json` plan files, and refuses what it cannot fully read: the gate
+ * must never pass a file because it did not understand it.
  *
- * Attribute values (`before`, `after`, …) are deliberately not part of the schema: the
- * report never prints them, so they are never copied out of the parsed JSON.
+ * Lenient with Terraform's output where the format says so (unknown keys are ignored, optional
+ * sections may be missing, drift entries may lack an address) and strict everywhere else:
+ * every byte must be valid JSON, the file must be a plan (planned_values) or an excerpt of one
+ * (resource_changes entries), not a state or unrelated JSON; an unknown major
+ * `format_version`, an action list outside the documented set, before/after values that
+ * contradict the actions, or an address that disagrees with its type, mode or name is an
+ * error naming the file, the field and what is allowed.
+ *
+ * Attribute values (`before`, `after`, …) are never built: only their kind (object, null, …)
+ * is kept, so no value can reach the report or an error message.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { z } from "zod";
 import { describeValue, errorMessage, UserError } from "../../lib/errors";
-import { each, extractSkeleton, extractSkeletonFromFile, keep, SkeletonError, type KeepSpec } from "./skeleton";
+import { kindOf, planProblems, type PlanProblem } from "./plan-checks";
+import { each, extractSkeleton, extractSkeletonFromFile, keep, MAX_DEPTH, SHAPE, SkeletonError, type KeepSpec } from "./skeleton";
 
-/** Action lists Terraform writes (`change.actions`), as they appear in the JSON. */
+/**
+ * Action lists Terraform writes (`change.actions`): the set documented in the JSON Output
+ * Format's change representation (https://developer.hashicorp.com/terraform/internals/json-format)
+ * plus `forget` and `create,forget` (`removed` blocks with `destroy = false`), which
+ * Terraform's jsonplan package lists since 1.7. Anything else is refused.
+ */
 export const KNOWN_ACTIONS: readonly (readonly string[])[] = [
   ["no-op"],
   ["create"],
@@ -23,44 +35,52 @@ export const KNOWN_ACTIONS: readonly (readonly string[])[] = [
   ["create", "delete"],
   ["forget"],
   ["create", "forget"],
-  ["forget", "create"],
 ];
-const KNOWN_ACTION_KEYS = new Set(KNOWN_ACTIONS.map((a) => a.join(",")));
+
+/** The only actions an output change can have (same document, `output_changes`; no-op is written too). */
+export const OUTPUT_ACTIONS: readonly (readonly string[])[] = [["no-op"], ["create"], ["update"], ["delete"]];
 
 /** Plan `format_version` majors this reader understands. */
 export const SUPPORTED_FORMAT_MAJORS = [0, 1] as const;
 
-const ActionsSchema = z.array(z.string()).superRefine((actions, ctx) => {
-  if (!KNOWN_ACTION_KEYS.has(actions.join(","))) {
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown action combination ${describeValue(actions)}; known: ${KNOWN_ACTIONS.map((a) => JSON.stringify(a)).join(" ")}`,
-    });
-  }
-});
+/**
+ * Largest plan file read. Streaming needs little memory at any size, but an error message
+ * locates its line by reading the file whole; 256 MiB is five times the 20,000-resource plan
+ * of the benchmark.
+ */
+export const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+
+function actionsSchema(known: readonly (readonly string[])[]) {
+  const keys = new Set(known.map((a) => a.join(",")));
+  return z.array(z.string()).superRefine((actions, ctx) => {
+    if (!keys.has(actions.join(","))) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown action combination ${describeValue(actions)}; known: ${known.map((a) => JSON.stringify(a)).join(" ")}`,
+      });
+    }
+  });
+}
 
 const PathStepSchema = z.union([z.string(), z.number()]);
 
+/** An object; the scanner keeps only `{}` of it (see SHAPE), so nothing inside is ever built. */
+const ObjectShape = z.object({});
+
 const ChangeSchema = z.object({
-  actions: ActionsSchema,
+  actions: actionsSchema(KNOWN_ACTIONS),
   /** Present (an object) when the resource is being imported; its content is not used. */
   importing: z.unknown().optional(),
   replace_paths: z.array(z.array(PathStepSchema)).optional(),
+  /** Only the kind of each value is kept (`{}`, `null`, `true`, …): plan-checks.ts compares them with the actions. */
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  after_unknown: z.unknown().optional(),
 });
 
 const ResourceChangeSchema = z.object({
   address: z.string(),
   previous_address: z.string().optional(),
-  mode: z.string().optional(),
-  type: z.string().optional(),
-  deposed: z.string().optional(),
-  action_reason: z.string().optional(),
-  change: ChangeSchema,
-});
-
-/** Drift entries from older Terraform versions may have no address: it is rebuilt from parts. */
-const DriftChangeSchema = z.object({
-  address: z.string().optional(),
   module_address: z.string().optional(),
   mode: z.string().optional(),
   type: z.string().optional(),
@@ -71,8 +91,14 @@ const DriftChangeSchema = z.object({
   change: ChangeSchema,
 });
 
+/** Drift entries from older Terraform versions may have no address: it is rebuilt from parts. */
+const DriftChangeSchema = ResourceChangeSchema.extend({ address: z.string().optional() });
+
 const OutputChangeSchema = z.object({
-  actions: ActionsSchema,
+  actions: actionsSchema(OUTPUT_ACTIONS),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  after_unknown: z.unknown().optional(),
   before_sensitive: z.unknown().optional(),
   after_sensitive: z.unknown().optional(),
 });
@@ -83,15 +109,24 @@ const PlanSchema = z.object({
   errored: z.boolean().optional(),
   complete: z.boolean().optional(),
   applyable: z.boolean().optional(),
+  planned_values: ObjectShape.optional(),
+  prior_state: ObjectShape.optional(),
+  configuration: ObjectShape.optional(),
+  variables: ObjectShape.optional(),
   resource_changes: z.array(ResourceChangeSchema).nullable().optional(),
   resource_drift: z.array(DriftChangeSchema).nullable().optional(),
   output_changes: z.record(z.string(), OutputChangeSchema).nullable().optional(),
+  /** What a state has instead of planned_values, kept only to say "this is a state". */
+  values: z.unknown().optional(),
+  lineage: z.unknown().optional(),
+  serial: z.unknown().optional(),
 });
 
 export type PlanJson = z.infer<typeof PlanSchema>;
 export type ResourceChangeJson = z.infer<typeof ResourceChangeSchema>;
 export type DriftChangeJson = z.infer<typeof DriftChangeSchema>;
 export type OutputChangeJson = z.infer<typeof OutputChangeSchema>;
+export type ChangeJson = z.infer<typeof ChangeSchema>;
 
 /** A validated plan and the file it came from. */
 export interface ParsedPlan {
@@ -99,20 +134,18 @@ export interface ParsedPlan {
   readonly plan: PlanJson;
 }
 
-/** The keys plan-review reads; everything else (values, configuration, state) is skipped. */
-const CHANGE_KEEP: KeepSpec = keep({ actions: true, importing: true, replace_paths: true });
+/** The keys plan-review reads; of the values it keeps only their kind; everything else is validated and skipped. */
+const CHANGE_KEEP: KeepSpec = keep({
+  actions: true,
+  importing: true,
+  replace_paths: true,
+  before: SHAPE,
+  after: SHAPE,
+  after_unknown: SHAPE,
+});
 const RESOURCE_KEEP: KeepSpec = keep({
   address: true,
   previous_address: true,
-  mode: true,
-  type: true,
-  deposed: true,
-  action_reason: true,
-  change: CHANGE_KEEP,
-});
-/** Drift entries may lack `address`; it is rebuilt from these parts. */
-const DRIFT_KEEP: KeepSpec = keep({
-  address: true,
   module_address: true,
   mode: true,
   type: true,
@@ -128,20 +161,34 @@ export const PLAN_KEEP: KeepSpec = keep({
   errored: true,
   complete: true,
   applyable: true,
+  planned_values: SHAPE,
+  prior_state: SHAPE,
+  configuration: SHAPE,
+  variables: SHAPE,
   resource_changes: each(RESOURCE_KEEP),
-  resource_drift: each(DRIFT_KEEP),
-  output_changes: each(keep({ actions: true, before_sensitive: true, after_sensitive: true })),
+  resource_drift: each(RESOURCE_KEEP),
+  output_changes: each(
+    keep({ actions: true, before: SHAPE, after: SHAPE, after_unknown: SHAPE, before_sensitive: true, after_sensitive: true }),
+  ),
+  values: SHAPE,
+  lineage: SHAPE,
+  serial: SHAPE,
 });
 
 /**
  * Parses a plan file's bytes: UTF-8 with or without a BOM, UTF-16 LE/BE with a BOM (as
  * PowerShell's `>` writes) or without one (recognised by JSON's ASCII first character).
- * Only the parts the review uses are built (see skeleton.ts); a file the fast path cannot
- * read goes through a full JSON.parse, which reports any syntax error.
+ * All of it is validated as JSON; only the parts the review uses are built (skeleton.ts).
  */
 export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
+  checkSize(bytes.length, file);
   const utf8 = toUtf8Bytes(bytes, file);
-  return parseSkeletonOr(() => extractSkeleton(utf8, PLAN_KEEP), () => utf8, file);
+  return parseSkeleton(() => extractSkeleton(utf8, PLAN_KEEP), () => utf8, file);
+}
+
+/** Parses a plan's text (tests and callers that already hold it as a string). */
+export function parsePlanText(text: string, file: string): ParsedPlan {
+  return parsePlanBytes(Buffer.from(text.replace(/^\uFEFF/, ""), "utf8"), file);
 }
 
 /** Reads and parses one plan file, streaming it when it is UTF-8 (see skeleton.ts). */
@@ -149,19 +196,18 @@ export function readPlanFile(file: string): ParsedPlan {
   let fd: number;
   try {
     fd = openSync(file, "r");
-    if (fstatSync(fd).isDirectory()) {
-      closeSync(fd);
-      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    }
   } catch (error) {
     throw cannotRead(file, error);
   }
   try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw cannotRead(file, Object.assign(new Error("is a directory"), { code: "EISDIR" }));
+    checkSize(stat.size, file);
     const head = Buffer.alloc(4);
     const headLength = readSync(fd, head, 0, 4, 0);
     const bom = utf8Start(head.subarray(0, headLength));
     if (bom === undefined) return parsePlanBytes(readWhole(file), file);
-    return parseSkeletonOr(
+    return parseSkeleton(
       () => extractSkeletonFromFile(fd, bom, PLAN_KEEP),
       () => readWhole(file).subarray(bom),
       file,
@@ -175,20 +221,52 @@ export function readPlanFile(file: string): ParsedPlan {
 }
 
 /**
- * The fast path, or — when it cannot read the text — a full JSON.parse of `whole()`, which
- * either parses (and is used) or throws the syntax error, located where possible.
+ * Runs the scanner and validates what it kept. `whole()` gives the UTF-8 text again, only to
+ * turn an error's byte offset into a line and column.
  */
-function parseSkeletonOr(skeleton: () => Uint8Array, whole: () => Uint8Array, file: string): ParsedPlan {
-  let data: unknown;
+function parseSkeleton(skeleton: () => Uint8Array, whole: () => Uint8Array, file: string): ParsedPlan {
+  let kept: Uint8Array;
   try {
-    data = JSON.parse(decodeUtf8(skeleton(), file));
+    kept = skeleton();
   } catch (error) {
-    if (!(error instanceof SkeletonError) && !(error instanceof SyntaxError)) throw error;
-    const utf8 = whole();
-    const where = error instanceof SkeletonError ? lineAndColumnOfByte(utf8, error.offset) : undefined;
-    data = parseJson(decodeUtf8(utf8, file), file, where);
+    if (error instanceof SkeletonError) throw jsonError(error, whole, file);
+    throw error;
   }
-  return validatePlan(data, file);
+  // The scanner validated every byte, so this parse cannot fail on the user's input.
+  return validatePlan(JSON.parse(Buffer.from(kept.buffer, kept.byteOffset, kept.length).toString("utf8")), file);
+}
+
+/** What is wrong with the text and where; never a quote of it (plans hold secrets). */
+function jsonError(error: SkeletonError, whole: () => Uint8Array, file: string): UserError {
+  const where = () => `at ${lineAndColumnOfByte(whole(), error.offset)}`;
+  switch (error.problem) {
+    case "encoding":
+      return notText(file);
+    case "truncated":
+      return new UserError(`${file}: is not valid JSON (${error.offset === 0 ? "the file is empty" : "it ends unexpectedly"})`);
+    case "too-deep":
+      return new UserError(
+        `${file}: ${error.what} (${where()}); plan-review reads at most ${MAX_DEPTH} levels (Terraform's plans use a few dozen), so this is not a plan it can review`,
+      );
+    case "duplicate-key":
+      return new UserError(
+        `${file}: ${error.what} (${where()}); Terraform never writes a key twice, and JSON readers disagree about which one counts, so plan-review will not guess`,
+      );
+    case "syntax":
+      return new UserError(`${file}: is not valid JSON (${error.what} ${where()})`);
+  }
+}
+
+function checkSize(bytes: number, file: string): void {
+  if (bytes > MAX_PLAN_BYTES) {
+    throw new UserError(
+      `${file}: is ${formatMiB(bytes)}; plan-review reads plans of up to ${formatMiB(MAX_PLAN_BYTES)} (a 20,000-resource plan is about 55 MB). Split the stack, or review this plan another way.`,
+    );
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 function readWhole(file: string): Buffer {
@@ -205,6 +283,10 @@ function cannotRead(file: string, error: unknown): UserError {
   return new UserError(`${file}: cannot read plan file (${why})`);
 }
 
+function notText(file: string): UserError {
+  return new UserError(`${file}: is not valid UTF-8 or UTF-16 text; write it with \`terraform show -json plan.tfplan > plan.json\``);
+}
+
 /** Where UTF-8 text starts in a file with these first bytes (after a BOM), or undefined for UTF-16. */
 function utf8Start(head: Uint8Array): number | undefined {
   const [b0, b1, b2] = head;
@@ -212,14 +294,6 @@ function utf8Start(head: Uint8Array): number | undefined {
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return undefined;
   if (head.length >= 2 && (b0 === 0) !== (b1 === 0)) return undefined;
   return 0;
-}
-
-/**
- * Parses a plan's text with a full JSON.parse: the reference path (tests compare the fast
- * path against it) and the fallback for files the fast path cannot read.
- */
-export function parsePlanText(text: string, file: string): ParsedPlan {
-  return validatePlan(parseJson(text.replace(/^\uFEFF/, ""), file), file);
 }
 
 /** The file's text as UTF-8 bytes without a BOM. */
@@ -236,61 +310,84 @@ function toUtf8Bytes(bytes: Uint8Array, file: string): Uint8Array {
 
 /** Decodes a plan file's bytes to text (same encodings as parsePlanBytes). */
 export function decodePlanBytes(bytes: Uint8Array, file: string): string {
-  return decodeUtf8(toUtf8Bytes(bytes, file), file);
-}
-
-function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new UserError(`${file}: is not valid UTF-8 or UTF-16 text; write it with \`terraform show -json plan.tfplan > plan.json\``);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(toUtf8Bytes(bytes, file));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw notText(file);
   }
 }
 
+/** UTF-16 text; an unpaired surrogate is an error, not a silent U+FFFD. */
 function decodeUtf16(bytes: Uint8Array, order: "le" | "be", file: string): string {
   if (bytes.length % 2 !== 0) throw new UserError(`${file}: looks like UTF-16 but has an odd number of bytes (${bytes.length})`);
   const copy = Buffer.from(bytes);
   if (order === "be") copy.swap16();
-  return copy.toString("utf16le");
-}
-
-function parseJson(text: string, file: string, fallbackWhere?: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${file}: is not valid JSON (${describeJsonError(errorMessage(error), text, fallbackWhere)})`);
+    return new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true }).decode(copy);
+  } catch {
+    throw notText(file);
   }
 }
 
 /**
- * Checks the parsed JSON: an object, a supported major `format_version`, the plan shape.
- * Errors name the file and never quote its text, which may hold secrets.
+ * Checks the parsed skeleton: an object, a supported major `format_version`, the plan
+ * shape, then what only a whole plan can tell (plan-checks.ts). Errors name the file and
+ * never quote its values, which may be secrets.
  */
 function validatePlan(data: unknown, file: string): ParsedPlan {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new UserError(
-      `${file}: expected a JSON object from \`terraform show -json\`, got ${Array.isArray(data) ? "an array" : describeValue(data, 20)}`,
+      `${file}: expected a JSON object from \`terraform show -json\`, got ${Array.isArray(data) ? "an array" : kindOf(data)}`,
     );
   }
   checkFormatVersion((data as Record<string, unknown>).format_version, file);
 
   const result = PlanSchema.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues;
-    const shown = issues.slice(0, 10).map((issue) => `  ${file}: ${formatPath(issue.path)}: ${issue.message}`);
-    const more = issues.length > shown.length ? [`  … and ${issues.length - shown.length} more`] : [];
-    throw new UserError(
-      `${file}: does not look like \`terraform show -json\` plan output (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${[...shown, ...more].join("\n")}`,
-    );
+  if (!result.success) throw shapeError(file, result.error.issues.map((issue) => ({ path: issue.path.map((key) => (typeof key === "number" ? key : String(key))), message: issue.message })));
+  const plan = result.data;
+  checkPlanKind(plan, file);
+  const problems = planProblems(plan);
+  if (problems.length > 0) throw shapeError(file, problems);
+  return { file, plan };
+}
+
+function shapeError(file: string, problems: readonly PlanProblem[]): UserError {
+  const shown = problems.slice(0, 10).map((p) => `  ${file}: ${formatPath(p.path)}: ${p.message}`);
+  const more = problems.length > shown.length ? [`  … and ${problems.length - shown.length} more`] : [];
+  return new UserError(
+    `${file}: does not look like \`terraform show -json\` plan output (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${[...shown, ...more].join("\n")}`,
+  );
+}
+
+/**
+ * A plan has `planned_values` (Terraform writes them, with `format_version`, in every plan
+ * since 0.12). Without them a file is read only as an excerpt: some tools save just the
+ * `resource_changes`, and those are what the review needs. A state (`values` or a raw
+ * state's `lineage`/`serial`) and anything else are refused, saying which they look like.
+ */
+function checkPlanKind(plan: PlanJson, file: string): void {
+  const fix = "write the plan with `terraform plan -out=plan.tfplan && terraform show -json plan.tfplan > plan.json`";
+  if (plan.planned_values !== undefined) {
+    if (plan.format_version === undefined) {
+      throw new UserError(`${file}: has planned_values but no format_version, which Terraform writes in every plan; ${fix}`);
+    }
+    return;
   }
-  return { file, plan: result.data };
+  if (plan.values !== undefined || plan.lineage !== undefined || plan.serial !== undefined) {
+    throw new UserError(`${file}: is a Terraform state, not a plan (it has ${plan.values !== undefined ? "values" : "lineage/serial"} and no planned_values); ${fix}`);
+  }
+  if (Array.isArray(plan.resource_changes) && plan.resource_changes.length > 0) return;
+  throw new UserError(
+    `${file}: is not \`terraform show -json\` plan output: it has no planned_values (every plan has them) and no resource_changes entries; ${fix}`,
+  );
 }
 
 function checkFormatVersion(value: unknown, file: string): void {
-  if (value === undefined) return; // excerpts and very old plans omit it
+  if (value === undefined) return; // excerpts (checked in checkPlanKind)
   const match = typeof value === "string" ? /^(\d+)\.\d+/.exec(value) : null;
   if (!match) {
-    throw new UserError(`${file}: format_version must look like "1.2" (got ${describeValue(value)})`);
+    throw new UserError(`${file}: format_version must look like "1.2" (got ${typeof value === "string" ? describeValue(value, 20) : kindOf(value)})`);
   }
   const major = Number(match[1]);
   if (!(SUPPORTED_FORMAT_MAJORS as readonly number[]).includes(major)) {
@@ -299,24 +396,6 @@ function checkFormatVersion(value: unknown, file: string): void {
         `${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(" and ")}. Use a Terraform release that writes those, or update plan-review.`,
     );
   }
-}
-
-/**
- * V8's JSON messages may quote the input, which may hold secrets: keep only what is wrong
- * and where. `fallbackWhere` locates errors whose message has no position.
- */
-function describeJsonError(message: string, text: string, fallbackWhere?: string): string {
-  if (/Unexpected end of JSON input/i.test(message)) return "it ends unexpectedly";
-  const positioned = /^(.*?) in JSON at position (\d+)/s.exec(message);
-  if (positioned) {
-    const position = Number(positioned[2]);
-    if (position >= text.trimEnd().length) return "it ends unexpectedly";
-    return `${positioned[1]} at ${lineAndColumn(text, position)}`;
-  }
-  const where = fallbackWhere ? ` at ${fallbackWhere}` : "";
-  const token = /^Unexpected token '(.)'/su.exec(message);
-  if (token) return `unexpected character '${token[1]}'${where}`;
-  return `syntax error${where}`;
 }
 
 /** Line and column (in bytes) of a byte offset in UTF-8 text. */
@@ -330,16 +409,6 @@ function lineAndColumnOfByte(bytes: Uint8Array, offset: number): string {
     }
   }
   return `line ${line}, column ${offset - lineStart + 1}`;
-}
-
-function lineAndColumn(text: string, position: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < position; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `line ${line}, column ${position - lineStart + 1}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

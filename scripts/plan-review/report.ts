@@ -272,7 +272,6 @@ export function actionLabel(change: ResourceChangeSummary): string {
       label = "replace (create, then delete)";
       break;
     case "create-then-forget":
-    case "forget-then-create":
       label = "replace (old object kept: destroy = false)";
       break;
     default:

@@ -12,7 +12,7 @@ import type { DriftChangeJson, OutputChangeJson, ParsedPlan, ResourceChangeJson 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "no-op" | "forget";
 
 /** How a replace happens, from the order of its actions. */
-export type ReplaceOrder = "delete-then-create" | "create-then-delete" | "create-then-forget" | "forget-then-create";
+export type ReplaceOrder = "delete-then-create" | "create-then-delete" | "create-then-forget";
 
 /** Types whose deletion loses data or breaks traffic; `--protect-types` replaces this list. */
 export const DEFAULT_PROTECTED_TYPES = [
@@ -173,8 +173,6 @@ export function classifyActions(actions: readonly string[]): { kind: ChangeKind;
       return { kind: "replace", replaceOrder: "create-then-delete" };
     case "create,forget":
       return { kind: "replace", replaceOrder: "create-then-forget" };
-    case "forget,create":
-      return { kind: "replace", replaceOrder: "forget-then-create" };
     default:
       throw new Error(`unclassified actions ${JSON.stringify(actions)} (parse.ts should have rejected them)`);
   }

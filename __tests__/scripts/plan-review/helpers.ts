@@ -15,7 +15,10 @@ export function tempDir(prefix = "plan-review-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** One `resource_changes` entry; `extra` is merged at the top level, `change` into change. */
+/**
+ * One `resource_changes` entry; `extra` is merged at the top level, `change` into change.
+ * `before` and `after` are what the actions imply (an object, or null where there is none).
+ */
 export function rc(
   address: string,
   actions: readonly string[],
@@ -30,13 +33,22 @@ export function rc(
     type: parts[parts.length - 2],
     name: parts[parts.length - 1],
     provider_name: "registry.terraform.io/hashicorp/aws",
-    change: { actions, before: null, after: null, ...change },
+    change: { actions, before: startsFromNothing(actions) ? null : {}, after: leavesNothing(actions) ? null : {}, ...change },
     ...extra,
   };
 }
 
+function startsFromNothing(actions: readonly string[]): boolean {
+  return actions.length === 1 && (actions[0] === "create" || actions[0] === "read");
+}
+
+function leavesNothing(actions: readonly string[]): boolean {
+  return actions.length === 1 && (actions[0] === "delete" || actions[0] === "forget");
+}
+
+/** A whole plan: the keys Terraform writes in every plan, then `body`. */
 export function planJson(body: Record<string, unknown> = {}): Record<string, unknown> {
-  return { format_version: "1.2", terraform_version: "1.10.5", ...body };
+  return { format_version: "1.2", terraform_version: "1.10.5", planned_values: { root_module: {} }, ...body };
 }
 
 export function parsed(body: Record<string, unknown> = {}, file = "synthetic.json"): ParsedPlan {

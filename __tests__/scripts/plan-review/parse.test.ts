@@ -69,11 +69,12 @@ describe("plan encodings", () => {
 
 describe("plan format versions", () => {
   it.each(["0.1", "0.2", "1.0", "1.2"])("accepts format_version %s", (version) => {
-    expect(parseString(JSON.stringify({ format_version: version })).plan.format_version).toBe(version);
+    expect(parseString(JSON.stringify(planJson({ format_version: version }))).plan.format_version).toBe(version);
   });
 
-  it("accepts a plan without format_version", () => {
-    expect(parseString(JSON.stringify({ resource_changes: [] })).plan.resource_changes).toEqual([]);
+  it("accepts an excerpt that has only resource_changes, without format_version", () => {
+    const text = JSON.stringify({ resource_changes: [rc("aws_s3_bucket.b", ["delete"])] });
+    expect(parseString(text).plan.resource_changes?.map((r) => r.address)).toEqual(["aws_s3_bucket.b"]);
   });
 
   it("rejects an unknown major format_version naming the file and the version", () => {
@@ -84,36 +85,36 @@ describe("plan format versions", () => {
 
   it("rejects a format_version that is not a version string", () => {
     expect(parseError(() => parseString(JSON.stringify({ format_version: 1 }), "num.json")).message).toMatch(
-      /^num\.json: format_version must look like "1\.2" \(got 1\)/,
+      /^num\.json: format_version must look like "1\.2" \(got a number\)/,
     );
   });
 });
 
 describe("lenient plan shapes", () => {
-  it("accepts an empty plan object", () => {
-    expect(parseString("{}").plan).toEqual({});
-  });
-
   it("accepts null sections", () => {
-    expect(parseString(JSON.stringify({ format_version: "1.0", resource_changes: null, output_changes: null })).plan.resource_changes).toBeNull();
+    expect(parseString(JSON.stringify(planJson({ resource_changes: null, output_changes: null }))).plan.resource_changes).toBeNull();
   });
 
   it("ignores unknown keys at every level", () => {
-    const text = JSON.stringify({
-      format_version: "1.2",
-      "comment-for-reader": "x",
-      resource_changes: [{ ...rc("aws_s3_bucket.b", ["create"]), future_key: 1, change: { actions: ["create"], future: true } }],
-    });
+    const text = JSON.stringify(
+      planJson({
+        "comment-for-reader": "x",
+        resource_changes: [{ ...rc("aws_s3_bucket.b", ["create"]), future_key: 1, change: { actions: ["create"], before: null, after: {}, future: true } }],
+      }),
+    );
     expect(parseString(text).plan.resource_changes?.[0]).toEqual({
       address: "aws_s3_bucket.b",
       mode: "managed",
       type: "aws_s3_bucket",
-      change: { actions: ["create"] },
+      name: "b",
+      change: { actions: ["create"], before: null, after: {} },
     });
   });
 
   it("accepts drift entries without an address", () => {
-    const text = JSON.stringify({ format_version: "0.1", resource_drift: [{ mode: "managed", type: "aws_iam_role", name: "r", change: { actions: ["update"] } }] });
+    const text = JSON.stringify(
+      planJson({ format_version: "0.1", resource_drift: [{ mode: "managed", type: "aws_iam_role", name: "r", change: { actions: ["update"], before: {}, after: {} } }] }),
+    );
     expect(parseString(text).plan.resource_drift).toHaveLength(1);
   });
 
@@ -134,9 +135,9 @@ describe("bad plan input", () => {
     expect(parseError(() => parseString(SIMPLE.slice(0, -1), "cut.json")).message).toBe("cut.json: is not valid JSON (it ends unexpectedly)");
   });
 
-  it("says what is wrong and where for a syntax error V8 locates", () => {
+  it("says what is wrong and where for a syntax error", () => {
     expect(parseError(() => parseString('{\n"format_version": "1.0" "x": 1}', "comma.json")).message).toBe(
-      "comma.json: is not valid JSON (Expected ',' or '}' after property value at line 2, column 25)",
+      "comma.json: is not valid JSON (expected ',' or '}' after a value in an object at line 2, column 25)",
     );
   });
 
@@ -149,7 +150,7 @@ describe("bad plan input", () => {
   });
 
   it("rejects a resource change without actions, naming the file and the path", () => {
-    const text = JSON.stringify({ format_version: "1.0", resource_changes: [{ address: "aws_s3_bucket.b", change: {} }] });
+    const text = JSON.stringify(planJson({ resource_changes: [{ address: "aws_s3_bucket.b", change: {} }] }));
     expect(parseError(() => parseString(text, "shape.json")).message).toContain("shape.json: resource_changes[0].change.actions:");
   });
 
