@@ -16,8 +16,19 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { z } from "zod";
 import { describeValue, errorMessage, UserError } from "../../lib/errors";
-import { kindOf, planProblems, type PlanProblem } from "./plan-checks";
-import { each, extractSkeleton, extractSkeletonFromFile, keep, MAX_DEPTH, SHAPE, SkeletonError, type KeepSpec } from "./skeleton";
+import { planProblems, type PlanProblem } from "./plan-checks";
+import {
+  describeSkeletonError,
+  each,
+  extractSkeleton,
+  extractSkeletonFromFile,
+  keep,
+  kindOf,
+  MAX_DEPTH,
+  SHAPE,
+  SkeletonError,
+  type KeepSpec,
+} from "../shared/json-skeleton";
 
 /**
  * Action lists Terraform writes (`change.actions`): the set documented in the JSON Output
@@ -64,7 +75,7 @@ function actionsSchema(known: readonly (readonly string[])[]) {
 
 const PathStepSchema = z.union([z.string(), z.number()]);
 
-/** An object; the scanner keeps only `{}` of it (see SHAPE), so nothing inside is ever built. */
+/** An object; the scanner keeps only `{}` of it (SHAPE), so nothing inside is ever built. */
 const ObjectShape = z.object({});
 
 const ChangeSchema = z.object({
@@ -178,7 +189,7 @@ export const PLAN_KEEP: KeepSpec = keep({
 /**
  * Parses a plan file's bytes: UTF-8 with or without a BOM, UTF-16 LE/BE with a BOM (as
  * PowerShell's `>` writes) or without one (recognised by JSON's ASCII first character).
- * All of it is validated as JSON; only the parts the review uses are built (skeleton.ts).
+ * All of it is validated as JSON; only the parts the review uses are built (json-skeleton.ts).
  */
 export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
   checkSize(bytes.length, file);
@@ -191,7 +202,7 @@ export function parsePlanText(text: string, file: string): ParsedPlan {
   return parsePlanBytes(Buffer.from(text.replace(/^\uFEFF/, ""), "utf8"), file);
 }
 
-/** Reads and parses one plan file, streaming it when it is UTF-8 (see skeleton.ts). */
+/** Reads and parses one plan file, streaming it when it is UTF-8 (see json-skeleton.ts). */
 export function readPlanFile(file: string): ParsedPlan {
   let fd: number;
   try {
@@ -236,25 +247,16 @@ function parseSkeleton(skeleton: () => Uint8Array, whole: () => Uint8Array, file
   return validatePlan(JSON.parse(Buffer.from(kept.buffer, kept.byteOffset, kept.length).toString("utf8")), file);
 }
 
-/** What is wrong with the text and where; never a quote of it (plans hold secrets). */
+/** What is wrong with the text and where, and what that means for a plan; never a quote of it (plans hold secrets). */
 function jsonError(error: SkeletonError, whole: () => Uint8Array, file: string): UserError {
-  const where = () => `at ${lineAndColumnOfByte(whole(), error.offset)}`;
-  switch (error.problem) {
-    case "encoding":
-      return notText(file);
-    case "truncated":
-      return new UserError(`${file}: is not valid JSON (${error.offset === 0 ? "the file is empty" : "it ends unexpectedly"})`);
-    case "too-deep":
-      return new UserError(
-        `${file}: ${error.what} (${where()}); plan-review reads at most ${MAX_DEPTH} levels (Terraform's plans use a few dozen), so this is not a plan it can review`,
-      );
-    case "duplicate-key":
-      return new UserError(
-        `${file}: ${error.what} (${where()}); Terraform never writes a key twice, and JSON readers disagree about which one counts, so plan-review will not guess`,
-      );
-    case "syntax":
-      return new UserError(`${file}: is not valid JSON (${error.what} ${where()})`);
-  }
+  if (error.problem === "encoding") return notText(file);
+  const advice =
+    error.problem === "too-deep"
+      ? `; plan-review reads at most ${MAX_DEPTH} levels (Terraform's plans use a few dozen), so this is not a plan it can review`
+      : error.problem === "duplicate-key"
+        ? "; Terraform never writes a key twice, and JSON readers disagree about which one counts, so plan-review will not guess"
+        : "";
+  return new UserError(`${file}: ${describeSkeletonError(error, whole)}${advice}`);
 }
 
 function checkSize(bytes: number, file: string): void {
@@ -396,19 +398,6 @@ function checkFormatVersion(value: unknown, file: string): void {
         `${SUPPORTED_FORMAT_MAJORS.map((m) => `${m}.x`).join(" and ")}. Use a Terraform release that writes those, or update plan-review.`,
     );
   }
-}
-
-/** Line and column (in bytes) of a byte offset in UTF-8 text. */
-function lineAndColumnOfByte(bytes: Uint8Array, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < bytes.length; i++) {
-    if (bytes[i] === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

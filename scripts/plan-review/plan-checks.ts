@@ -9,8 +9,9 @@
  * ["delete"] actions, either "before" or "after" is unset (respectively)"; values are objects
  * (the resource's attributes); Terraform leaves `after` out only when the whole new object is
  * unknown, and then writes `after_unknown: true` (internal/command/jsonplan, omitUnknowns).
- * Only the kind of each value reaches here (skeleton.ts keeps `{}`, `null`, …), never its content.
+ * Only the kind of each value reaches here (scripts/shared/json-skeleton.ts keeps `{}`, `null`, …), never its content.
  */
+import { kindOf } from "../shared/json-skeleton";
 import type { ChangeJson, OutputChangeJson, PlanJson, ResourceChangeJson } from "./parse";
 
 export interface PlanProblem {
@@ -167,16 +168,6 @@ function outputProblems(change: OutputChangeJson, path: readonly (string | numbe
 
 function isObject(value: unknown): boolean {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** The kind of a value, for messages that must not show the value itself. */
-export function kindOf(value: unknown): string {
-  if (value === undefined) return "left out";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "boolean") return "a boolean";
-  return `a ${typeof value}`;
 }
 
 /** An address or name for a message: addresses are printed by the report too, but keep them short. */

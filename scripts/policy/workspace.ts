@@ -6,9 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { errorMessage, UserError } from "../../lib/errors";
+import { UserError } from "../../lib/errors";
 import { referencesIn, type Reference } from "./expressions";
 import { asBlock, SynthesizedStack, type TfResource } from "./model";
+import { checkStack, manifestStacks, readJsonFile } from "./stack-file";
 
 export type Resolution =
   | {
@@ -87,7 +88,9 @@ export class Workspace {
 
 /**
  * Reads every stack listed in `<dir>/manifest.json` of each directory. A directory without a
- * manifest, an unreadable stack file or a stack id found in two directories is a UserError.
+ * manifest, a manifest that lists no stack, a stack file that is not Terraform JSON
+ * configuration policy can read (stack-file.ts) or a stack id found in two directories is a
+ * UserError.
  */
 export function loadWorkspace(dirs: readonly string[]): Workspace {
   const stacks: SynthesizedStack[] = [];
@@ -112,28 +115,9 @@ function loadSynthDir(dir: string): SynthesizedStack[] {
       `${dir}: no manifest.json (looked for ${path.resolve(manifestPath)}); run \`npm run synth\` first, or pass --dir <synthesis directory>`,
     );
   }
-  const manifest = asBlock(readJson(manifestPath));
-  const entries = Object.entries(asBlock(manifest?.stacks) ?? {});
-  return entries.map(([id, entry]) => {
-    const relative = asBlock(entry)?.synthesizedStackPath;
-    if (typeof relative !== "string") {
-      throw new UserError(`${manifestPath}: stacks.${id}.synthesizedStackPath is missing; re-run \`npm run synth\``);
-    }
-    const file = path.join(dir, relative);
-    return new SynthesizedStack(id, file, dir, readJson(file));
+  return manifestStacks(readJsonFile(manifestPath), manifestPath).map(({ id, file }) => {
+    const json = readJsonFile(file);
+    checkStack(file, json);
+    return new SynthesizedStack(id, file, dir, json);
   });
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UserError(`cannot read ${file}: ${errorMessage(error)}; re-run \`npm run synth\``);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${file} is not valid JSON (${errorMessage(error)}); re-run \`npm run synth\``);
-  }
 }

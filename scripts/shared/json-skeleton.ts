@@ -1,22 +1,25 @@
 /**
- * Extracts the small part of a plan's JSON text that plan-review reads — addresses,
- * actions, reasons, paths, and the *kind* of each before/after value — without building
- * the attribute values (`before`, `after`, `planned_values`, `prior_state`, …) that make up
- * nearly all of a large plan. It streams: one pass over the bytes through a window of about
- * 1 MiB, so a 50 MB plan costs neither a full JSON.parse (several times slower) nor 50 MB
- * of memory.
+ * One JSON reader for both gates (plan-review and policy). It validates the whole text and
+ * extracts only a skeleton of it: the parts a caller names, and of the rest nothing.
  *
- * It is also a complete JSON validator (RFC 8259): every skipped value is checked token by
- * token (strings and their escapes, numbers, literals, commas and colons) and the bytes must
- * be UTF-8, so a file is read only if all of it is valid JSON — `"before": tru` or
- * `{"a":1,,}` deep inside a value the review never uses is still an error. Nesting deeper
- * than MAX_DEPTH is refused (the scanner keeps its own stack, so depth cannot overflow
- * the call stack). Keys of the objects it keeps are matched after decoding escapes, and a
- * kept key given twice is refused: readers disagree on which duplicate wins, and a gate
- * must not read a different plan than the tool that applies it.
+ * For plans the skeleton is the small part the review reads — addresses, actions, reasons,
+ * paths, and the *kind* of each before/after value — without building the attribute values
+ * (`before`, `after`, `planned_values`, `prior_state`, …) that make up nearly all of a large
+ * plan. It streams: one pass over the bytes through a window of about 1 MiB, so a 50 MB plan
+ * costs neither a full JSON.parse (several times slower) nor 50 MB of memory.
+ *
+ * It is a complete JSON validator (RFC 8259): every skipped value is checked token by token
+ * (strings and their escapes, numbers, literals, commas and colons) and the bytes must be
+ * UTF-8, so a file is read only if all of it is valid JSON — `"before": tru` or `{"a":1,,}`
+ * deep inside a value nobody reads is still an error. Nesting deeper than MAX_DEPTH is
+ * refused (the scanner keeps its own stack, so depth cannot overflow the call stack). Keys
+ * of the objects it keeps are matched after decoding escapes, and a kept key given twice is
+ * refused: readers disagree on which duplicate wins, and a gate must not read a different
+ * document than the tool that acts on it.
  *
  * The result is JSON text again (kept values copied byte for byte), which the caller parses
- * and validates with its schema.
+ * and validates with its schema. Errors carry a byte offset; describeSkeletonError turns one
+ * into a message with line and column that never quotes the text (it may hold secrets).
  */
 import { isUtf8 } from "node:buffer";
 import { readSync } from "node:fs";
@@ -41,7 +44,7 @@ export interface KeptKey {
   readonly spec: KeepSpec;
 }
 
-/** Deepest nesting of objects and arrays read; Terraform plans use a few dozen levels. */
+/** Deepest nesting of objects and arrays read; Terraform plans use a few dozen levels, cdktf stacks about ten. */
 export const MAX_DEPTH = 512;
 
 /**
@@ -120,15 +123,29 @@ const AFTER_VALUE = 5;
 const IN_OBJECT = 0;
 const IN_ARRAY = 1;
 
+export interface ScanOptions {
+  /** The window's starting size (tests make it tiny to cross every boundary). @default WINDOW_BYTES */
+  readonly windowBytes?: number;
+  /**
+   * Refuse a key given twice in any object, not only in kept ones. Costs a set of names per
+   * object, so plans (where only the kept keys decide anything) leave it off. @default false
+   */
+  readonly uniqueKeys?: boolean;
+}
+
 /** The kept parts of `bytes` (UTF-8 JSON text) as JSON text bytes. */
-export function extractSkeleton(bytes: Uint8Array, spec: KeepSpec): Buffer {
+export function extractSkeleton(bytes: Uint8Array, spec: KeepSpec, options: ScanOptions = {}): Buffer {
   let offset = 0;
-  return extractSkeletonFrom((into, at, length) => {
-    const n = Math.min(length, bytes.length - offset);
-    into.set(bytes.subarray(offset, offset + n), at);
-    offset += n;
-    return n;
-  }, spec);
+  return extractSkeletonFrom(
+    (into, at, length) => {
+      const n = Math.min(length, bytes.length - offset);
+      into.set(bytes.subarray(offset, offset + n), at);
+      offset += n;
+      return n;
+    },
+    spec,
+    options,
+  );
 }
 
 /** The kept parts of an open file's UTF-8 JSON text, read from byte `start` on. */
@@ -141,9 +158,8 @@ export function extractSkeletonFromFile(fd: number, start: number, spec: KeepSpe
   }, spec);
 }
 
-/** `windowBytes` is the window's starting size (tests make it tiny to cross every boundary). */
-export function extractSkeletonFrom(source: ByteSource, spec: KeepSpec, windowBytes = WINDOW_BYTES): Buffer {
-  const scanner = new Scanner(utf8Checked(source), windowBytes);
+export function extractSkeletonFrom(source: ByteSource, spec: KeepSpec, options: ScanOptions = {}): Buffer {
+  const scanner = new Scanner(utf8Checked(source), options.windowBytes ?? WINDOW_BYTES, options.uniqueKeys ?? false);
   scanner.whitespace();
   if (scanner.peek() === END) throw new SkeletonError(0, "the file is empty", "truncated");
   scanner.value(spec);
@@ -169,13 +185,17 @@ class Scanner {
   /** Objects and arrays open around `pos`; `containers[i]` says which kind level i is (skipped values only). */
   private depth = 0;
   private readonly containers = new Uint8Array(MAX_DEPTH);
+  /** With uniqueKeys: the names seen so far in the object open at each level. */
+  private readonly keySets: Set<string>[] | undefined;
 
   constructor(
     private readonly source: ByteSource,
     windowBytes: number,
+    uniqueKeys: boolean,
   ) {
     this.buf = new Uint8Array(windowBytes);
     this.out = new Uint8Array(windowBytes);
+    this.keySets = uniqueKeys ? [] : undefined;
   }
 
   offset(): number {
@@ -276,6 +296,7 @@ class Scanner {
       const keyOffset = this.offset();
       this.pin = this.pos;
       this.skipString();
+      if (this.keySets) this.uniqueKey(this.pinnedString(), keyOffset);
       let child: KeepSpec | undefined;
       if (keys !== undefined) {
         const index = this.findKey(keys, this.pin + 1, this.pos - 1);
@@ -347,7 +368,28 @@ class Scanner {
     if (this.depth >= MAX_DEPTH) {
       throw new SkeletonError(this.offset(), `objects and arrays are nested more than ${MAX_DEPTH} levels deep`, "too-deep");
     }
+    if (this.keySets) this.keySets[this.depth] = new Set();
     this.depth++;
+  }
+
+  /** With uniqueKeys: refuses `name` if the object open at this level had it already. */
+  private uniqueKey(name: string, offset: number): void {
+    const seen = this.keySets?.[this.depth - 1];
+    if (seen === undefined) return;
+    if (seen.has(name)) this.duplicate(name, offset);
+    seen.add(name);
+  }
+
+  /** With uniqueKeys: past the key string at `pos` in a skipped object, checking it is new there. */
+  private skipUniqueKey(): void {
+    const keyOffset = this.offset();
+    const outerPin = this.pin;
+    if (outerPin < 0) this.pin = this.pos; // keeps the key in the window while it is read
+    this.skipString();
+    const start = keyOffset - this.base;
+    const name = JSON.parse(Buffer.from(this.buf.buffer, this.buf.byteOffset + start, this.pos - start).toString("utf8")) as string;
+    this.pin = outerPin;
+    this.uniqueKey(name, keyOffset);
   }
 
   /**
@@ -445,6 +487,11 @@ class Scanner {
       if (state === EXPECT_KEY || state === EXPECT_KEY_OR_CLOSE) {
         if (c !== QUOTE) this.fail(c, "expected a string key");
         state = EXPECT_COLON;
+        if (this.keySets) {
+          this.skipUniqueKey();
+          ({ buf, end, pos } = this);
+          continue;
+        }
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         this.enter();
         containers[this.depth - 1] = c === OPEN_BRACE ? IN_OBJECT : IN_ARRAY;
@@ -703,4 +750,46 @@ export function keep(keys: Record<string, KeepSpec>): KeepSpec {
 
 export function each(spec: KeepSpec): KeepSpec {
   return { each: spec };
+}
+
+/**
+ * What is wrong with the text and where, for `<file>: <this>`; never a quote of the text.
+ * `text()` gives the scanned bytes again, only to turn the offset into a line and column.
+ */
+export function describeSkeletonError(error: SkeletonError, text: () => Uint8Array): string {
+  const where = () => `at ${lineAndColumn(text(), error.offset)}`;
+  switch (error.problem) {
+    case "encoding":
+      return "is not valid UTF-8 text";
+    case "truncated":
+      return `is not valid JSON (${error.offset === 0 ? "the file is empty" : "it ends unexpectedly"})`;
+    case "too-deep":
+    case "duplicate-key":
+      return `${error.what} (${where()})`;
+    case "syntax":
+      return `is not valid JSON (${error.what} ${where()})`;
+  }
+}
+
+/** The kind of a JSON value, for messages that must not show the value itself. */
+export function kindOf(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "boolean") return "a boolean";
+  return `a ${typeof value}`;
+}
+
+/** Line and column (in bytes) of a byte offset in UTF-8 text. */
+function lineAndColumn(bytes: Uint8Array, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
 }
