@@ -50,10 +50,13 @@ export interface ResourceAddress {
   readonly name: string;
 }
 
+/** Words that start another kind of address step, so never a managed resource's type. */
+const RESERVED_TYPES = new Set(["module", "data", "ephemeral", "resource"]);
+
 /** The parts of a resource instance address, or undefined when it is not one. */
 export function parseResourceAddress(address: string): ResourceAddress | undefined {
   const match = RESOURCE_ADDRESS.exec(address);
-  if (!match) return undefined;
+  if (!match || RESERVED_TYPES.has(match[3])) return undefined;
   return { module: match[1].replace(/\.$/, ""), mode: match[2] ? "data" : "managed", type: match[3], name: match[4] };
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../../lib/errors";
 import { generatePlan } from "../../../bench/plan-review/generate";
-import { parsePlanBytes, parsePlanText, readPlanFile } from "../../../scripts/plan-review/parse";
+import { MAX_PLAN_BYTES, parsePlanBytes, parsePlanText, readPlanFile } from "../../../scripts/plan-review/parse";
 import { fixture, planJson, rc, tempDir } from "./helpers";
 
 const SIMPLE = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.assets", ["create"])] }));
@@ -195,5 +195,102 @@ describe("bad plan input", () => {
     const file = join(tempDir(), "plan.json");
     writeFileSync(file, readFileSync(fixture("hashicorp__terraform__show-json-basic-delete.json")));
     expect(readPlanFile(file).plan.resource_changes).toHaveLength(2);
+  });
+});
+
+describe("refusing what is not a plan", () => {
+  const DELETE_BUCKET = rc("aws_s3_bucket.data", ["delete"], {}, { before: { bucket: "hunter2-bucket" } });
+
+  it.each([
+    ["an empty object", "{}"],
+    ["unrelated JSON", '{"hello": "world"}'],
+    ["a package.json", JSON.stringify({ name: "app", version: "1.0.0", scripts: { test: "jest" }, dependencies: { zod: "4.0.0" } })],
+  ])("refuses %s, saying it is not plan output", (_, text) => {
+    expect(parseError(() => parseString(text, "input.json")).message).toMatch(
+      /^input\.json: is not `terraform show -json` plan output: it has no planned_values \(every plan has them\) and no resource_changes entries; write the plan with/,
+    );
+  });
+
+  it("refuses the JSON of a state (terraform show -json on a state file)", () => {
+    const state = { format_version: "1.0", terraform_version: "1.11.0", values: { root_module: { resources: [] } } };
+    expect(parseError(() => parseString(JSON.stringify(state), "state.json")).message).toMatch(/^state\.json: is a Terraform state, not a plan \(it has values and no planned_values\)/);
+  });
+
+  it("refuses a raw terraform.tfstate", () => {
+    const state = { version: 4, terraform_version: "1.11.0", serial: 7, lineage: "9e1d", outputs: {}, resources: [] };
+    expect(parseError(() => parseString(JSON.stringify(state), "terraform.tfstate")).message).toMatch(/^terraform\.tfstate: is a Terraform state, not a plan/);
+  });
+
+  it("refuses planned_values without format_version", () => {
+    const text = JSON.stringify({ planned_values: {}, resource_changes: [DELETE_BUCKET] });
+    expect(parseError(() => parseString(text, "edited.json")).message).toMatch(/^edited\.json: has planned_values but no format_version/);
+  });
+
+  it("refuses an excerpt whose resource_changes are empty", () => {
+    expect(parseError(() => parseString(JSON.stringify({ resource_changes: [] }), "empty.json")).message).toMatch(/^empty\.json: is not `terraform show -json` plan output/);
+  });
+
+  it("refuses a resource_changes that is not a list", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ resource_changes: { a: 1 } })), "rc.json")).message).toContain("rc.json: resource_changes:");
+  });
+
+  it("refuses a planned_values that is not an object", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ planned_values: [] })), "pv.json")).message).toContain("pv.json: planned_values:");
+  });
+
+  it.each(["tru", "NaN", '{"a":1,,}', "Infinity", "'x'", "01", "[1,]"])("refuses %s as a before value, naming the line", (token) => {
+    const text = JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace('{"bucket":"hunter2-bucket"}', token);
+    expect(parseError(() => parseString(text, "values.json")).message).toMatch(/^values\.json: is not valid JSON \(.* at line 1, column \d+\)$/);
+  });
+
+  it("refuses invalid JSON inside planned_values, which the review never reads", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace('"root_module":{}', '"root_module":{"resources":[{"values":{"a":tru}}]}');
+    expect(parseError(() => parseString(text, "pv.json")).message).toMatch(/^pv\.json: is not valid JSON/);
+  });
+
+  it("refuses a second actions key that would hide a deletion from a reader that keeps the last", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace('"actions":["delete"]', '"actions":["delete"],"actions":["no-op"]');
+    expect(parseError(() => parseString(text, "dup.json")).message).toMatch(/^dup\.json: key "actions" appears twice in one object \(at line 1, column \d+\); Terraform never writes a key twice/);
+  });
+
+  it("refuses a second resource_changes written with escapes", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace(/}$/, ',"resource\\u005fchanges":[]}');
+    expect(parseError(() => parseString(text, "dup.json")).message).toMatch(/^dup\.json: key "resource_changes" appears twice/);
+  });
+
+  it("refuses a change whose values contradict its actions", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.data", ["no-op"], {}, { after: null })] }));
+    expect(parseError(() => parseString(text, "noop.json")).message).toContain("noop.json: resource_changes[0].change: [\"no-op\"] must leave the object as it is");
+  });
+
+  it("refuses nesting deeper than the limit with a message, not a RangeError", () => {
+    const text = JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace('"hunter2-bucket"', "[".repeat(100_000) + "]".repeat(100_000));
+    expect(parseError(() => parseString(text, "deep.json")).message).toMatch(
+      /^deep\.json: objects and arrays are nested more than 512 levels deep \(at line 1, column \d+\); plan-review reads at most 512 levels/,
+    );
+  });
+
+  it("refuses a file larger than the limit before reading it", () => {
+    const file = join(tempDir(), "huge.json");
+    writeFileSync(file, "");
+    truncateSync(file, MAX_PLAN_BYTES + 1); // sparse: no disk space used
+    expect(parseError(() => readPlanFile(file)).message).toBe(
+      `${file}: is 256.0 MiB; plan-review reads plans of up to 256.0 MiB (a 20,000-resource plan is about 55 MB). Split the stack, or review this plan another way.`,
+    );
+  });
+
+  it("refuses UTF-16 text with an unpaired surrogate", () => {
+    const text = Buffer.from(JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace("hunter2", "\ud800"), "utf16le");
+    expect(parseError(() => parsePlanBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), text]), "u16.json")).message).toMatch(/^u16\.json: is not valid UTF-8 or UTF-16 text/);
+  });
+
+  it("never quotes a value in any of these errors", () => {
+    const texts = [
+      JSON.stringify(planJson({ resource_changes: [DELETE_BUCKET] })).replace('"bucket"', '"bucket" "x"'),
+      JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.data", ["create"], {}, { before: { bucket: "hunter2-bucket" } })] })),
+      JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.data", ["update"], {}, { before: "hunter2-bucket" })] })),
+    ];
+    const messages = texts.map((text) => parseError(() => parseString(text, "secret.json")).message);
+    expect(messages.filter((m) => m.includes("hunter2"))).toEqual([]);
   });
 });
