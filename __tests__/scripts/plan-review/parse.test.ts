@@ -1,25 +1,14 @@
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../../../lib/errors";
 import { generatePlan } from "../../../bench/plan-review/generate";
 import { MAX_PLAN_BYTES, parsePlanBytes, parsePlanText, readPlanFile } from "../../../scripts/plan-review/parse";
 import { fixture, planJson, rc, tempDir } from "./helpers";
+import { thrownUserError as parseError } from "../../support/user-error";
 
 const SIMPLE = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.assets", ["create"])] }));
 
 function parseString(text: string, file = "plan.json") {
   return parsePlanBytes(Buffer.from(text, "utf8"), file);
-}
-
-/** The UserError a parse throws (fails the test if it does not throw one). */
-function parseError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("expected a UserError");
 }
 
 function utf16(text: string, order: "le" | "be", bom: boolean): Buffer {

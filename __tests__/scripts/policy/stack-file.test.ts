@@ -1,24 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { UserError } from "../../../lib/errors";
 import { checkStack, manifestStacks, MAX_STACK_BYTES, readJsonFile, stackProblems } from "../../../scripts/policy/stack-file";
 import { loadWorkspace } from "../../../scripts/policy/workspace";
+import { thrownUserError as thrown } from "../../support/user-error";
 
 function tempFile(name: string, content: string | Buffer): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-")), name);
   fs.writeFileSync(file, content);
   return file;
-}
-
-function thrown(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("nothing thrown");
 }
 
 /** A synthesis directory whose one stack (dev-app) has this content. */

@@ -3,11 +3,11 @@ import { App } from "cdktf";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { UserError } from "../../../lib/errors";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { readPolicy } from "../../../scripts/policy/iam";
 import { loadWorkspace } from "../../../scripts/policy/workspace";
 import { awsStack } from "./support";
+import { thrownUserError as thrown } from "../../support/user-error";
 
 /** A synthesis directory (kept on disk, as `npm run synth` leaves it) with one stack. */
 function synthDir(stackId: string, build: (stack: ReturnType<typeof awsStack>) => void): string {
@@ -16,16 +16,6 @@ function synthDir(stackId: string, build: (stack: ReturnType<typeof awsStack>) =
   build(awsStack(app, stackId));
   app.synth();
   return outdir;
-}
-
-function thrown(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("nothing thrown");
 }
 
 describe("loadWorkspace", () => {
