@@ -340,7 +340,7 @@ function decodeUtf16(bytes: Uint8Array, order: "le" | "be", file: string): strin
 function validatePlan(data: unknown, file: string): ParsedPlan {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new UserError(
-      `${file}: expected a JSON object from \`terraform show -json\`, got ${Array.isArray(data) ? "an array" : kindOf(data)}`,
+      `${file}: expected a JSON object from \`terraform show -json\`, got ${kindOf(data)}`,
     );
   }
   checkFormatVersion((data as Record<string, unknown>).format_version, file);
