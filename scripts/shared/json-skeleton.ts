@@ -136,6 +136,8 @@ export interface ScanOptions {
 /** The kept parts of `bytes` (UTF-8 JSON text) as JSON text bytes. */
 export function extractSkeleton(bytes: Uint8Array, spec: KeepSpec, options: ScanOptions = {}): Buffer {
   let offset = 0;
+  // A window no larger than the text: small inputs (a stack, a test's plan) skip zeroing 1 MiB.
+  const windowBytes = options.windowBytes ?? Math.min(WINDOW_BYTES, Math.max(64, bytes.length));
   return extractSkeletonFrom(
     (into, at, length) => {
       const n = Math.min(length, bytes.length - offset);
@@ -144,7 +146,7 @@ export function extractSkeleton(bytes: Uint8Array, spec: KeepSpec, options: Scan
       return n;
     },
     spec,
-    options,
+    { ...options, windowBytes },
   );
 }
 

@@ -160,7 +160,7 @@ describe("plan-review cannot be fooled", () => {
       fc.property(plan, (p) => {
         expect(review(p.text)).toEqual({ exitCode: 2 });
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
@@ -170,7 +170,7 @@ describe("plan-review cannot be fooled", () => {
         const outcome = review(MUTATIONS[name](p, n));
         expect("refused" in outcome && outcome.refused.message.startsWith(`${FILE}: `) && !outcome.refused.message.includes(SECRET)).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
@@ -193,7 +193,7 @@ describe("plan-review cannot be fooled", () => {
         }
         expect(parsed.plan).toEqual(project(JSON.parse(edited), PLAN_KEEP));
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 });

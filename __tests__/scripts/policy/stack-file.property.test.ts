@@ -81,7 +81,7 @@ describe("policy reads only stacks it fully understands", () => {
       fc.property(stack, (s) => {
         expect(gate(JSON.stringify(s))).toBe("read");
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -91,7 +91,7 @@ describe("policy reads only stacks it fully understands", () => {
         const outcome = gate(MUTATIONS[mutation](s, n));
         expect(outcome instanceof UserError && outcome.message.startsWith(`${FILE}: `)).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });

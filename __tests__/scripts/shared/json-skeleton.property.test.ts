@@ -64,7 +64,7 @@ describe("skeleton scanner properties", () => {
         const text = write(doc);
         expect(scan(text, SPEC, chunk)).toEqual({ ok: true, kept: project(JSON.parse(text), SPEC) });
       }),
-      { numRuns: 400 },
+      { numRuns: 200 },
     );
   });
 
@@ -74,7 +74,7 @@ describe("skeleton scanner properties", () => {
         const text = JSON.stringify(v);
         expect(scan(text, true, chunk)).toEqual({ ok: true, kept: JSON.parse(text) });
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -93,7 +93,7 @@ describe("skeleton scanner properties", () => {
         expect(result.ok).toBe(jsonParses(edited));
         if (result.ok) expect(result.kept).toEqual(JSON.parse(edited));
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
@@ -105,7 +105,7 @@ describe("skeleton scanner properties", () => {
         const text = `{"drop": [${scalar}${after}]}`;
         expect(scan(text, SPEC, chunk).ok).toBe(jsonParses(text));
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
