@@ -515,11 +515,10 @@ class Scanner {
           continue;
         }
       }
-      // A key or string value: most bytes of a plan are in one. Plain ones end in this window.
-      pos++;
-      while (pos < end && STRING_BYTE[buf[pos]] === 0) pos++;
-      if (pos < end && buf[pos] === QUOTE) {
-        pos++;
+      // A key or string value: most bytes of a plan are in one, and most end in this window.
+      const after = this.stringEnd(pos + 1);
+      if (after !== -1) {
+        pos = after;
         continue;
       }
       this.skipString(); // from its opening quote, at this.pos
@@ -584,13 +583,39 @@ class Scanner {
   }
 
   /**
-   * Past the string at `pos`, checking escapes and that control characters are escaped.
-   * Most bytes of a plan are inside strings: the loop works on the window directly.
+   * Where the string whose body starts at `pos` ends (just past its closing quote) when all
+   * of it is in the window and valid; -1 when the window ends first or a byte needs a closer
+   * look (skipString reads it through peek() and reports what is wrong).
    */
+  private stringEnd(pos: number): number {
+    const { buf, end } = this;
+    while (pos < end) {
+      const kind = STRING_BYTE[buf[pos]];
+      if (kind === 0) {
+        pos++;
+      } else if (kind === 1) {
+        return pos + 1;
+      } else if (kind === 2 && pos + 1 < end && SIMPLE_ESCAPE[buf[pos + 1]] === 1) {
+        pos += 2;
+      } else if (kind === 2 && pos + 5 < end && buf[pos + 1] === 0x75 && HEX[buf[pos + 2]] & HEX[buf[pos + 3]] & HEX[buf[pos + 4]] & HEX[buf[pos + 5]]) {
+        pos += 6;
+      } else {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Past the string at `pos`, checking escapes and that control characters are escaped, across window refills. */
   private skipString(): void {
     const start = this.offset();
     this.pos++; // the opening quote
     for (;;) {
+      const fast = this.stringEnd(this.pos);
+      if (fast !== -1) {
+        this.pos = fast;
+        return;
+      }
       const { buf, end } = this;
       let pos = this.pos;
       let kind = 0;
