@@ -1,7 +1,8 @@
 /**
  * The cdktf app: validate every environment, read the app build (app.config.ts or APP_DIR),
- * create each environment's three stacks, synthesize. A config or build error prints what
- * is wrong and exits 1 before anything is written.
+ * create each environment's three stacks, synthesize. A config or build error (or a Lambda
+ * runtime AWS no longer accepts today) prints what is wrong and exits 1 before anything is
+ * written.
  */
 import "./lib/disable-source-maps";
 import { App } from "cdktf";
@@ -11,7 +12,7 @@ import { UserError } from "./lib/errors";
 import { createEnvironmentStacks } from "./stacks/environment-stacks";
 
 function main(): void {
-  const environments = loadEnvironmentsOrExit();
+  const environments = loadEnvironmentsOrExit({ deployDate: new Date() });
   try {
     const appBuild = loadAppBuild();
     // Stack traces in construct metadata cost ~0.4 s per synth (source-mapped) and are unused.

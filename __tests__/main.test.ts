@@ -81,25 +81,28 @@ describe("npm run synth (main.ts)", () => {
   });
 });
 
+/** A copy of the project whose dev environment file is changed by `edit`. */
+function projectWithDev(edit: (source: string) => string): string {
+  const project = mkdtempSync(path.join(tmpdir(), "broken-project-"));
+  for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", "examples", "package.json", "tsconfig.json"]) {
+    cpSync(path.join(ROOT, entry), path.join(project, entry), {
+      recursive: true,
+      filter: (source) => !source.split(path.sep).includes("dist"),
+    });
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+  const devFile = path.join(project, "environments", "dev.ts");
+  writeFileSync(devFile, edit(readFileSync(devFile, "utf8")));
+  return project;
+}
+
 describe("npm run synth with a broken environment", () => {
   let result: ReturnType<typeof runMain>;
   let outdir: string;
 
   beforeAll(() => {
-    // A copy of the project whose dev environment has two mistakes.
-    const project = mkdtempSync(path.join(tmpdir(), "broken-project-"));
-    for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", "examples", "package.json", "tsconfig.json"]) {
-      cpSync(path.join(ROOT, entry), path.join(project, entry), {
-        recursive: true,
-        filter: (source) => !source.split(path.sep).includes("dist"),
-      });
-    }
-    symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
-    const devFile = path.join(project, "environments", "dev.ts");
-    const broken = readFileSync(devFile, "utf8")
-      .replace('id: "111111111111"', 'id: "1111"')
-      .replace("memoryMiB: 512", "memoryMiB: 64");
-    writeFileSync(devFile, broken);
+    // Two mistakes in dev.
+    const project = projectWithDev((source) => source.replace('id: "111111111111"', 'id: "1111"').replace("memoryMiB: 512", "memoryMiB: 64"));
     outdir = path.join(project, "out");
     result = runMain(project, outdir);
   });
@@ -117,6 +120,32 @@ describe("npm run synth with a broken environment", () => {
 
   it("prints no stack trace", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("writes no stack output", () => {
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe("npm run synth with a Lambda runtime AWS no longer accepts", () => {
+  let result: ReturnType<typeof runMain>;
+  let outdir: string;
+
+  beforeAll(() => {
+    // nodejs20.x: Lambda blocks function updates on it from 2026-09-30, before this test was written.
+    const project = projectWithDev((source) => source.replace('runtime: "nodejs22.x"', 'runtime: "nodejs20.x"'));
+    outdir = path.join(project, "out");
+    result = runMain(project, outdir);
+  });
+
+  it("exits 1", () => {
+    expect(result.status).toBe(1);
+  });
+
+  it("names the file, the field, the block-update date and the replacement", () => {
+    expect(result.stderr).toMatch(
+      /  environments\/dev\.ts: ssr\.runtime: nodejs20\.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 .*; use nodejs2[24]\.x /,
+    );
   });
 
   it("writes no stack output", () => {

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { ConfigError, describeValue } from "../lib/errors";
 import { STACK_KINDS, stateKey } from "../lib/naming";
-import { EnvironmentSchema, type EnvironmentConfig } from "./schema";
+import { EnvironmentSchema, lambdaRuntimeStatus, type EnvironmentConfig } from "./schema";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 
@@ -55,18 +55,54 @@ export function loadEnvironments(names: readonly string[] = ENVIRONMENT_NAMES): 
   return validateEnvironments(readEnvironmentSources(names));
 }
 
+export interface LoadOptions {
+  /**
+   * Also apply the rules of deploying on this day: a Lambda runtime past its block-update
+   * date is a problem, one close to it a warning on stderr. Synth passes today; scripts that
+   * only read or move what is deployed (release, rollback) do not, so they keep working on a
+   * runtime AWS no longer accepts for updates.
+   * @default undefined (no date rules)
+   */
+  readonly deployDate?: Date;
+}
+
 /**
  * For app entry points: the validated environments, or every problem printed to stderr and
  * exit code 1 before anything is synthesized.
  */
-export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
+export function loadEnvironmentsOrExit(options: LoadOptions = {}): EnvironmentConfig[] {
   try {
-    return loadEnvironments();
+    const environments = loadEnvironments();
+    if (options.deployDate) {
+      const { problems, warnings } = lambdaRuntimeFindings(environments, options.deployDate);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (problems.length > 0) throw new ConfigError(problems);
+    }
+    return environments;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/**
+ * The Lambda runtime rules of deploying on `today`, as `<file>: ssr.runtime: …` lines: a
+ * runtime past its block-update date is a problem, one within the warning window a warning.
+ */
+export function lambdaRuntimeFindings(
+  environments: readonly EnvironmentConfig[],
+  today: Date,
+): { readonly problems: string[]; readonly warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const env of environments) {
+    const status = lambdaRuntimeStatus(env.ssr.runtime, today);
+    const line = (message: string) => `environments/${env.name}.ts: ssr.runtime: ${message} (got ${describeValue(env.ssr.runtime)})`;
+    if (status.kind === "blocked") problems.push(line(status.message));
+    if (status.kind === "ending") warnings.push(line(status.message));
+  }
+  return { problems, warnings };
 }
 
 /** One validated environment by name, with a clear error for an unknown name. */

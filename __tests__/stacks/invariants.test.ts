@@ -67,6 +67,12 @@ describe.each(everyStack)("stack %s", (id, stack) => {
     expect(providers.map((p) => p.default_tags?.[0]?.tags)).toEqual(providers.map(() => expect.objectContaining(expected)));
   });
 
+  it("gives every Lambda function the environment's configured runtime", () => {
+    const env = environments.find((e) => id.startsWith(`${e.name}-`))!;
+    const runtimes = resourcesOfType(stack, "aws_lambda_function").map((f) => f.runtime);
+    expect(runtimes.filter((runtime) => runtime !== env.ssr.runtime)).toEqual([]);
+  });
+
   it("uses an S3 backend with encryption and native locking", () => {
     expect(stack.terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
   });

@@ -58,7 +58,7 @@ await build({
   outfile: path.join(outDir, "server/index.js"),
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node22",
   format: "cjs",
   define: { ...define, __ASSET_MANIFEST__: JSON.stringify(manifest) },
   logLevel: "warning",

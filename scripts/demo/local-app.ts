@@ -13,6 +13,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { DEFAULT_LAMBDA_RUNTIME, type LambdaRuntime } from "../../environments/schema";
 import { LIVE_ALIAS } from "../../lib/naming";
 import { clientSettings } from "../shared/aws";
 
@@ -36,7 +37,8 @@ export async function createLocalApp(options: {
   readonly roleName: string;
   /** The first build's code, published as version 1 with alias `live` on it. */
   readonly zip: Buffer;
-  readonly runtime?: "nodejs20.x" | "nodejs22.x";
+  /** @default DEFAULT_LAMBDA_RUNTIME (the schema's default) */
+  readonly runtime?: LambdaRuntime;
 }): Promise<LocalApp> {
   const settings = clientSettings(options.region);
   const iam = new IAMClient(settings);
@@ -56,7 +58,7 @@ export async function createLocalApp(options: {
   const created = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: options.functionName,
-      Runtime: options.runtime ?? "nodejs20.x",
+      Runtime: options.runtime ?? DEFAULT_LAMBDA_RUNTIME,
       Role: role.Role?.Arn,
       Handler: "index.handler",
       Code: { ZipFile: options.zip },

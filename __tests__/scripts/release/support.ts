@@ -123,7 +123,7 @@ export async function createFixture(label: string, options: { versions?: number 
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: functionName,
-      Runtime: "nodejs20.x",
+      Runtime: "nodejs22.x",
       Role: await sharedRole(),
       Handler: "index.handler",
       Code: { ZipFile: Buffer.from(`code-0-${functionName}`) },

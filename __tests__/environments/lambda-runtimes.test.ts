@@ -1,0 +1,119 @@
+import { lambdaRuntimeFindings, loadEnvironments, loadEnvironmentsOrExit, validateEnvironments } from "../../environments";
+import devConfig from "../../environments/dev";
+import {
+  DEFAULT_LAMBDA_RUNTIME,
+  LAMBDA_RUNTIME_IDS,
+  LAMBDA_RUNTIME_SOURCE,
+  LAMBDA_RUNTIMES,
+  lambdaRuntimeStatus,
+} from "../../environments/schema";
+
+const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
+
+/** dev with another runtime, validated like an environment file. */
+function devWithRuntime(runtime: string | undefined) {
+  const data = structuredClone(devConfig) as { ssr: Record<string, unknown> };
+  if (runtime === undefined) delete data.ssr.runtime;
+  else data.ssr.runtime = runtime;
+  return validateEnvironments([{ file: "environments/dev.ts", data }]);
+}
+
+describe("the Lambda runtime table", () => {
+  it("lists each runtime's dates in the order deprecation, block create, block update", () => {
+    const outOfOrder = Object.entries(LAMBDA_RUNTIMES).filter(
+      ([, d]) => !(d.deprecation < d.blockCreate && d.blockCreate < d.blockUpdate),
+    );
+    expect(outOfOrder).toEqual([]);
+  });
+
+  it("lists runtimes newest first, so the replacement of one is the next newer", () => {
+    const blockUpdates = LAMBDA_RUNTIME_IDS.map((id) => LAMBDA_RUNTIMES[id].blockUpdate);
+    expect(blockUpdates).toEqual([...blockUpdates].sort().reverse());
+  });
+
+  it("has the dates of AWS's Node.js runtime table for nodejs20.x", () => {
+    expect(LAMBDA_RUNTIMES["nodejs20.x"]).toEqual({ deprecation: "2026-04-30", blockCreate: "2026-08-31", blockUpdate: "2026-09-30" });
+  });
+});
+
+describe("the runtime an environment gets", () => {
+  it("is nodejs22.x when the file names none", () => {
+    expect(devWithRuntime(undefined)[0].ssr.runtime).toBe("nodejs22.x");
+  });
+
+  it("may be nodejs24.x", () => {
+    expect(devWithRuntime("nodejs24.x")[0].ssr.runtime).toBe("nodejs24.x");
+  });
+
+  it("is nodejs22.x in every shipped environment", () => {
+    expect(loadEnvironments().map((env) => env.ssr.runtime)).toEqual([DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME]);
+  });
+});
+
+describe("lambdaRuntimeStatus", () => {
+  it("blocks a runtime on its block-update date", () => {
+    expect(lambdaRuntimeStatus("nodejs20.x", new Date("2026-09-30T00:00:00Z")).kind).toBe("blocked");
+  });
+
+  it("names the block-update date and the replacement when it blocks", () => {
+    const status = lambdaRuntimeStatus("nodejs20.x", day("2026-12-06"));
+    expect(status.kind === "blocked" && status.message).toBe(
+      `nodejs20.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 (and new functions since 2026-08-31); use nodejs22.x (Lambda accepts it until 2027-07-01); dates from ${LAMBDA_RUNTIME_SOURCE}`,
+    );
+  });
+
+  it("warns on the last day before the block-update date", () => {
+    expect(lambdaRuntimeStatus("nodejs20.x", day("2026-09-29")).kind).toBe("ending");
+  });
+
+  it("warns 90 days before the block-update date", () => {
+    expect(lambdaRuntimeStatus("nodejs22.x", day("2027-04-02"))).toMatchObject({ kind: "ending", daysLeft: 90 });
+  });
+
+  it("does not warn 91 days before the block-update date", () => {
+    expect(lambdaRuntimeStatus("nodejs22.x", new Date("2027-04-01T00:00:00Z")).kind).toBe("supported");
+  });
+
+  it("says in a warning when new functions are already refused, and what to move to", () => {
+    const status = lambdaRuntimeStatus("nodejs22.x", day("2027-06-15"));
+    expect(status.kind === "ending" && status.message).toBe(
+      `nodejs22.x: Lambda refuses function updates on it from 2027-07-01 (in 16 days; it already refuses new functions on it (since 2027-06-01), so a new environment cannot be deployed); use nodejs24.x (Lambda accepts it until 2028-07-01) before then; dates from ${LAMBDA_RUNTIME_SOURCE}`,
+    );
+  });
+
+  it("asks for a runtime newer than the table knows when every known one is ending", () => {
+    const status = lambdaRuntimeStatus("nodejs24.x", day("2028-06-15"));
+    expect(status.kind === "ending" && status.message).toContain(
+      "use a newer Node.js runtime and add it to LAMBDA_RUNTIMES in environments/schema.ts before then",
+    );
+  });
+});
+
+describe("the deploy-day runtime rules (npm run synth)", () => {
+  it("are a problem naming file, field and value for a blocked runtime", () => {
+    const { problems } = lambdaRuntimeFindings(devWithRuntime("nodejs20.x"), day("2026-12-06"));
+    expect(problems).toEqual([expect.stringMatching(/^environments\/dev\.ts: ssr\.runtime: nodejs20\.x can no longer be deployed: .* \(got "nodejs20\.x"\)$/)]);
+  });
+
+  it("are a warning, not a problem, within 90 days", () => {
+    const findings = lambdaRuntimeFindings(devWithRuntime("nodejs22.x"), day("2027-05-01"));
+    expect({ problems: findings.problems.length, warnings: findings.warnings.length }).toEqual({ problems: 0, warnings: 1 });
+  });
+
+  it("print the warning and still return the environments", () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const environments = loadEnvironmentsOrExit({ deployDate: day("2027-05-01") });
+      expect({ environments: environments.length, warnings: written.filter((w) => w.startsWith("warning: environments/")).length }).toEqual({
+        environments: 3,
+        warnings: 3,
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
