@@ -144,7 +144,7 @@ describe("npm run synth with a Lambda runtime AWS no longer accepts", () => {
 
   it("names the file, the field, the block-update date and the replacement", () => {
     expect(result.stderr).toMatch(
-      /  environments\/dev\.ts: ssr\.runtime: nodejs20\.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 .*; use nodejs2[24]\.x /,
+      / {2}environments\/dev\.ts: ssr\.runtime: nodejs20\.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 .*; use nodejs2[24]\.x /,
     );
   });
 
