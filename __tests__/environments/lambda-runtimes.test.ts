@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { lambdaRuntimeFindings, loadEnvironments, loadEnvironmentsOrExit, validateEnvironments } from "../../environments";
 import devConfig from "../../environments/dev";
 import {
@@ -43,6 +45,11 @@ describe("the runtime an environment gets", () => {
 
   it("may be nodejs24.x", () => {
     expect(devWithRuntime("nodejs24.x")[0].ssr.runtime).toBe("nodejs24.x");
+  });
+
+  it("is the Node.js major version CI runs (.nvmrc, read by every workflow's setup-node)", () => {
+    const nvmrc = readFileSync(path.join(__dirname, "..", "..", ".nvmrc"), "utf8").trim();
+    expect(`nodejs${nvmrc}.x`).toBe(DEFAULT_LAMBDA_RUNTIME);
   });
 
   it("is nodejs22.x in every shipped environment", () => {
