@@ -32,14 +32,14 @@ describe("npm run synth (main.ts)", () => {
   it("writes the three stacks of every environment", () => {
     expect(Object.keys(synthesized.manifest.stacks).sort()).toEqual([
       "dev-app",
-      "dev-certificates",
       "dev-distribution",
+      "dev-dns",
       "prod-app",
-      "prod-certificates",
       "prod-distribution",
+      "prod-dns",
       "staging-app",
-      "staging-certificates",
       "staging-distribution",
+      "staging-dns",
     ]);
   });
 
@@ -48,20 +48,20 @@ describe("npm run synth (main.ts)", () => {
     expect(new Set(keys).size).toBe(9);
   });
 
-  it("makes the distribution depend on certificates and app, and nothing depend on the distribution", () => {
+  it("makes the distribution depend on dns and app, and nothing depend on the distribution", () => {
     const dependencies = Object.fromEntries(
       Object.entries(synthesized.manifest.stacks).map(([id, stack]) => [id, [...stack.dependencies].sort()]),
     );
     expect(dependencies).toEqual({
       "dev-app": [],
-      "dev-certificates": [],
-      "dev-distribution": ["dev-app", "dev-certificates"],
+      "dev-dns": [],
+      "dev-distribution": ["dev-app", "dev-dns"],
       "staging-app": [],
-      "staging-certificates": [],
-      "staging-distribution": ["staging-app", "staging-certificates"],
+      "staging-dns": [],
+      "staging-distribution": ["staging-app", "staging-dns"],
       "prod-app": [],
-      "prod-certificates": [],
-      "prod-distribution": ["prod-app", "prod-certificates"],
+      "prod-dns": [],
+      "prod-distribution": ["prod-app", "prod-dns"],
     });
   });
 
@@ -69,7 +69,7 @@ describe("npm run synth (main.ts)", () => {
     const remoteKeys = Object.values(synthesized.stacks["staging-distribution"].data.terraform_remote_state).map(
       (r) => (r as { config: { key: string } }).config.key,
     );
-    expect(remoteKeys.sort()).toEqual(["acme-web/staging/app.tfstate", "acme-web/staging/certificates.tfstate"]);
+    expect(remoteKeys.sort()).toEqual(["acme-web/staging/app.tfstate", "acme-web/staging/dns.tfstate"]);
   });
 
   it("packages the example app's server code into every app stack", () => {

@@ -5,7 +5,17 @@ export default {
   name: "dev",
   project: "acme-web",
   account: { id: "111111111111", region: "eu-west-1" },
-  dns: { hostedZoneName: "dev.example.com", domainNames: ["dev.example.com"] },
+  dns: {
+    hostedZoneName: "dev.example.com",
+    // Created here and delegated from example.com (prod's account) through its delegation role.
+    createHostedZone: true,
+    delegation: {
+      parentZoneName: "example.com",
+      parentZoneId: "Z0EXAMPLEPARENTZONE",
+      roleArn: "arn:aws:iam::333333333333:role/acme-web-dns-delegation",
+    },
+    domainNames: ["dev.example.com"],
+  },
   state: { bucket: "acme-web-tfstate-111111111111", region: "eu-west-1" },
   ssr: {
     runtime: "nodejs22.x",

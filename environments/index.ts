@@ -135,6 +135,7 @@ function crossEnvironmentProblems(configs: readonly { file: string; config: Envi
     }
   };
 
+  const zoneCreators = new Map<string, string>();
   for (const { file, config } of configs) {
     agree(
       `bucket:${config.state.bucket}`,
@@ -150,6 +151,16 @@ function crossEnvironmentProblems(configs: readonly { file: string; config: Envi
       `account ${config.account.id}`,
       "a hosted zone lives in one account; give each account its own delegated subdomain zone",
     );
+    if (config.dns.createHostedZone) {
+      // Route 53 allows two public zones of one name; only one of them can be delegated to.
+      const creator = zoneCreators.get(config.dns.hostedZoneName);
+      if (creator === undefined) zoneCreators.set(config.dns.hostedZoneName, file);
+      else {
+        problems.push(
+          `${file}: dns.createHostedZone: ${creator} creates the hosted zone ${config.dns.hostedZoneName} already; set false here to share it (got true)`,
+        );
+      }
+    }
     claim(`name:${config.name}`, file, "name", config.name, "environment name");
     config.dns.domainNames.forEach((domain, i) =>
       claim(`domain:${domain}`, file, `dns.domainNames[${i}]`, domain, "domain name"),

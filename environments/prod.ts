@@ -6,7 +6,13 @@ export default {
   project: "acme-web",
   protected: true,
   account: { id: "333333333333", region: "eu-west-1", lambdaConcurrencyLimit: 1000 },
-  dns: { hostedZoneName: "example.com", domainNames: ["example.com", "www.example.com"] },
+  dns: {
+    hostedZoneName: "example.com",
+    // The apex zone exists already: the domain's registrar points at its name servers (a
+    // manual step, checked by `npm run doctor`). dev and staging delegate from it.
+    createHostedZone: false,
+    domainNames: ["example.com", "www.example.com"],
+  },
   state: {
     bucket: "acme-web-tfstate-333333333333",
     region: "eu-west-1",

@@ -41,15 +41,37 @@ const slug = (maxLength: number) =>
 const AccountSchema = z.strictObject({
   /** The 12-digit AWS account id the environment deploys into. */
   id: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
-  /** Region of the app and distribution stacks (certificates always go to us-east-1). */
+  /** Region of the stacks (CloudFront's certificate and metrics always live in us-east-1). */
   region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
   /** The account's Lambda concurrent-executions quota; reserved concurrency must fit under it. */
   lambdaConcurrencyLimit: z.number().int().min(UNRESERVED_CONCURRENCY_MINIMUM).default(1000),
 });
 
+/**
+ * Where a created zone is delegated from: the workspace writes the zone's NS record into the
+ * parent zone, in the parent's account, through a role there (README: "DNS delegation").
+ */
+const DnsDelegationSchema = z.strictObject({
+  /** The parent zone, e.g. `example.com` for `dev.example.com`. */
+  parentZoneName: z.string().regex(DNS_NAME, "must be a lower-case DNS name"),
+  /** Its Route 53 hosted zone id; the role may change this zone only, so it is not looked up. */
+  parentZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+  /** Role in the parent zone's account that may write this zone's NS record (and nothing else). */
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN such as arn:aws:iam::333333333333:role/acme-web-dns-delegation"),
+});
+
 const DnsSchema = z.strictObject({
   /** Public Route 53 hosted zone that holds the environment's records, e.g. `example.com`. */
   hostedZoneName: z.string().regex(DNS_NAME, "must be a lower-case DNS name"),
+  /**
+   * True: the environment's dns stack creates the zone. False: the zone exists already (made
+   * by hand or by another workspace) and is looked up by name.
+   */
+  createHostedZone: z.boolean().default(false),
+  /** Only with createHostedZone: write the zone's NS delegation into its parent zone. */
+  delegation: DnsDelegationSchema.optional(),
   /** The names the site answers on; the first is the certificate's primary name. */
   domainNames: z
     .array(z.string().regex(DNS_NAME, "must be a lower-case DNS name"))
@@ -345,6 +367,14 @@ export const EnvironmentSchema = z
     }
     if (env.protected && reserved === null) {
       problem(["ssr", "reservedConcurrency"], "must be set in a protected environment");
+    }
+
+    const { delegation } = env.dns;
+    if (delegation && !env.dns.createHostedZone) {
+      problem(["dns", "delegation"], "is only allowed with dns.createHostedZone: true (a zone made elsewhere is delegated where it was made)");
+    }
+    if (delegation && !env.dns.hostedZoneName.endsWith(`.${delegation.parentZoneName}`)) {
+      problem(["dns", "delegation", "parentZoneName"], `must be a parent of dns.hostedZoneName ${env.dns.hostedZoneName}`);
     }
 
     env.dns.domainNames.forEach((domain, i) => {

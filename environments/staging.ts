@@ -5,7 +5,17 @@ export default {
   name: "staging",
   project: "acme-web",
   account: { id: "222222222222", region: "eu-west-1" },
-  dns: { hostedZoneName: "staging.example.com", domainNames: ["staging.example.com"] },
+  dns: {
+    hostedZoneName: "staging.example.com",
+    // Created here and delegated from example.com (prod's account) through its delegation role.
+    createHostedZone: true,
+    delegation: {
+      parentZoneName: "example.com",
+      parentZoneId: "Z0EXAMPLEPARENTZONE",
+      roleArn: "arn:aws:iam::333333333333:role/acme-web-dns-delegation",
+    },
+    domainNames: ["staging.example.com"],
+  },
   state: { bucket: "acme-web-tfstate-222222222222", region: "eu-west-1" },
   ssr: {
     runtime: "nodejs22.x",

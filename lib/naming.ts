@@ -10,7 +10,7 @@ export type NamingInput = Pick<EnvironmentConfig, "name" | "project"> & {
   readonly account: Pick<EnvironmentConfig["account"], "id">;
 };
 
-export const STACK_KINDS = ["certificates", "app", "distribution"] as const;
+export const STACK_KINDS = ["dns", "app", "distribution"] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
 
 /** The alias CloudFront invokes; release/rollback own which version it points at. */
@@ -142,6 +142,14 @@ export function chatbotConfigurationName(env: NamingInput): string {
 
 export function chatbotRoleName(env: NamingInput): string {
   return `${resourcePrefix(env)}-chatbot`;
+}
+
+/**
+ * Session name the dns stack uses when it assumes the parent zone's delegation role: it shows
+ * in the parent account's CloudTrail, so the environment that wrote the NS record is known.
+ */
+export function dnsDelegationSessionName(env: NamingInput): string {
+  return `${resourcePrefix(env)}-dns-delegation`;
 }
 
 /** Prefix of one environment's release records and asset manifests. */

@@ -107,6 +107,11 @@ export class PrivateBucket extends Construct {
    * S3's recommended clean-up (S3 User Guide, "Configuring a bucket lifecycle configuration to
    * delete incomplete multipart uploads"). A bucket has one lifecycle configuration: add rules
    * here rather than a second aws_s3_bucket_lifecycle_configuration, which would overwrite it.
+   *
+   * The filter is `prefix = ""` (every object), not an empty `filter {}`: the provider warns
+   * when a rule has neither `filter` nor `prefix` ("will be an error in a future version"), and
+   * some versions also on an empty `filter {}` (aws_s3_bucket_lifecycle_configuration docs,
+   * hashicorp/terraform-provider-aws#42112).
    */
   private createLifecycle(abortAfterDays: number): void {
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
@@ -115,8 +120,7 @@ export class PrivateBucket extends Construct {
         {
           id: "abort-incomplete-multipart-uploads",
           status: "Enabled",
-          // An empty filter: the whole bucket.
-          filter: [{}],
+          filter: [{ prefix: "" }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortAfterDays }],
         },
       ],

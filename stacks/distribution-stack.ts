@@ -10,6 +10,7 @@ import {
   alarmTopicKeyAlias,
   ASSETS_PREFIX,
   assetsBucketName,
+  CLOUDFRONT_CERTIFICATE_REGION,
   forwardedHostFunctionName,
   chatbotConfigurationName,
   chatbotRoleName,
@@ -19,6 +20,7 @@ import {
 } from "../lib/naming";
 import { standardTags } from "../lib/tags";
 import { EncryptedAlarmTopic } from "../modules/monitoring/alarm-topic";
+import { DnsValidatedCertificate } from "../modules/dns-validated-certificate";
 import { CLOUDFRONT_METRICS_REGION, CloudFrontAlarms } from "../modules/monitoring/cloudfront-alarms";
 import { MonitoringDashboard } from "../modules/monitoring/dashboard";
 import { SlackAlarmChannel } from "../modules/monitoring/slack-alarm-channel";
@@ -27,20 +29,24 @@ import { SsrDistribution, type DistributionBehaviour } from "../modules/ssr-dist
 import { SERVER_FUNCTION_ID, type AppBuildDescription } from "../lib/app-build/description";
 import type { AppStack } from "./app-stack";
 import { EnvironmentStack } from "./environment-stack";
-import type { CertificatesStack } from "./certificates-stack";
+import type { DnsStack } from "./dns-stack";
 
 export interface DistributionStackInputs {
-  readonly certificates: CertificatesStack;
+  readonly dns: DnsStack;
   readonly app: AppStack;
 }
 
 /**
- * The edge: the private assets bucket, CloudFront and the DNS records. It consumes the
- * certificate and the app's origins (through remote state) and holds the permissions that
- * let CloudFront invoke the function, so neither other stack depends on this one.
+ * The edge: the private assets bucket, CloudFront with its certificate, and the DNS records.
+ * It consumes the hosted zone and the app's origins (through remote state) and holds the
+ * permissions that let CloudFront invoke the function, so neither other stack depends on
+ * this one. The certificate lives here, in CloudFront's state, so that a change of domain
+ * names is one apply: new certificate, CloudFront moved to it, old certificate deleted
+ * (README: "Certificates").
  */
 export class DistributionStack extends EnvironmentStack {
   readonly assets: PrivateBucket;
+  readonly certificate: DnsValidatedCertificate;
   readonly cdn: SsrDistribution;
   /** Topic for the CloudFront alarms, in us-east-1 beside them. */
   readonly edgeAlarmTopic: EncryptedAlarmTopic;
@@ -51,13 +57,19 @@ export class DistributionStack extends EnvironmentStack {
 
   constructor(scope: Construct, env: EnvironmentConfig, inputs: DistributionStackInputs) {
     super(scope, "distribution", { env });
+    const usEast1 = this.createUsEast1Provider();
     this.assets = new PrivateBucket(this, "Assets", { bucketName: assetsBucketName(env) });
+    this.certificate = new DnsValidatedCertificate(this, "SiteCertificate", {
+      provider: usEast1,
+      domainNames: env.dns.domainNames,
+      hostedZoneId: inputs.dns.hostedZoneId,
+    });
     const { appBuild } = inputs.app;
     const keyPrefix = appBuild.staticFiles.keyPrefix.replace(/\/$/, "");
     this.cdn = new SsrDistribution(this, "Cdn", {
       namePrefix: resourcePrefix(env),
       aliases: env.dns.domainNames,
-      certificateArn: inputs.certificates.certificateArn,
+      certificateArn: this.certificate.certificateArn,
       priceClass: env.cdn.priceClass,
       assetsBucketDomainName: this.assets.bucket.bucketRegionalDomainName,
       assetsOriginPath: keyPrefix ? `/${keyPrefix}` : "",
@@ -68,21 +80,24 @@ export class DistributionStack extends EnvironmentStack {
       forwardedHostFunctionName: forwardedHostFunctionName(env),
       ssrOriginReadTimeoutSeconds: Math.min(60, env.ssr.timeoutSeconds + 5),
     });
+    this.certificate.addConsumer(this.cdn.distribution);
     this.grantCloudFrontAssetReads();
     this.grantCloudFrontInvoke(inputs.app);
-    this.createAliasRecords(inputs.certificates.hostedZoneId);
-    const metricsProvider = this.createCloudFrontMetricsProvider();
-    this.edgeAlarmTopic = this.createEdgeAlarmTopic(metricsProvider);
-    this.cdnAlarms = this.createMonitoring(metricsProvider);
+    this.createAliasRecords(inputs.dns.hostedZoneId);
+    this.edgeAlarmTopic = this.createEdgeAlarmTopic(usEast1);
+    this.cdnAlarms = this.createMonitoring(usEast1);
     this.dashboard = this.createDashboard(inputs.app);
     this.slackChannel = this.createSlackChannel(inputs.app);
   }
 
-  /** CloudFront metrics, and so alarms on them and their topic, exist only in us-east-1. */
-  private createCloudFrontMetricsProvider(): AwsProvider {
-    return new AwsProvider(this, "AwsCloudFrontMetrics", {
-      alias: "cloudfront_metrics",
-      region: CLOUDFRONT_METRICS_REGION,
+  /**
+   * CloudFront's own region: it takes certificates only from ACM in us-east-1, and its
+   * metrics (so the alarms on them and their topic) exist only there.
+   */
+  private createUsEast1Provider(): AwsProvider {
+    return new AwsProvider(this, "AwsUsEast1", {
+      alias: "us_east_1",
+      region: CLOUDFRONT_CERTIFICATE_REGION,
       allowedAccountIds: [this.env.account.id],
       defaultTags: [{ tags: standardTags(this.env, "distribution") }],
     });
@@ -196,7 +211,12 @@ export class DistributionStack extends EnvironmentStack {
   /**
    * Function URLs with AWS_IAM auth need both permissions for CloudFront's OAC:
    * lambda:InvokeFunctionUrl and (since October 2025) lambda:InvokeFunction. One pair per
-   * function behind CloudFront; the server's keep their construct ids.
+   * function behind CloudFront; the server's keep their construct ids. lambda:InvokeFunction
+   * is limited to calls through the function URL (`lambda:InvokedViaFunctionUrl`), so the
+   * distribution cannot invoke a function any other way. Statement ids come from a prefix and
+   * each permission is replaced create-before-destroy: a new distribution ARN (or any other
+   * change, since permissions cannot be updated in place) adds the new statement before the
+   * old one goes, so CloudFront is never without one.
    */
   private grantCloudFrontInvoke(app: AppStack): void {
     for (const { id, fn } of app.httpFunctions) {
@@ -205,19 +225,23 @@ export class DistributionStack extends EnvironmentStack {
         qualifier: fn.alias.name,
         principal: "cloudfront.amazonaws.com",
         sourceArn: this.cdn.distribution.arn,
+        lifecycle: { createBeforeDestroy: true },
       };
       const infix = id === SERVER_FUNCTION_ID ? "" : pascalCase(id);
       new LambdaPermission(this, `CloudFrontInvoke${infix}FunctionUrl`, {
         ...common,
-        statementId: "AllowCloudFrontInvokeFunctionUrl",
+        statementIdPrefix: `CloudFrontInvoke${infix}FunctionUrl-`,
         action: "lambda:InvokeFunctionUrl",
         functionUrlAuthType: "AWS_IAM",
       });
-      new LambdaPermission(this, `CloudFrontInvoke${infix}Function`, {
+      const invoke = new LambdaPermission(this, `CloudFrontInvoke${infix}Function`, {
         ...common,
-        statementId: "AllowCloudFrontInvokeFunction",
+        statementIdPrefix: `CloudFrontInvoke${infix}FunctionViaUrl-`,
         action: "lambda:InvokeFunction",
       });
+      // Provider 6.29 added the argument; the bindings are generated from 6.25, so it is set
+      // as an override and EnvironmentStack requires provider 6.29 (AWS_PROVIDER_VERSION).
+      invoke.addOverride("invoked_via_function_url", true);
     }
   }
 

@@ -5,6 +5,14 @@ import type { EnvironmentConfig } from "../environments/schema";
 import { stackId, stateKey, type StackKind } from "../lib/naming";
 import { standardTags } from "../lib/tags";
 
+/**
+ * The AWS provider every environment stack requires. The typed bindings
+ * (@cdktf/provider-aws 21.22.1) are generated from provider 6.25 and pin that version; 6.29
+ * added `invoked_via_function_url` to aws_lambda_permission, which the distribution stack sets
+ * through an override. Arguments the bindings know are unchanged between the two.
+ */
+export const AWS_PROVIDER_VERSION = "6.29.0";
+
 export interface EnvironmentStackProps {
   readonly env: EnvironmentConfig;
   /**
@@ -32,6 +40,7 @@ export abstract class EnvironmentStack extends TerraformStack {
       allowedAccountIds: [props.env.account.id],
       defaultTags: [{ tags: standardTags(props.env, kind) }],
     });
+    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
   }
 
   private configureBackend(kind: StackKind): void {

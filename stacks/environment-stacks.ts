@@ -1,23 +1,23 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
 import { AppStack, type AppStackOptions } from "./app-stack";
-import { CertificatesStack } from "./certificates-stack";
 import { DistributionStack } from "./distribution-stack";
+import { DnsStack } from "./dns-stack";
 
 export interface EnvironmentStacks {
-  readonly certificates: CertificatesStack;
+  readonly dns: DnsStack;
   readonly app: AppStack;
   readonly distribution: DistributionStack;
 }
 
-/** The three stacks of one environment, wired so values flow certificates/app -> distribution. */
+/** The three stacks of one environment, wired so values flow dns/app -> distribution. */
 export function createEnvironmentStacks(
   scope: Construct,
   env: EnvironmentConfig,
   options: AppStackOptions,
 ): EnvironmentStacks {
-  const certificates = new CertificatesStack(scope, env);
+  const dns = new DnsStack(scope, env);
   const app = new AppStack(scope, env, options);
-  const distribution = new DistributionStack(scope, env, { certificates, app });
-  return { certificates, app, distribution };
+  const distribution = new DistributionStack(scope, env, { dns, app });
+  return { dns, app, distribution };
 }

@@ -134,6 +134,26 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
       "environments/dev.ts: tables[0].readCapacity: is only allowed when billingMode is PROVISIONED (got 5)",
     ],
     [
+      "a delegation for a zone the workspace does not create",
+      prod((e) => ((e.dns as Mutable).delegation = { parentZoneName: "com", parentZoneId: "Z0EXAMPLE", roleArn: "arn:aws:iam::333333333333:role/r" })),
+      "environments/prod.ts: dns.delegation: is only allowed with dns.createHostedZone: true",
+    ],
+    [
+      "a delegation from a zone that is not the parent",
+      dev((e) => (((e.dns as Mutable).delegation as Mutable).parentZoneName = "example.org")),
+      'environments/dev.ts: dns.delegation.parentZoneName: must be a parent of dns.hostedZoneName dev.example.com (got "example.org")',
+    ],
+    [
+      "a parent zone id that is not a Route 53 id",
+      dev((e) => (((e.dns as Mutable).delegation as Mutable).parentZoneId = "example.com")),
+      'environments/dev.ts: dns.delegation.parentZoneId: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (got "example.com")',
+    ],
+    [
+      "a delegation role that is not a role ARN",
+      dev((e) => (((e.dns as Mutable).delegation as Mutable).roleArn = "acme-web-dns-delegation")),
+      'environments/dev.ts: dns.delegation.roleArn: must be an IAM role ARN such as arn:aws:iam::333333333333:role/acme-web-dns-delegation (got "acme-web-dns-delegation")',
+    ],
+    [
       "two tables with one name",
       dev((e) => ((e.tables as Mutable[])[1].name = "sessions")),
       'environments/dev.ts: tables[1].name: duplicates tables[0].name (got "sessions")',
@@ -175,7 +195,7 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
         // Same name and project in the same bucket: every state key collides.
         variant(devConfig, "qa", (e) => ((e.dns as Mutable).domainNames = ["qa.dev.example.com"])),
       ],
-      'environments/qa.ts: state: state key is already used by environments/dev.ts (got "s3://acme-web-tfstate-111111111111/acme-web/dev/certificates.tfstate")',
+      'environments/qa.ts: state: state key is already used by environments/dev.ts (got "s3://acme-web-tfstate-111111111111/acme-web/dev/dns.tfstate")',
     ],
     [
       "two accounts sharing one state bucket",
@@ -208,6 +228,18 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
         }),
       ],
       "environments/staging.ts: dns.hostedZoneName: is shared with environments/dev.ts, which has account 111111111111; a hosted zone lives in one account",
+    ],
+    [
+      "two environments creating one hosted zone",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(devConfig, "qa", (e) => {
+          e.name = "qa";
+          (e.dns as Mutable).domainNames = ["qa.dev.example.com"];
+          (e.state as Mutable).bucket = "acme-web-tfstate-qa";
+        }),
+      ],
+      'environments/qa.ts: dns.createHostedZone: environments/dev.ts creates the hosted zone dev.example.com already; set false here to share it (got true)',
     ],
   ];
 

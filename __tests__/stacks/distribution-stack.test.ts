@@ -94,7 +94,7 @@ describe("DistributionStack: CloudFront", () => {
 
   it("requires TLS 1.2 (2021 policy) with the validated certificate", () => {
     expect(distribution.viewer_certificate).toEqual({
-      acm_certificate_arn: expect.stringContaining("cross-stack-reference-input-prod-certificates"),
+      acm_certificate_arn: "${aws_acm_certificate_validation.SiteCertificate_Validation_0DF9809D.certificate_arn}",
       minimum_protocol_version: "TLSv1.2_2021",
       ssl_support_method: "sni-only",
     });
@@ -131,17 +131,74 @@ describe("DistributionStack: wiring", () => {
     ]);
   });
 
+  it("limits CloudFront's lambda:InvokeFunction to calls through the function URL", () => {
+    const invoke = resourcesOfType(json, "aws_lambda_permission").find((p) => p.action === "lambda:InvokeFunction");
+    expect(invoke?.invoked_via_function_url).toBe(true);
+  });
+
+  it("requires the provider version that knows invoked_via_function_url (6.29)", () => {
+    expect(json.terraform.required_providers.aws.version).toBe("6.29.0");
+  });
+
+  it("replaces each Lambda permission create-before-destroy under a generated statement id", () => {
+    const permissions = resourcesOfType(json, "aws_lambda_permission");
+    expect(permissions.filter((p) => p.statement_id !== undefined || p.statement_id_prefix === undefined || p.lifecycle?.create_before_destroy !== true)).toEqual([]);
+  });
+
   it("points an A and an AAAA alias record per domain, keyed by domain name, at the distribution", () => {
-    const records = resourcesOfType(json, "aws_route53_record").map((r) => [r.type, r.for_each, r.name, r.alias.name]);
+    const records = resourcesOfType(json, "aws_route53_record")
+      .filter((r) => r.alias)
+      .map((r) => [r.type, r.for_each, r.name, r.alias.name]);
     const perDomain = ['${toset(["example.com", "www.example.com"])}', "${each.value}", "${aws_cloudfront_distribution.Cdn_Distribution_FF4F7041.domain_name}"];
     expect(records).toEqual([["A", ...perDomain], ["AAAA", ...perDomain]]);
   });
 
-  it("reads the certificate and the app through remote state in the same bucket", () => {
+  it("reads the hosted zone and the app through remote state in the same bucket", () => {
     const remote = json.data.terraform_remote_state;
     expect(Object.values(remote).map((r) => (r as StackJson).config.key).sort()).toEqual([
       "acme-web/prod/app.tfstate",
-      "acme-web/prod/certificates.tfstate",
+      "acme-web/prod/dns.tfstate",
     ]);
+  });
+});
+
+describe("DistributionStack: certificate", () => {
+  const certificate = onlyResource(json, "aws_acm_certificate");
+  const usEast1 = (json.provider.aws as StackJson[]).find((p) => p.alias === "us_east_1");
+
+  it("issues the certificate through a provider in us-east-1, where CloudFront reads certificates", () => {
+    expect([certificate.provider, usEast1?.region]).toEqual(["aws.us_east_1", "us-east-1"]);
+  });
+
+  it("covers every domain name, the first as primary, validated through DNS", () => {
+    expect(certificate).toMatchObject({ domain_name: "example.com", subject_alternative_names: ["www.example.com"], validation_method: "DNS" });
+  });
+
+  it("replaces the certificate before destroying the old one", () => {
+    expect(certificate.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  it("writes the validation records into the hosted zone from the dns stack", () => {
+    const validation = resourcesOfType(json, "aws_route53_record").find((r) => !r.alias);
+    expect(validation?.zone_id).toContain("cross-stack-reference-input-prod-dns");
+  });
+
+  it("keys validation records by domain name, which Terraform knows at plan time", () => {
+    // Not tolist(...): a list made from the set has unknown order, so its keys would be
+    // unknown until apply and the plan fails with more than one domain name.
+    const validation = resourcesOfType(json, "aws_route53_record").find((r) => !r.alias);
+    expect(validation?.for_each).toBe(
+      "${{ for option in aws_acm_certificate.SiteCertificate_C82F51C0.domain_validation_options : option.domain_name => option }}",
+    );
+  });
+
+  it("waits for validation before exposing the certificate ARN", () => {
+    expect(onlyResource(json, "aws_acm_certificate_validation").validation_record_fqdns).toEqual(
+      expect.stringContaining("aws_route53_record.SiteCertificate_ValidationRecord_AD212B39"),
+    );
+  });
+
+  it("makes CloudFront depend on the certificate itself, so a replaced one is destroyed after CloudFront moved", () => {
+    expect(distribution.depends_on).toContain("aws_acm_certificate.SiteCertificate_C82F51C0");
   });
 });

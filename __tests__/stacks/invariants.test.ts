@@ -37,6 +37,17 @@ describe.each(everyStack)("stack %s", (id, stack) => {
     expect(encrypted.sort()).toEqual(namesOf(stack, "aws_s3_bucket").sort());
   });
 
+  it("aborts incomplete multipart uploads in every bucket, whatever their key", () => {
+    const aborting = resourcesOfType(stack, "aws_s3_bucket_lifecycle_configuration")
+      .filter((c) =>
+        (c.rule as StackJson[]).some(
+          (r) => r.status === "Enabled" && r.filter?.[0]?.prefix === "" && r.abort_incomplete_multipart_upload?.[0]?.days_after_initiation >= 1,
+        ),
+      )
+      .map((c) => bucketRef(c.bucket));
+    expect(aborting.sort()).toEqual(namesOf(stack, "aws_s3_bucket").sort());
+  });
+
   it("forces HTTPS on every CloudFront behaviour", () => {
     const policies = resourcesOfType(stack, "aws_cloudfront_distribution").flatMap((d) =>
       [d.default_cache_behavior, ...(d.ordered_cache_behavior ?? [])].map((b: StackJson) => b.viewer_protocol_policy),

@@ -36,7 +36,7 @@ const KEY_ADMINISTRATION_ACTIONS = [
   "kms:RevokeGrant",
   "kms:Encrypt",
   "kms:Decrypt",
-  "kms:GenerateDataKey",
+  "kms:GenerateDataKey*",
 ];
 
 export interface EncryptedAlarmTopicProps {
@@ -102,8 +102,10 @@ export class EncryptedAlarmTopic extends Construct {
         {
           sid: "CloudWatchAlarmsEncryptNotifications",
           principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          // What publishing to an SSE topic takes (the SNS developer guide's key policy).
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          // What an AWS service publishing to an SSE topic needs, as the SNS developer guide's
+          // key policy writes it (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+          // AWS services as event sources): GenerateDataKey* covers every GenerateDataKey variant.
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
           // Confused-deputy guard: only this account's alarms, and only the environment's.
           condition: [

@@ -25,6 +25,16 @@ export interface JsonReport {
     readonly reason?: string;
     readonly blocking: boolean;
   }[];
+  /** Deletions that do not block (ACM certificates), each with why a reviewer should look. */
+  readonly warnings: readonly {
+    readonly stack: string;
+    readonly env: string;
+    readonly address: string;
+    readonly type: string;
+    readonly action: string;
+    readonly replaceOrder?: string;
+    readonly message: string;
+  }[];
   readonly stacks: readonly {
     readonly id: string;
     readonly env: string;
@@ -77,6 +87,15 @@ export function toJsonReport(review: Review): JsonReport {
       action: p.change.kind,
       ...(p.change.reason ? { reason: p.change.reason } : {}),
       blocking: p.blocking,
+    })),
+    warnings: review.warnings.map((w) => ({
+      stack: w.stackId,
+      env: w.env,
+      address: w.change.address,
+      type: w.change.type,
+      action: w.change.kind,
+      ...(w.change.replaceOrder ? { replaceOrder: w.change.replaceOrder } : {}),
+      message: w.message,
     })),
     stacks: review.stacks.map((s) => ({
       id: s.id,

@@ -84,9 +84,10 @@ export function totalsSentence(review: Review): string {
 }
 
 export function buildSections(review: Review): Section[] {
-  const protectedKeys = new Set(review.protectedDestruction.map((p) => `${p.stackId}\u0000${p.change.address}\u0000${p.change.deposed ?? ""}`));
-  const isProtected = (s: StackSummary, c: ResourceChangeSummary) =>
-    protectedKeys.has(`${s.id}\u0000${c.address}\u0000${c.deposed ?? ""}`);
+  // Changes listed in the protected or warnings section are not listed again below them.
+  const key = (stackId: string, c: ResourceChangeSummary) => `${stackId}\u0000${c.address}\u0000${c.deposed ?? ""}`;
+  const listedKeys = new Set([...review.protectedDestruction, ...review.warnings].map((p) => key(p.stackId, p.change)));
+  const isListedAbove = (s: StackSummary, c: ResourceChangeSummary) => listedKeys.has(key(s.id, c));
   const where = (s: StackSummary): Cell[] => [{ text: s.env }, { text: s.stack }];
   const each = <T>(pick: (s: StackSummary) => readonly T[], row: (s: StackSummary, item: T) => Cell[]) => {
     const owners: StackSummary[] = [];
@@ -145,11 +146,22 @@ export function buildSections(review: Review): Section[] {
       },
     },
     {
+      id: "warnings",
+      title: "Certificate deletions",
+      description: [{ text: "Warnings only: they do not change the exit code." }],
+      columns: ["env", "stack", "address", "action", "warning"],
+      rowCount: review.warnings.length,
+      row: (i) => {
+        const w = review.warnings[i];
+        return [{ text: w.env }, { text: w.stack }, { text: w.change.address, code: true }, { text: actionLabel(w.change) }, { text: w.message }];
+      },
+    },
+    {
       id: "replacements",
       title: "Other replacements",
       columns: ["env", "stack", "address", "action", "reason", "replace paths"],
       ...each(
-        changesWhere((s, c) => c.kind === "replace" && !isProtected(s, c)),
+        changesWhere((s, c) => c.kind === "replace" && !isListedAbove(s, c)),
         (s, c) => [
           ...where(s),
           { text: c.address, code: true },
@@ -164,7 +176,7 @@ export function buildSections(review: Review): Section[] {
       title: "Other deletions",
       columns: ["env", "stack", "address", "action", "reason"],
       ...each(
-        changesWhere((s, c) => c.kind === "delete" && !isProtected(s, c)),
+        changesWhere((s, c) => c.kind === "delete" && !isListedAbove(s, c)),
         (s, c) => [...where(s), { text: c.address, code: true }, { text: actionLabel(c) }, { text: c.reason ?? "", code: true }],
       ),
     },

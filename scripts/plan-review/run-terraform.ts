@@ -66,7 +66,7 @@ export function readManifest(dir: string): ManifestStack[] {
 
 /**
  * Dependencies first; among stacks that are ready at the same time, the report's order
- * (environment, then certificates/app/distribution). Unknown dependencies and cycles are
+ * (environment, then dns/app/distribution). Unknown dependencies and cycles are
  * errors naming the stacks.
  */
 export function orderStacks(stacks: readonly ManifestStack[], envOrder: readonly string[], manifestFile = "manifest.json"): ManifestStack[] {

@@ -14,11 +14,14 @@ export type ChangeKind = "create" | "update" | "replace" | "delete" | "read" | "
 /** How a replace happens, from the order of its actions. */
 export type ReplaceOrder = "delete-then-create" | "create-then-delete" | "create-then-forget";
 
-/** Types whose deletion loses data or breaks traffic; `--protect-types` replaces this list. */
+/**
+ * Types whose deletion loses data or breaks traffic; `--protect-types` replaces this list.
+ * Not aws_acm_certificate: a change of domain names replaces the certificate routinely
+ * (in CloudFront's own state, so it moves first); its deletion is a warning instead.
+ */
 export const DEFAULT_PROTECTED_TYPES = [
   "aws_dynamodb_table",
   "aws_s3_bucket",
-  "aws_acm_certificate",
   "aws_route53_zone",
   "aws_route53_record",
   "aws_cloudfront_distribution",
@@ -114,6 +117,18 @@ export interface ProtectedDestruction {
   readonly blocking: boolean;
 }
 
+/** A deletion that does not block but that a reviewer should read, with why. */
+export interface Warning {
+  readonly stackId: string;
+  readonly env: string;
+  readonly stack: string;
+  readonly change: ResourceChangeSummary;
+  readonly message: string;
+}
+
+/** Resource types whose deletion is always a warning (whatever `--protect-types` says). */
+export const WARNED_TYPES = ["aws_acm_certificate"] as const;
+
 export interface ReviewOptions {
   /** Environments whose protected destruction fails the check. */
   readonly protectEnvs: readonly string[];
@@ -128,6 +143,8 @@ export interface Review {
   readonly totals: Counts;
   /** Blocking entries first, then environment, stack and address order. */
   readonly protectedDestruction: readonly ProtectedDestruction[];
+  /** Deletions of WARNED_TYPES, in stack and address order; they never change the exit code. */
+  readonly warnings: readonly Warning[];
   readonly blockingCount: number;
   readonly exitCode: 0 | 2;
   readonly options: ReviewOptions;
@@ -273,10 +290,33 @@ export function summarize(plans: readonly StackPlan[], options: ReviewOptions): 
     stacks,
     totals: sumCounts(stacks.map((s) => s.counts)),
     protectedDestruction,
+    warnings: stacks.flatMap(certificateWarnings),
     blockingCount,
     exitCode: blockingCount > 0 && !options.allowDestroy ? 2 : 0,
     options,
   };
+}
+
+/**
+ * A deleted ACM certificate fails the apply while anything still uses it: ACM answers
+ * ResourceInUseException and the provider retries for 20 minutes. Replaced create-before-
+ * destroy in the stack that also updates CloudFront, it is deleted after CloudFront moved to
+ * the new one (the distribution stack's design); anywhere else someone must check first.
+ */
+function certificateWarnings(s: StackSummary): Warning[] {
+  const cloudFrontMoves = s.changes.some((c) => c.type === "aws_cloudfront_distribution" && (c.kind === "update" || c.kind === "replace"));
+  return s.changes
+    .filter((c) => c.destroys && c.mode === "managed" && (WARNED_TYPES as readonly string[]).includes(c.type))
+    .map((change) => ({
+      stackId: s.id,
+      env: s.env,
+      stack: s.stack,
+      change,
+      message:
+        change.replaceOrder === "create-then-delete" && cloudFrontMoves
+          ? "replaced create-before-destroy while CloudFront in this stack is updated: Terraform moves CloudFront to the new certificate, then deletes this one. Anything else still using it (another distribution, a load balancer) makes the delete fail after 20 minutes (ResourceInUseException)."
+          : "deleted without a CloudFront update in the same stack: if anything still uses it (CloudFront in another stack, a load balancer), ACM refuses the delete (ResourceInUseException) and the apply fails after 20 minutes. Check first that nothing uses it.",
+    }));
 }
 
 export function emptyCounts(): Counts {
@@ -366,7 +406,7 @@ function compareStacks(a: StackSummary, b: StackSummary, envRank: ReadonlyMap<st
 
 /**
  * Orders stack ids like the report does: environments in `envOrder` (others after, by
- * name), then certificates, app, distribution (others last), then id.
+ * name), then dns, app, distribution (others last), then id.
  */
 export function stackIdComparator(envOrder: readonly string[]): (a: string, b: string) => number {
   const envRank = rankEnvironments(envOrder);

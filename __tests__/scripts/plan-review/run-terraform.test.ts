@@ -83,13 +83,13 @@ async function userError(promise: Promise<unknown>): Promise<UserError> {
 
 describe("ordering stacks", () => {
   it("puts each stack after the stacks it depends on, against the usual kind order", () => {
-    const ordered = orderStacks([stack("dev-app", ["dev-distribution"]), stack("dev-distribution"), stack("dev-certificates")], ENV_ORDER);
-    expect(ordered.map((s) => s.id)).toEqual(["dev-certificates", "dev-distribution", "dev-app"]);
+    const ordered = orderStacks([stack("dev-app", ["dev-distribution"]), stack("dev-distribution"), stack("dev-dns")], ENV_ORDER);
+    expect(ordered.map((s) => s.id)).toEqual(["dev-dns", "dev-distribution", "dev-app"]);
   });
 
   it("orders independent stacks by environment, then kind", () => {
-    const ordered = orderStacks([stack("prod-app"), stack("dev-distribution"), stack("dev-app"), stack("staging-certificates")], ENV_ORDER);
-    expect(ordered.map((s) => s.id)).toEqual(["dev-app", "dev-distribution", "staging-certificates", "prod-app"]);
+    const ordered = orderStacks([stack("prod-app"), stack("dev-distribution"), stack("dev-app"), stack("staging-dns")], ENV_ORDER);
+    expect(ordered.map((s) => s.id)).toEqual(["dev-app", "dev-distribution", "staging-dns", "prod-app"]);
   });
 
   it("rejects a dependency cycle, naming the stacks", () => {
@@ -156,13 +156,13 @@ describe("--run with terraform on PATH", () => {
   const callCount = () => (existsSync(stub.log) ? readFileSync(stub.log, "utf8").split("\n").filter(Boolean).length : 0);
 
   it("runs init, plan and show in every stack, dependencies first", async () => {
-    const dir = cdktfOut({ "dev-app": ["dev-certificates"], "dev-certificates": [], "dev-distribution": ["dev-app", "dev-certificates"] });
+    const dir = cdktfOut({ "dev-app": ["dev-dns"], "dev-dns": [], "dev-distribution": ["dev-app", "dev-dns"] });
     const start = callCount();
     await planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io(env()));
     expect(callsAfter(start)).toEqual([
-      "dev-certificates init -input=false",
-      "dev-certificates plan -input=false -out=plan.tfplan",
-      "dev-certificates show -json plan.tfplan",
+      "dev-dns init -input=false",
+      "dev-dns plan -input=false -out=plan.tfplan",
+      "dev-dns show -json plan.tfplan",
       "dev-app init -input=false",
       "dev-app plan -input=false -out=plan.tfplan",
       "dev-app show -json plan.tfplan",
@@ -188,18 +188,18 @@ describe("--run with terraform on PATH", () => {
   });
 
   it("fails with exit 1 naming the stack whose terraform plan failed", async () => {
-    const dir = cdktfOut({ "prod-certificates": [], "prod-app": ["prod-certificates"] });
-    const error = await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io(env({ STUB_FAIL_IN: "prod-certificates" }))));
+    const dir = cdktfOut({ "prod-dns": [], "prod-app": ["prod-dns"] });
+    const error = await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io(env({ STUB_FAIL_IN: "prod-dns" }))));
     expect([error.exitCode, error.message]).toEqual([
       1,
-      `stack prod-certificates: \`terraform plan -input=false -out=plan.tfplan\` failed in ${join(dir, "stacks", "prod-certificates")}: terraform exited with code 1; its output is above`,
+      `stack prod-dns: \`terraform plan -input=false -out=plan.tfplan\` failed in ${join(dir, "stacks", "prod-dns")}: terraform exited with code 1; its output is above`,
     ]);
   });
 
   it("stops at the failing stack without planning the stacks that depend on it", async () => {
-    const dir = cdktfOut({ "prod-certificates": [], "prod-app": ["prod-certificates"] });
+    const dir = cdktfOut({ "prod-dns": [], "prod-app": ["prod-dns"] });
     const start = callCount();
-    await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io(env({ STUB_FAIL_IN: "prod-certificates" }))));
+    await userError(planReview(["--dir", dir, "--run", "--protect-envs", "prod"], io(env({ STUB_FAIL_IN: "prod-dns" }))));
     expect(callsAfter(start).filter((call) => call.startsWith("prod-app"))).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ describe("stack ids", () => {
   });
 
   it("splits at the last hyphen before a known kind", () => {
-    expect(parseStackId("app-certificates")).toEqual({ env: "app", stack: "certificates" });
+    expect(parseStackId("app-dns")).toEqual({ env: "app", stack: "dns" });
   });
 
   it("keeps an id without a known kind whole, with stack '-'", () => {
@@ -193,18 +193,18 @@ describe("protected destruction and the exit gate", () => {
 });
 
 describe("report order", () => {
-  it("orders stacks by environment order, then certificates, app, distribution", () => {
+  it("orders stacks by environment order, then dns, app, distribution", () => {
     const review = reviewOf({
       "prod-app": {},
       "dev-distribution": {},
       "zeta-app": {},
-      "dev-certificates": {},
+      "dev-dns": {},
       "alpha-app": {},
       "staging-app": {},
       "dev-app": {},
     });
     expect(review.stacks.map((s) => s.id)).toEqual([
-      "dev-certificates",
+      "dev-dns",
       "dev-app",
       "dev-distribution",
       "staging-app",

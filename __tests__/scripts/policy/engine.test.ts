@@ -28,7 +28,7 @@ describe("the shipped configuration", () => {
   const report = runPolicy(workspace, ENVIRONMENTS);
 
   it("synthesizes the nine environment stacks and the bootstrap stacks", () => {
-    expect(report.stacks.map((s) => s.id)).toEqual(expect.arrayContaining(["dev-app", "staging-distribution", "prod-certificates", "state-acme-web-tfstate-333333333333"]));
+    expect(report.stacks.map((s) => s.id)).toEqual(expect.arrayContaining(["dev-app", "staging-distribution", "prod-dns", "state-acme-web-tfstate-333333333333"]));
   });
 
   it("passes every rule with no violation", () => {

@@ -152,7 +152,7 @@ export const cloudFrontCertificateRegion: Rule = {
   severity: "error",
   title: `Every distribution serves an ACM certificate from ${CLOUDFRONT_CERTIFICATE_REGION}`,
   controls: { checkov: ["CKV2_AWS_42"] },
-  fix: `Pass the certificate ARN from a stack whose AWS provider is in ${CLOUDFRONT_CERTIFICATE_REGION} (the certificates stack), not from the app region.`,
+  fix: `Create the certificate through an AWS provider in ${CLOUDFRONT_CERTIFICATE_REGION} (the distribution stack's us_east_1 provider), not in the app region.`,
   check: ({ stack, workspace }) =>
     checkEach(distributions(stack), "no CloudFront distributions in this stack", (distribution) => {
       const arn = asBlock(distribution.config.viewer_certificate)?.acm_certificate_arn;
