@@ -5,7 +5,8 @@
 import type { z } from "zod";
 import { ConfigError, describeValue } from "../lib/errors";
 import { STACK_KINDS, stateKey } from "../lib/naming";
-import { EnvironmentSchema, lambdaRuntimeStatus, type EnvironmentConfig } from "./schema";
+import { lambdaRuntimeStatus } from "../lib/lambda-runtimes";
+import { EnvironmentSchema, type EnvironmentConfig } from "./schema";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 

@@ -7,6 +7,7 @@
  * difference between environments is a field here.
  */
 import { z } from "zod";
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES_SOURCE, NODEJS_RUNTIME_IDS } from "../lib/lambda-runtimes";
 import { STACK_KINDS } from "../lib/naming";
 import { POLICY_RULE_IDS } from "../lib/policy-rule-ids";
 
@@ -88,90 +89,15 @@ const StateBackendSchema = z.strictObject({
   lockTable: z.string().min(3).max(255).optional(),
 });
 
-/**
- * The Lambda Node.js runtimes and the dates AWS stops accepting them, newest first. Source:
- * the AWS Lambda developer guide, "Building Lambda functions with Node.js" (supported
- * runtimes table), https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, and the
- * runtime deprecation policy in https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
- * After "block create" CreateFunction refuses the runtime; after "block update" so does every
- * code or configuration update, so a deploy fails. Update this table when AWS updates theirs.
- */
-export const LAMBDA_RUNTIMES = {
-  "nodejs24.x": { deprecation: "2028-04-30", blockCreate: "2028-06-01", blockUpdate: "2028-07-01" },
-  "nodejs22.x": { deprecation: "2027-04-30", blockCreate: "2027-06-01", blockUpdate: "2027-07-01" },
-  "nodejs20.x": { deprecation: "2026-04-30", blockCreate: "2026-08-31", blockUpdate: "2026-09-30" },
-} as const satisfies Record<string, LambdaRuntimeDates>;
-
-export interface LambdaRuntimeDates {
-  /** ISO dates (UTC): AWS stops patching; CreateFunction refused; UpdateFunction* refused. */
-  readonly deprecation: string;
-  readonly blockCreate: string;
-  readonly blockUpdate: string;
-}
-
-export type LambdaRuntime = keyof typeof LAMBDA_RUNTIMES;
-export const LAMBDA_RUNTIME_IDS = Object.keys(LAMBDA_RUNTIMES) as [LambdaRuntime, ...LambdaRuntime[]];
-export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = "nodejs22.x";
-export const LAMBDA_RUNTIME_SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html";
-/** A runtime this close to its block-update date is a warning at synth and in doctor. */
-export const LAMBDA_RUNTIME_WARNING_DAYS = 90;
-
-/** Where a runtime stands on a given day, with the sentence to show when it is not fine. */
-export type LambdaRuntimeStatus =
-  | { readonly kind: "supported"; readonly runtime: LambdaRuntime }
-  | { readonly kind: "ending"; readonly runtime: LambdaRuntime; readonly daysLeft: number; readonly message: string }
-  | { readonly kind: "blocked"; readonly runtime: LambdaRuntime; readonly message: string };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Blocked on and after its block-update date (no deploy can update the function), ending
- * within LAMBDA_RUNTIME_WARNING_DAYS of it, supported otherwise. `today` is a parameter so
- * tests and doctor can ask about any day.
- */
-export function lambdaRuntimeStatus(runtime: LambdaRuntime, today: Date): LambdaRuntimeStatus {
-  const dates = LAMBDA_RUNTIMES[runtime];
-  const daysLeft = Math.ceil((Date.parse(`${dates.blockUpdate}T00:00:00Z`) - today.getTime()) / DAY_MS);
-  const createBlocked = today.getTime() >= Date.parse(`${dates.blockCreate}T00:00:00Z`);
-  const replacement = lambdaRuntimeReplacement(today);
-  const use = replacement
-    ? `use ${replacement} (Lambda accepts it until ${LAMBDA_RUNTIMES[replacement].blockUpdate})`
-    : "use a newer Node.js runtime and add it to LAMBDA_RUNTIMES in environments/schema.ts";
-  if (daysLeft <= 0) {
-    return {
-      kind: "blocked",
-      runtime,
-      message: `${runtime} can no longer be deployed: Lambda refuses function updates on it since ${dates.blockUpdate} (and new functions since ${dates.blockCreate}); ${use}; dates from ${LAMBDA_RUNTIME_SOURCE}`,
-    };
-  }
-  if (daysLeft <= LAMBDA_RUNTIME_WARNING_DAYS) {
-    const create = createBlocked
-      ? `it already refuses new functions on it (since ${dates.blockCreate}), so a new environment cannot be deployed`
-      : `new functions from ${dates.blockCreate}`;
-    return {
-      kind: "ending",
-      runtime,
-      daysLeft,
-      message: `${runtime}: Lambda refuses function updates on it from ${dates.blockUpdate} (in ${daysLeft} day${daysLeft === 1 ? "" : "s"}; ${create}); ${use} before then; dates from ${LAMBDA_RUNTIME_SOURCE}`,
-    };
-  }
-  return { kind: "supported", runtime };
-}
-
-/** The oldest runtime still clear of the warning window on `today`: the smallest safe upgrade. */
-function lambdaRuntimeReplacement(today: Date): LambdaRuntime | undefined {
-  const horizon = today.getTime() + LAMBDA_RUNTIME_WARNING_DAYS * DAY_MS;
-  return [...LAMBDA_RUNTIME_IDS].reverse().find((id) => Date.parse(`${LAMBDA_RUNTIMES[id].blockUpdate}T00:00:00Z`) > horizon);
-}
-
 const SsrFunctionSchema = z.strictObject({
   /**
    * Runtime of every function the app stack creates. Past its block-update date synth refuses
-   * it (see lambdaRuntimeStatus); the schema only checks that it is a known Node.js runtime.
+   * it (lambdaRuntimeStatus in lib/lambda-runtimes.ts); the schema only checks that it is a
+   * Node.js runtime in that table.
    */
   runtime: z
-    .enum(LAMBDA_RUNTIME_IDS, {
-      error: `must be a Lambda Node.js runtime this workspace knows: ${LAMBDA_RUNTIME_IDS.join(", ")} (LAMBDA_RUNTIMES in environments/schema.ts, from ${LAMBDA_RUNTIME_SOURCE})`,
+    .enum(NODEJS_RUNTIME_IDS, {
+      error: `must be a Lambda Node.js runtime this workspace knows: ${NODEJS_RUNTIME_IDS.join(", ")} (LAMBDA_RUNTIMES in lib/lambda-runtimes.ts, from ${LAMBDA_RUNTIMES_SOURCE})`,
     })
     .default(DEFAULT_LAMBDA_RUNTIME),
   architecture: z.enum(["arm64", "x86_64"]).default("arm64"),

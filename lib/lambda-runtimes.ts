@@ -6,6 +6,9 @@
  * moves them. Scanners lag this table (checkov's CKV_AWS_363 list did), so it is kept here, in
  * one place, for the environment schema and the policy gate (rule LAM-5) alike.
  *
+ * The Node.js rows match the table in "Building Lambda functions with Node.js"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html), checked December 2026.
+ *
  * After the deprecation date AWS no longer patches the runtime; after "block create" no new
  * function can use it; after "block update" no function using it can be updated, which for
  * this workspace means no deploy at all (every deploy publishes a new version).
@@ -45,4 +48,65 @@ export function isDeprecated(runtime: LambdaRuntime, on: Date): boolean {
 export function replacementFor(runtime: LambdaRuntime, on: Date): LambdaRuntime | undefined {
   const family = runtime.id.replace(/[\d.]+(x)?$/, "").replace(/\.al\d+$/, "");
   return LAMBDA_RUNTIMES.find((r) => r.id.startsWith(family) && !isDeprecated(r, on));
+}
+
+/** The Node.js runtimes an environment may name (`ssr.runtime`), newest first. */
+export const NODEJS_RUNTIME_IDS = LAMBDA_RUNTIMES.filter((r) => r.id.startsWith("nodejs")).map((r) => r.id) as [string, ...string[]];
+
+/** What an environment runs when its file names no runtime. */
+export const DEFAULT_LAMBDA_RUNTIME = "nodejs22.x";
+
+/** A runtime this close to its block-update date is a warning (synth, doctor). */
+export const LAMBDA_RUNTIME_WARNING_DAYS = 90;
+
+/** Where a runtime stands on a given day, with the sentence to show when it is not fine. */
+export type LambdaRuntimeStatus =
+  | { readonly kind: "supported"; readonly runtime: string }
+  | { readonly kind: "ending"; readonly runtime: string; readonly daysLeft: number; readonly message: string }
+  | { readonly kind: "blocked"; readonly runtime: string; readonly message: string };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const startOf = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
+
+/**
+ * Whether a deploy can still update functions on `id` on the day `today`: blocked on and
+ * after the block-update date (every deploy publishes a new version, so none can succeed),
+ * ending within LAMBDA_RUNTIME_WARNING_DAYS of it, supported before. The message names the
+ * dates and the smallest upgrade that is not ending itself.
+ */
+export function lambdaRuntimeStatus(id: string, today: Date): LambdaRuntimeStatus {
+  const runtime = lambdaRuntime(id);
+  if (!runtime) throw new Error(`${id} is not in LAMBDA_RUNTIMES (lib/lambda-runtimes.ts); the environment schema should have refused it`);
+  const daysLeft = Math.ceil((startOf(runtime.blockUpdate) - today.getTime()) / DAY_MS);
+  const replacement = safeUpgrade(runtime, today);
+  const use = replacement
+    ? `use ${replacement.id} (Lambda accepts it until ${replacement.blockUpdate})`
+    : "use a newer runtime and add it to LAMBDA_RUNTIMES in lib/lambda-runtimes.ts";
+  if (daysLeft <= 0) {
+    return {
+      kind: "blocked",
+      runtime: id,
+      message: `${id} can no longer be deployed: Lambda refuses function updates on it since ${runtime.blockUpdate} (and new functions since ${runtime.blockCreate}); ${use}; dates from ${LAMBDA_RUNTIMES_SOURCE}`,
+    };
+  }
+  if (daysLeft <= LAMBDA_RUNTIME_WARNING_DAYS) {
+    const create =
+      today.getTime() >= startOf(runtime.blockCreate)
+        ? `it already refuses new functions on it (since ${runtime.blockCreate}), so a new environment cannot be deployed`
+        : `new functions from ${runtime.blockCreate}`;
+    return {
+      kind: "ending",
+      runtime: id,
+      daysLeft,
+      message: `${id}: Lambda refuses function updates on it from ${runtime.blockUpdate} (in ${daysLeft} day${daysLeft === 1 ? "" : "s"}; ${create}); ${use} before then; dates from ${LAMBDA_RUNTIMES_SOURCE}`,
+    };
+  }
+  return { kind: "supported", runtime: id };
+}
+
+/** The oldest runtime of the same family still clear of the warning window on `today`. */
+function safeUpgrade(runtime: LambdaRuntime, today: Date): LambdaRuntime | undefined {
+  const family = runtime.id.replace(/[\d.]+x?$/, "");
+  const horizon = today.getTime() + LAMBDA_RUNTIME_WARNING_DAYS * DAY_MS;
+  return [...LAMBDA_RUNTIMES].reverse().find((r) => r.id.startsWith(family) && startOf(r.blockUpdate) > horizon);
 }

@@ -4,11 +4,12 @@ import { lambdaRuntimeFindings, loadEnvironments, loadEnvironmentsOrExit, valida
 import devConfig from "../../environments/dev";
 import {
   DEFAULT_LAMBDA_RUNTIME,
-  LAMBDA_RUNTIME_IDS,
-  LAMBDA_RUNTIME_SOURCE,
   LAMBDA_RUNTIMES,
+  LAMBDA_RUNTIMES_SOURCE,
+  lambdaRuntime,
   lambdaRuntimeStatus,
-} from "../../environments/schema";
+  NODEJS_RUNTIME_IDS,
+} from "../../lib/lambda-runtimes";
 
 const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
 
@@ -22,19 +23,17 @@ function devWithRuntime(runtime: string | undefined) {
 
 describe("the Lambda runtime table", () => {
   it("lists each runtime's dates in the order deprecation, block create, block update", () => {
-    const outOfOrder = Object.entries(LAMBDA_RUNTIMES).filter(
-      ([, d]) => !(d.deprecation < d.blockCreate && d.blockCreate < d.blockUpdate),
-    );
+    const outOfOrder = LAMBDA_RUNTIMES.filter((r) => !(r.deprecation < r.blockCreate && r.blockCreate < r.blockUpdate));
     expect(outOfOrder).toEqual([]);
   });
 
-  it("lists runtimes newest first, so the replacement of one is the next newer", () => {
-    const blockUpdates = LAMBDA_RUNTIME_IDS.map((id) => LAMBDA_RUNTIMES[id].blockUpdate);
+  it("lists the Node.js runtimes newest first", () => {
+    const blockUpdates = NODEJS_RUNTIME_IDS.map((id) => lambdaRuntime(id)!.blockUpdate);
     expect(blockUpdates).toEqual([...blockUpdates].sort().reverse());
   });
 
   it("has the dates of AWS's Node.js runtime table for nodejs20.x", () => {
-    expect(LAMBDA_RUNTIMES["nodejs20.x"]).toEqual({ deprecation: "2026-04-30", blockCreate: "2026-08-31", blockUpdate: "2026-09-30" });
+    expect(lambdaRuntime("nodejs20.x")).toEqual({ id: "nodejs20.x", deprecation: "2026-04-30", blockCreate: "2026-08-31", blockUpdate: "2026-09-30" });
   });
 });
 
@@ -65,7 +64,7 @@ describe("lambdaRuntimeStatus", () => {
   it("names the block-update date and the replacement when it blocks", () => {
     const status = lambdaRuntimeStatus("nodejs20.x", day("2026-12-06"));
     expect(status.kind === "blocked" && status.message).toBe(
-      `nodejs20.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 (and new functions since 2026-08-31); use nodejs22.x (Lambda accepts it until 2027-07-01); dates from ${LAMBDA_RUNTIME_SOURCE}`,
+      `nodejs20.x can no longer be deployed: Lambda refuses function updates on it since 2026-09-30 (and new functions since 2026-08-31); use nodejs22.x (Lambda accepts it until 2027-07-01); dates from ${LAMBDA_RUNTIMES_SOURCE}`,
     );
   });
 
@@ -84,14 +83,14 @@ describe("lambdaRuntimeStatus", () => {
   it("says in a warning when new functions are already refused, and what to move to", () => {
     const status = lambdaRuntimeStatus("nodejs22.x", day("2027-06-15"));
     expect(status.kind === "ending" && status.message).toBe(
-      `nodejs22.x: Lambda refuses function updates on it from 2027-07-01 (in 16 days; it already refuses new functions on it (since 2027-06-01), so a new environment cannot be deployed); use nodejs24.x (Lambda accepts it until 2028-07-01) before then; dates from ${LAMBDA_RUNTIME_SOURCE}`,
+      `nodejs22.x: Lambda refuses function updates on it from 2027-07-01 (in 16 days; it already refuses new functions on it (since 2027-06-01), so a new environment cannot be deployed); use nodejs24.x (Lambda accepts it until 2028-07-01) before then; dates from ${LAMBDA_RUNTIMES_SOURCE}`,
     );
   });
 
   it("asks for a runtime newer than the table knows when every known one is ending", () => {
     const status = lambdaRuntimeStatus("nodejs24.x", day("2028-06-15"));
     expect(status.kind === "ending" && status.message).toContain(
-      "use a newer Node.js runtime and add it to LAMBDA_RUNTIMES in environments/schema.ts before then",
+      "use a newer runtime and add it to LAMBDA_RUNTIMES in lib/lambda-runtimes.ts before then",
     );
   });
 });

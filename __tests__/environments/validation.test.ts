@@ -81,7 +81,7 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     [
       "an unsupported runtime",
       dev((e) => ((e.ssr as Mutable).runtime = "nodejs16.x")),
-      "environments/dev.ts: ssr.runtime: must be a Lambda Node.js runtime this workspace knows: nodejs24.x, nodejs22.x, nodejs20.x (LAMBDA_RUNTIMES in environments/schema.ts, from https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html) (got \"nodejs16.x\")",
+      "environments/dev.ts: ssr.runtime: must be a Lambda Node.js runtime this workspace knows: nodejs24.x, nodejs22.x, nodejs20.x, nodejs18.x (LAMBDA_RUNTIMES in lib/lambda-runtimes.ts, from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) (got \"nodejs16.x\")",
     ],
     [
       "a log retention CloudWatch does not offer",

@@ -9,11 +9,12 @@ import {
   CreateAliasCommand,
   CreateFunctionCommand,
   LambdaClient,
+  type Runtime,
   UpdateFunctionCodeCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { DEFAULT_LAMBDA_RUNTIME, type LambdaRuntime } from "../../environments/schema";
+import { DEFAULT_LAMBDA_RUNTIME } from "../../lib/lambda-runtimes";
 import { LIVE_ALIAS } from "../../lib/naming";
 import { clientSettings } from "../shared/aws";
 
@@ -38,7 +39,7 @@ export async function createLocalApp(options: {
   /** The first build's code, published as version 1 with alias `live` on it. */
   readonly zip: Buffer;
   /** @default DEFAULT_LAMBDA_RUNTIME (the schema's default) */
-  readonly runtime?: LambdaRuntime;
+  readonly runtime?: string;
 }): Promise<LocalApp> {
   const settings = clientSettings(options.region);
   const iam = new IAMClient(settings);
@@ -58,7 +59,7 @@ export async function createLocalApp(options: {
   const created = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: options.functionName,
-      Runtime: options.runtime ?? DEFAULT_LAMBDA_RUNTIME,
+      Runtime: (options.runtime ?? DEFAULT_LAMBDA_RUNTIME) as Runtime,
       Role: role.Role?.Arn,
       Handler: "index.handler",
       Code: { ZipFile: options.zip },
