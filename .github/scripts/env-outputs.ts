@@ -4,7 +4,8 @@
  * or URL is written twice:
  *   name=<env>  account=<its AWS account id>  region=<its AWS region>  url=https://<its first domain>
  */
-import { findEnvironment, loadEnvironments } from "../../environments";
+import { ENVIRONMENT_NAMES, findEnvironment, loadEnvironments } from "../../environments";
+import { defineCli, runCli, USAGE_ERROR } from "../../scripts/shared/cli";
 import type { EnvironmentConfig } from "../../environments/schema";
 
 export function environmentOutputs(env: EnvironmentConfig): Record<string, string> {
@@ -18,16 +19,20 @@ export function formatOutputs(outputs: Record<string, string>): string {
     .join("");
 }
 
-if (require.main === module) {
-  const name = process.argv[2];
-  if (!name) {
-    process.stderr.write("usage: tsx .github/scripts/env-outputs.ts <env>\n");
-    process.exit(2);
-  }
-  try {
-    process.stdout.write(formatOutputs(environmentOutputs(findEnvironment(name, loadEnvironments()))));
-  } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+export const ENV_OUTPUTS_CLI = defineCli({
+  command: "npx tsx .github/scripts/env-outputs.ts",
+  purpose: "Prints GITHUB_OUTPUT lines about an environment (name=, account=, region=, url=) from the validated config the stacks use.",
+  flags: {},
+  operands: { name: "<env>", help: `the environment (${ENVIRONMENT_NAMES.join(", ")})` },
+  examples: ['npx tsx .github/scripts/env-outputs.ts staging >> "$GITHUB_OUTPUT"'],
+  exitCodes: { 0: "printed", 1: "unknown environment, or an invalid configuration (every problem listed)", 2: USAGE_ERROR },
+});
+
+export function main(argv: readonly string[]): Promise<number> {
+  return ENV_OUTPUTS_CLI.run(argv, async (_flags, [name]) => {
+    process.stdout.write(formatOutputs(environmentOutputs(findEnvironment(name ?? "", loadEnvironments()))));
+    return 0;
+  });
 }
+
+if (require.main === module) runCli(main);

@@ -8,6 +8,7 @@
  * with GITHUB_TOKEN (the job needs `actions: read`). Never fails: a notice with the run's
  * link beats no notice, so any problem falls back to the run URL.
  */
+import { defineCli, oneOf, runCli, USAGE_ERROR } from "../../scripts/shared/cli";
 import { ciRunUrl } from "../../scripts/shared/ci";
 
 export interface WorkflowJobStep {
@@ -65,8 +66,31 @@ export function findFailedStep(
   return { step: `${job.name} › ${stepName}`, url: job.html_url ? `${job.html_url}#step:${step.number}:1` : options.runUrl };
 }
 
-async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const mode = argv[0] === "--job" && argv[1] === "any" ? "any" : "current";
+export const FAILED_STEP_CLI = defineCli({
+  command: "npx tsx .github/scripts/failed-step.ts",
+  purpose:
+    "Prints GITHUB_OUTPUT lines naming the step that failed (step=<job> › <step>) and a link to it in the run's log " +
+    "(url=), for the failure notice. Reads the run's jobs through the REST API; any problem there falls back to the run's link.",
+  flags: {
+    job: { value: "<current|any>", help: "look in the job this runs in (matched by RUNNER_NAME), or in the run's first failed job", parse: oneOf(["current", "any"] as const), default: "current" },
+  },
+  examples: ['npx tsx .github/scripts/failed-step.ts >> "$GITHUB_OUTPUT"', 'npx tsx .github/scripts/failed-step.ts --job any >> "$GITHUB_OUTPUT"'],
+  exitCodes: { 0: "always, once the flags are valid: a notice with the run's link beats no notice", 2: USAGE_ERROR },
+  environment: {
+    GITHUB_TOKEN: "reads the run's jobs (the job needs `actions: read`)",
+    "GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, RUNNER_NAME": "which run, attempt and runner",
+    "GITHUB_SERVER_URL, GITHUB_API_URL": "where GitHub is",
+  },
+});
+
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return FAILED_STEP_CLI.run(argv, async ({ job }) => {
+    process.stdout.write(await failedStepOutputs(job, env));
+    return 0;
+  });
+}
+
+async function failedStepOutputs(mode: "current" | "any", env: NodeJS.ProcessEnv): Promise<string> {
   const runUrl = ciRunUrl(env) ?? "(no CI run link: GITHUB_REPOSITORY or GITHUB_RUN_ID is not set)";
   const fallback: FailedStep = { step: "unknown step", url: runUrl };
   let found = fallback;
@@ -86,6 +110,4 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<st
   return `step=${found.step.replace(/[\r\n]+/g, " ")}\nurl=${found.url}\n`;
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2), process.env).then((text) => process.stdout.write(text));
-}
+if (require.main === module) runCli((argv) => main(argv, process.env));

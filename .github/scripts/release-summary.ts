@@ -20,6 +20,8 @@
  * ({seq, releaseId, version} or null).
  */
 import { readFileSync } from "node:fs";
+import { UserError } from "../../lib/errors";
+import { defineCli, oneOf, runCli, USAGE_ERROR } from "../../scripts/shared/cli";
 
 export interface Serving {
   readonly version: string;
@@ -285,80 +287,154 @@ function readResult(file: string | undefined): Json | undefined {
   }
 }
 
-function flag(argv: readonly string[], name: string): string | undefined {
-  const at = argv.indexOf(name);
-  return at === -1 ? undefined : argv[at + 1];
-}
+const SCRIPT = "npx tsx .github/scripts/release-summary.ts";
+const ENV_FLAG = { value: "<env>", help: "environment name for the messages", default: "the environment" } as const;
+const RESULT_FILE = { name: "<file>", help: "the file holding the command's --json output" } as const;
+const ALWAYS_0 = { 0: "always, even for a file the command never finished writing (outcome=unknown)", 2: USAGE_ERROR } as const;
 
-const USAGE =
-  "usage: tsx .github/scripts/release-summary.ts release|rollback|releases <file> --env <env>\n" +
-  "       tsx .github/scripts/release-summary.ts check-pin <file> --env <env> --unpin true|false\n" +
-  "       tsx .github/scripts/release-summary.ts check-serving <file> --env <env> --version <n>\n" +
-  "       tsx .github/scripts/release-summary.ts deploy-notice --env <env>   (reads JOB_STATUS, FAILED_STEP, FAILED_URL, PREFLIGHT, PINNED,\n" +
-  "         RELEASE, RELEASE_SUMMARY, ROLLBACK, ROLLBACK_SUMMARY, SERVING, NOTE and RELEASE_ID from the environment)";
+const SUMMARIES = {
+  release: defineCli({
+    command: `${SCRIPT} release`,
+    purpose: "GITHUB_OUTPUT lines (outcome=, version=, summary=) from the --json result of `npm run release`.",
+    flags: { env: ENV_FLAG },
+    operands: RESULT_FILE,
+    examples: [`${SCRIPT} release release.json --env prod >> "$GITHUB_OUTPUT"`],
+    exitCodes: ALWAYS_0,
+  }),
+  rollback: defineCli({
+    command: `${SCRIPT} rollback`,
+    purpose: "GITHUB_OUTPUT lines (outcome=, version=, summary=) from the --json result of `npm run rollback`.",
+    flags: { env: ENV_FLAG },
+    operands: RESULT_FILE,
+    examples: [`${SCRIPT} rollback rollback.json --env prod >> "$GITHUB_OUTPUT"`],
+    exitCodes: ALWAYS_0,
+  }),
+  releases: defineCli({
+    command: `${SCRIPT} releases`,
+    purpose: "GITHUB_OUTPUT lines (pinned=, version=, summary=) from the --json result of `npm run releases`.",
+    flags: { env: ENV_FLAG },
+    operands: RESULT_FILE,
+    examples: [`${SCRIPT} releases releases.json --env prod >> "$GITHUB_OUTPUT"`],
+    exitCodes: ALWAYS_0,
+  }),
+} as const;
 
-export function main(argv: readonly string[], variables: Readonly<Record<string, string | undefined>>, write: (text: string) => void): number {
-  const [command, file] = argv;
-  const env = flag(argv, "--env") ?? "the environment";
-  const json = command === "deploy-notice" ? undefined : readResult(file);
+const CHECK_PIN = defineCli({
+  command: `${SCRIPT} check-pin`,
+  purpose: "Stops a deploy (an ::error:: annotation, exit 1) when a rollback pinned the environment and --unpin is not true.",
+  flags: { env: ENV_FLAG, unpin: { value: "<true|false>", help: "the deploy's unpin input", parse: oneOf(["true", "false"] as const), default: "false" } },
+  operands: { name: "<file>", help: "the --json output of `npm run releases`" },
+  examples: [`${SCRIPT} check-pin releases-before.json --env prod --unpin "$UNPIN"`],
+  exitCodes: { 0: "not pinned, or --unpin true", 1: "pinned, or the pin cannot be read", 2: USAGE_ERROR },
+});
+
+const CHECK_SERVING = defineCli({
+  command: `${SCRIPT} check-serving`,
+  purpose: "Fails (an ::error:: annotation, exit 1) unless alias live serves exactly --version, without canary weights.",
+  flags: { env: ENV_FLAG, version: { value: "<n>", help: "the version the release step reported (empty: it reported none, exit 1)" } },
+  operands: { name: "<file>", help: "the --json output of `npm run releases`" },
+  examples: [`${SCRIPT} check-serving releases-after.json --env staging --version "$VERSION"`],
+  exitCodes: { 0: "the alias serves exactly that version", 1: "it does not, the result cannot be read, or no version was given", 2: USAGE_ERROR },
+});
+
+const DEPLOY_NOTICE = defineCli({
+  command: `${SCRIPT} deploy-notice`,
+  purpose: "The Slack text of a failing deploy job, from the step outcomes and outputs in the environment.",
+  flags: { env: ENV_FLAG },
+  examples: [`npm run notify -- --status failure --env prod --message "$(${SCRIPT} deploy-notice --env prod)"`],
+  exitCodes: { 0: "always", 2: USAGE_ERROR },
+  environment: {
+    JOB_STATUS: "the job's status",
+    "FAILED_STEP, FAILED_URL": "the step that failed and its log (failed-step.ts)",
+    "PREFLIGHT, PINNED, SERVING": "the outcomes of those steps",
+    "RELEASE, RELEASE_SUMMARY, ROLLBACK, ROLLBACK_SUMMARY": "what release and rollback reported",
+    "NOTE, RELEASE_ID": "a note, and the release the job deployed",
+  },
+});
+
+/** Each command's declaration, by the word that starts it. */
+export const RELEASE_SUMMARY_TOOLS = { ...SUMMARIES, "check-pin": CHECK_PIN, "check-serving": CHECK_SERVING, "deploy-notice": DEPLOY_NOTICE } as const;
+const COMMANDS = Object.keys(RELEASE_SUMMARY_TOOLS);
+
+export async function main(argv: readonly string[], variables: Readonly<Record<string, string | undefined>>, write: (text: string) => void): Promise<number> {
+  const [command, ...rest] = argv;
+  const io = { stdout: write };
   switch (command) {
-    case "release": {
-      const s = summariseRelease(json, env);
-      write(formatOutputs({ outcome: s.outcome, version: s.version, summary: s.summary }));
-      return 0;
-    }
-    case "rollback": {
-      const s = summariseRollback(json, env);
-      write(formatOutputs({ outcome: s.outcome, version: s.version, summary: s.summary }));
-      return 0;
-    }
-    case "releases": {
-      const s = summariseReleases(json, env);
-      write(formatOutputs({ pinned: s.pinned === undefined ? "unknown" : String(s.pinned), version: s.version, summary: s.summary }));
-      return 0;
-    }
-    case "check-pin": {
-      const result = checkPin(json, env, flag(argv, "--unpin") === "true");
-      write(result.ok ? `${result.message}\n` : `::error::${result.message}\n`);
-      return result.ok ? 0 : 1;
-    }
-    case "check-serving": {
-      const version = flag(argv, "--version");
-      if (!version) {
-        write(`::error::check-serving needs --version: the release step reported no version\n`);
-        return 1;
-      }
-      const result = checkServing(json, env, version);
-      write(result.ok ? `${result.message}\n` : `::error::${result.message}\n`);
-      return result.ok ? 0 : 1;
-    }
-    case "deploy-notice": {
-      const get = (name: string) => variables[name]?.trim() ?? "";
-      write(
-        deployNotice({
-          env,
-          releaseId: get("RELEASE_ID"),
-          jobStatus: get("JOB_STATUS"),
-          failedStep: get("FAILED_STEP"),
-          failedUrl: get("FAILED_URL"),
-          preflight: get("PREFLIGHT"),
-          pinned: get("PINNED"),
-          release: get("RELEASE"),
-          releaseSummary: get("RELEASE_SUMMARY"),
-          rollback: get("ROLLBACK"),
-          rollbackSummary: get("ROLLBACK_SUMMARY"),
-          serving: get("SERVING"),
-          note: get("NOTE"),
-        }),
+    case "release":
+    case "rollback":
+    case "releases":
+      return SUMMARIES[command].run(
+        rest,
+        async ({ env }, [file]) => {
+          const json = readResult(file);
+          if (command === "releases") {
+            const s = summariseReleases(json, env);
+            write(formatOutputs({ pinned: s.pinned === undefined ? "unknown" : String(s.pinned), version: s.version, summary: s.summary }));
+          } else {
+            const s = command === "release" ? summariseRelease(json, env) : summariseRollback(json, env);
+            write(formatOutputs({ outcome: s.outcome, version: s.version, summary: s.summary }));
+          }
+          return 0;
+        },
+        io,
       );
-      return 0;
-    }
+    case "check-pin":
+      return CHECK_PIN.run(
+        rest,
+        async ({ env, unpin }, [file]) => {
+          const result = checkPin(readResult(file), env, unpin === "true");
+          write(result.ok ? `${result.message}\n` : `::error::${result.message}\n`);
+          return result.ok ? 0 : 1;
+        },
+        io,
+      );
+    case "check-serving":
+      return CHECK_SERVING.run(
+        rest,
+        async ({ env, version }, [file]) => {
+          if (!version) {
+            write(`::error::check-serving needs --version: the release step reported no version\n`);
+            return 1;
+          }
+          const result = checkServing(readResult(file), env, version);
+          write(result.ok ? `${result.message}\n` : `::error::${result.message}\n`);
+          return result.ok ? 0 : 1;
+        },
+        io,
+      );
+    case "deploy-notice":
+      return DEPLOY_NOTICE.run(
+        rest,
+        async ({ env }) => {
+          const get = (name: string) => variables[name]?.trim() ?? "";
+          write(
+            deployNotice({
+              env,
+              releaseId: get("RELEASE_ID"),
+              jobStatus: get("JOB_STATUS"),
+              failedStep: get("FAILED_STEP"),
+              failedUrl: get("FAILED_URL"),
+              preflight: get("PREFLIGHT"),
+              pinned: get("PINNED"),
+              release: get("RELEASE"),
+              releaseSummary: get("RELEASE_SUMMARY"),
+              rollback: get("ROLLBACK"),
+              rollbackSummary: get("ROLLBACK_SUMMARY"),
+              serving: get("SERVING"),
+              note: get("NOTE"),
+            }),
+          );
+          return 0;
+        },
+        io,
+      );
     default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
+      throw new UserError(
+        `${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected one of ${COMMANDS.join(", ")} ` +
+          `(each takes --help)`,
+        2,
+      );
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), process.env, (text) => process.stdout.write(text));
-}
+if (require.main === module) runCli((argv) => main(argv, process.env, (text) => process.stdout.write(text)));

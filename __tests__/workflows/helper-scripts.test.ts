@@ -321,36 +321,36 @@ describe("release-summary.ts", () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    const run = (...argv: string[]) => {
+    const run = async (...argv: string[]) => {
       let out = "";
-      const code = releaseSummary(argv, {}, (text) => (out += text));
+      const code = await releaseSummary(argv, {}, (text) => (out += text));
       return { code, out };
     };
 
-    it("writes GITHUB_OUTPUT lines from the last JSON line of a result file", () => {
+    it("writes GITHUB_OUTPUT lines from the last JSON line of a result file", async () => {
       const file = path.join(dir, "release.json");
       writeFileSync(file, `noise\n${JSON.stringify(released)}\n`);
-      expect(run("release", file, "--env", "prod")).toEqual({
+      expect(await run("release", file, "--env", "prod")).toEqual({
         code: 0,
         out: "outcome=released\nversion=7\nsummary=released prod: release aaa111 (version 6) → release bbb222 (version 7)\n",
       });
     });
 
-    it("never fails on a missing result file: it says the outcome is unknown", () => {
-      expect(run("rollback", path.join(dir, "missing.json"), "--env", "prod").out).toMatch(/^outcome=unknown\n/);
+    it("never fails on a missing result file: it says the outcome is unknown", async () => {
+      expect((await run("rollback", path.join(dir, "missing.json"), "--env", "prod")).out).toMatch(/^outcome=unknown\n/);
     });
 
-    it("exits 1 with an ::error:: annotation for a pinned environment", () => {
+    it("exits 1 with an ::error:: annotation for a pinned environment", async () => {
       const file = path.join(dir, "releases.json");
       writeFileSync(file, JSON.stringify({ live: { version: "6", weights: {} }, pinned: { seq: 3, releaseId: "a1", version: "6" }, records: [] }));
-      const result = run("check-pin", file, "--env", "prod", "--unpin", "false");
+      const result = await run("check-pin", file, "--env", "prod", "--unpin", "false");
       expect([result.code, result.out.startsWith("::error::prod is pinned by rollback record 3")]).toEqual([1, true]);
     });
 
-    it("keeps a multi-line message on one output line", () => {
+    it("keeps a multi-line message on one output line", async () => {
       const file = path.join(dir, "release.json");
       writeFileSync(file, JSON.stringify({ outcome: "traffic-split", message: "restore with:\n  npm run …" }));
-      expect(run("release", file, "--env", "prod").out.split("\n").filter(Boolean)).toHaveLength(2);
+      expect((await run("release", file, "--env", "prod")).out.split("\n").filter(Boolean)).toHaveLength(2);
     });
   });
 

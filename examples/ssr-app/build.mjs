@@ -6,24 +6,36 @@
  *   dist/server.zip                          the same, zipped deterministically (the Lambda package)
  *
  * Flags: --out <dir> (default dist), --label <text> (changes every output, for a second
- * release in demos and tests), --if-needed (skip when the sources and flags are unchanged).
+ * release in demos and tests), --if-needed (skip when the sources and flags are unchanged);
+ * --help lists them.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { Command, Option } from "commander";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({
-  options: { out: { type: "string" }, label: { type: "string" }, "if-needed": { type: "boolean" } },
-});
-const outDir = path.resolve(values.out ?? path.join(here, "dist"));
-const label = values.label ?? "1";
+// Plain node runs this file, so it declares its flags with commander directly rather than
+// through scripts/shared/cli.ts (TypeScript); same conventions: help on stdout, exit 2 on a usage error.
+const values = new Command("npm run build:example --")
+  .description("Builds the example SSR app: hashed client assets, the Lambda handler and its deterministic zip.")
+  .addOption(new Option("--out <dir>", "output directory").default(path.join(here, "dist"), "examples/ssr-app/dist"))
+  .option("--label <text>", "changes every output, for a second release in demos and tests", "1")
+  .option("--if-needed", "skip when the sources and flags are unchanged since the last build")
+  .helpOption("-h, --help", "show this help")
+  .showSuggestionAfterError(true)
+  .allowExcessArguments(false)
+  .addHelpText("after", "\nExamples:\n  npm run build:example\n  npm run build:example -- --out /tmp/build-2 --label 2\n\nExit codes:\n  0  built (or up to date with --if-needed)\n  1  the build failed\n  2  usage error: unknown flag, bad or missing value")
+  .exitOverride((error) => process.exit(error.code === "commander.helpDisplayed" || error.code === "commander.help" ? 0 : 2))
+  .parse()
+  .opts();
+const outDir = path.resolve(values.out);
+const label = values.label;
 const stampFile = path.join(outDir, ".build-stamp");
 
 const stamp = sourceDigest(label);
-if (values["if-needed"] && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) process.exit(0);
+if (values.ifNeeded && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) process.exit(0);
 
 // Loaded only when there is work to do, so --if-needed stays cheap on the synth path.
 const { build } = await import("esbuild");

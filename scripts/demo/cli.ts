@@ -1,5 +1,5 @@
 /**
- * npm run demo [-- --json]
+ * npm run demo [-- --json]   (flags: npm run demo -- --help)
  *
  * The whole release flow with no AWS account: starts moto_server (unless AWS_ENDPOINT_URL
  * names an emulator already running), creates the example app's bucket, role, function
@@ -20,26 +20,36 @@ import { loadEnvironments } from "../../environments";
 import { UserError } from "../../lib/errors";
 import { assetsBucketName, LIVE_ALIAS, ssrFunctionName, ssrRoleName } from "../../lib/naming";
 import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
-import { parseCliArgs, printJson, runCli, say } from "../shared/cli";
+import { defineCli, printJson, runCli, say, USAGE_ERROR } from "../shared/cli";
 import { main as releaseTool } from "../release/cli";
 import { main as syncAssetsTool } from "../sync-assets/cli";
 import { createLocalApp, type LocalApp } from "./local-app";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENV = "dev";
-const USAGE = "usage: npm run demo [-- --json]";
+export const DEMO_CLI = defineCli({
+  command: "npm run demo --",
+  purpose:
+    "The whole release flow with no AWS account: starts moto_server (unless AWS_ENDPOINT_URL names an emulator " +
+    "already running), creates the example app's bucket, role, function and alias there, then runs the real tools " +
+    "as CI would: sync build 1, release, sync build 2, publish, release, rollback, list releases. Each step is " +
+    "printed with its time.",
+  flags: { json: { help: "print one summary object on stdout" } },
+  examples: ["npm run demo", "npm run demo -- --json | jq .totalMs"],
+  exitCodes: { 0: "every step worked", 1: "a step failed (it says which), or moto_server could not be started", 2: USAGE_ERROR },
+  environment: { AWS_ENDPOINT_URL: "an AWS emulator already running, to use instead of starting moto_server" },
+});
 
 interface Step {
   readonly name: string;
   readonly ms: number;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseCliArgs(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, USAGE);
-  if (flags.help) {
-    say(USAGE);
-    return 0;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return DEMO_CLI.run(argv, demo);
+}
+
+async function demo(flags: { readonly json: boolean }): Promise<number> {
   const started = performance.now();
   const steps: Step[] = [];
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {

@@ -7,13 +7,8 @@
  *   4. start the local edge (edge.ts): /assets/* from the bucket, pages and /api/* from the
  *      built SSR handler, the distribution's security headers on every response
  *   5. run `playwright test` (e2e/) with BASE_URL pointing at the edge
- * and stops everything, whatever happened. Exit code: Playwright's; 1 if a step failed;
- * 2 for a usage error.
- *
- * Flags: --env <env> (default dev: whose bucket name and config sync-assets uses),
- * --serve (stop after step 4 and serve until Ctrl-C, for poking at it by hand),
- * --verbose (log every edge request). Anything else is passed on to `playwright test`
- * (e.g. `npm run e2e:local -- --grep health`).
+ * and stops everything, whatever happened. Flags are checked, and a browser looked for,
+ * before step 1 (`--help` lists them).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,7 +19,9 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationCo
 import { errorMessage, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
 import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
-import { environmentByName, runCli, say } from "../shared/cli";
+import { ENVIRONMENT_NAMES } from "../../environments";
+import { chromiumExecutable } from "../../e2e/browser";
+import { defineCli, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
 import { startLocalEdge, type LocalEdge, type SsrHandler } from "./edge";
 import { s3AssetsOrigin } from "./s3-origin";
 
@@ -34,43 +31,73 @@ const PLAYWRIGHT_CONFIG = path.join(ROOT, "e2e", "playwright.config.ts");
 /** Written by the config's json reporter. */
 const PLAYWRIGHT_RESULTS = path.join(ROOT, "e2e", ".results", "results.json");
 
-export const USAGE = "usage: npm run e2e:local -- [--env <env>] [--serve] [--verbose] [<playwright test flags>...]";
+/** Trace modes `playwright test --trace` accepts (playwright/lib/program.js, 1.65). */
+const TRACE_MODES = ["on", "off", "on-first-retry", "on-all-retries", "retain-on-failure", "retain-on-first-failure", "retain-on-failure-and-retries"] as const;
 
-export interface E2eLocalFlags {
-  readonly env: string;
-  readonly serve: boolean;
-  readonly verbose: boolean;
-  /** Passed on to `playwright test`. */
-  readonly playwrightArgs: readonly string[];
+/**
+ * The `playwright test` flags most runs need, declared so a misspelt one is caught before
+ * any set-up; any other goes after `--`. Meanings from `playwright test --help`.
+ */
+const PLAYWRIGHT_FLAGS = {
+  grep: { value: "<regexp>", help: "playwright: only run tests matching this regular expression", short: "-g" },
+  "grep-invert": { value: "<regexp>", help: "playwright: only run tests not matching this regular expression", short: "-G" },
+  headed: { help: "playwright: show the browser (needs a display)" },
+  list: { help: "playwright: list the tests, run none" },
+  "repeat-each": { value: "<n>", help: "playwright: run each test n times", parse: wholeNumber({ min: 1, max: 1000 }) },
+  retries: { value: "<n>", help: "playwright: retries of a failing test", parse: wholeNumber({ min: 0, max: 100 }) },
+  "max-failures": { value: "<n>", help: "playwright: stop after n failures", parse: wholeNumber({ min: 1 }) },
+  reporter: { value: "<name>", help: "playwright: reporter instead of the config's (list, line, dot, json, html, …)" },
+  trace: { value: `<mode>`, help: `playwright: tracing mode (${TRACE_MODES.join(", ")})`, parse: oneOf(TRACE_MODES) },
+  timeout: { value: "<ms>", help: "playwright: time limit of each test, 0 for none", parse: wholeNumber({ min: 0 }) },
+} as const;
+
+export const E2E_LOCAL_CLI = defineCli({
+  command: "npm run e2e:local --",
+  purpose:
+    "Runs the E2E suite (e2e/) in headless Chromium against a local copy of the deployment: builds the example " +
+    "app, starts moto_server with the environment's assets bucket, runs the real sync-assets into it, serves pages " +
+    "and assets through a local edge that routes like the CloudFront distribution, then runs `playwright test`.",
+  flags: {
+    env: { value: "<name>", help: `environment whose bucket name and config sync-assets uses (${ENVIRONMENT_NAMES.join(", ")})`, parse: knownEnvironment, default: "dev" },
+    serve: { help: "stop after starting the local edge and serve until Ctrl-C, for poking at it by hand" },
+    verbose: { help: "log every request the local edge answers" },
+    ...PLAYWRIGHT_FLAGS,
+  },
+  operands: { name: "[test-filter...]", help: "test files to run (playwright's filters); after --, any other `playwright test` flag, passed on unchecked" },
+  examples: ["npm run e2e:local", "npm run e2e:local -- --grep health", "npm run e2e:local -- --serve --verbose", "npm run e2e:local -- site.spec.ts -- --shard 1/2"],
+  exitCodes: { 0: "every test passed", 1: "a test failed (Playwright's exit code), or a step failed (no browser, build, moto, sync-assets)", 2: USAGE_ERROR },
+  environment: { CHROMIUM_PATH: "the Chromium or Chrome binary to drive (default: the first of /usr/bin/chromium, …)" },
+});
+
+type E2eLocalFlags = FlagValues<typeof E2E_LOCAL_CLI.spec.flags>;
+
+/** The arguments for `playwright test`: the declared Playwright flags as given, then the rest. */
+export function playwrightArguments(flags: Partial<E2eLocalFlags>, operands: readonly string[]): string[] {
+  const args: string[] = [];
+  for (const name of Object.keys(PLAYWRIGHT_FLAGS) as (keyof typeof PLAYWRIGHT_FLAGS)[]) {
+    const value = flags[name];
+    if (value === true) args.push(`--${name}`);
+    else if (typeof value === "string" || typeof value === "number") args.push(`--${name}`, String(value));
+  }
+  return [...args, ...operands];
 }
 
-/** Our three flags; everything else belongs to Playwright. */
-export function parseE2eLocalArgs(argv: readonly string[]): E2eLocalFlags | "help" {
-  let env = "dev";
-  let serve = false;
-  let verbose = false;
-  const playwrightArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--help" || arg === "-h") return "help";
-    if (arg === "--serve") serve = true;
-    else if (arg === "--verbose") verbose = true;
-    else if (arg === "--env" || arg.startsWith("--env=")) {
-      const value = arg === "--env" ? argv[++i] : arg.slice("--env=".length);
-      if (value === undefined || value === "" || value.startsWith("-")) throw new UserError(`--env needs an environment name\n${USAGE}`, 2);
-      env = value;
-    } else playwrightArgs.push(arg);
-  }
-  return { env, serve, verbose, playwrightArgs };
+export function main(argv: readonly string[]): Promise<number> {
+  return E2E_LOCAL_CLI.run(argv, (flags, operands) => e2eLocal(flags, playwrightArguments(flags, operands)));
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseE2eLocalArgs(argv);
-  if (flags === "help") {
-    say(USAGE);
-    return 0;
+/** The browser the suite will drive, or a one-line error before any set-up. */
+function requireBrowser(): void {
+  try {
+    chromiumExecutable();
+  } catch (error) {
+    throw new UserError(errorMessage(error));
   }
-  const env = environmentByName(flags.env);
+}
+
+async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[]): Promise<number> {
+  const env = flags.env;
+  if (!flags.serve) requireBrowser();
   const started = performance.now();
   const timings: string[] = [];
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -123,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     rmSync(PLAYWRIGHT_RESULTS, { force: true });
     const code = await step("playwright test", () =>
-      exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...flags.playwrightArgs], {
+      exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...playwrightArgs], {
         ...process.env,
         BASE_URL: edge!.url,
       }),

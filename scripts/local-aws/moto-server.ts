@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { UserError } from "../../lib/errors";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const VENV_DIR = path.join(PROJECT_ROOT, ".venv");
@@ -29,26 +30,31 @@ interface Launcher {
   readonly args: readonly string[];
 }
 
-/** Picks how to run moto, installing it into `.venv/` as a last resort. */
-export function findMotoLauncher(): Launcher {
+/**
+ * Picks how to run moto, installing it into `.venv/` as a last resort. When nothing works
+ * that is the machine's set-up, not a bug: a UserError saying what to install.
+ */
+export function findMotoLauncher(options: { readonly venvDir?: string; readonly env?: NodeJS.ProcessEnv } = {}): Launcher {
+  const { venvDir = VENV_DIR, env = process.env } = options;
   const works = (command: string, args: string[]) =>
-    spawnSync(command, args, { stdio: "ignore", timeout: 30_000 }).status === 0;
+    spawnSync(command, args, { stdio: "ignore", timeout: 30_000, env }).status === 0;
 
-  const venvServer = path.join(VENV_DIR, "bin", "moto_server");
+  const venvServer = path.join(venvDir, "bin", "moto_server");
   if (existsSync(venvServer)) return { command: venvServer, args: [] };
   if (works("moto_server", ["--help"])) return { command: "moto_server", args: [] };
   if (works("python3", ["-c", "import moto.server, flask"])) {
     return { command: "python3", args: ["-m", "moto.server"] };
   }
-  process.stderr.write(`moto_server not found; installing moto[server] into ${VENV_DIR}\n`);
-  const venv = spawnSync("python3", ["-m", "venv", VENV_DIR], { stdio: "inherit" });
-  const pip = path.join(VENV_DIR, "bin", "pip");
+  process.stderr.write(`moto_server not found; installing moto[server] into ${venvDir}\n`);
+  const venv = spawnSync("python3", ["-m", "venv", venvDir], { stdio: "inherit", env });
+  const pip = path.join(venvDir, "bin", "pip");
   const install =
-    venv.status === 0 ? spawnSync(pip, ["install", "--quiet", "moto[server]>=5,<6"], { stdio: "inherit" }) : venv;
+    venv.status === 0 ? spawnSync(pip, ["install", "--quiet", "moto[server]>=5,<6"], { stdio: "inherit", env }) : venv;
   if (install.status !== 0 || !existsSync(venvServer)) {
-    throw new Error(
-      "Cannot start the local AWS emulator: moto_server is not on PATH, python3 cannot import moto, " +
-        `and installing moto[server] into ${VENV_DIR} failed. Install it with: pip install "moto[server]"`,
+    throw new UserError(
+      "cannot start the local AWS emulator: moto_server is not on PATH, python3 cannot import moto, " +
+        `and installing moto[server] into ${venvDir} failed${venv.error ? ` (${venv.error.message})` : ""}. ` +
+        'Install Python 3 and then: pip install "moto[server]"',
     );
   }
   return { command: venvServer, args: [] };
@@ -98,7 +104,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${child.exitCode} before it was ready:\n${stderr()}`);
+      throw new UserError(`moto_server exited with code ${child.exitCode} before it was ready:\n${stderr()}`);
     }
     try {
       const response = await fetch(`${endpoint}/moto-api/data.json`);
@@ -109,7 +115,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`moto_server did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s:\n${stderr()}`);
+  throw new UserError(`moto_server did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s:\n${stderr()}`);
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {

@@ -1,6 +1,5 @@
 /**
- * npm run notify -- --status failure|success|rollback --env <env> [--step <name>] [--message <text>]
- *                   [--headline <text>] [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
+ * npm run notify -- --status failure|success|rollback --env <env> [options] (flags: --help)
  *
  * Posts a deployment notice to Slack through the incoming webhook in SLACK_WEBHOOK_URL,
  * with the CI run's details from GitHub Actions' standard variables. Exit 0 when posted
@@ -8,40 +7,46 @@
  * errors. The webhook URL is a secret: it is never printed, not even in errors.
  */
 import { errorMessage, UserError } from "../../lib/errors";
-import { environmentByName, integerFlag, parseCliArgs, printJson, requireFlag, runCli, say } from "../shared/cli";
+import { defineCli, environmentFlag, oneOf, printJson, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
 import { readCiContext } from "./ci-context";
-import { buildSlackMessage, NOTIFY_STATUSES, type NotifyStatus } from "./message";
+import { buildSlackMessage, NOTIFY_STATUSES } from "./message";
 import { postToWebhook, scrubSecret } from "./post";
 
-const USAGE = `usage: npm run notify -- --status ${NOTIFY_STATUSES.join("|")} --env <env> [--step <name>] [--message <text>]
-                         [--headline <text>] [--optional] [--json] [--timeout-seconds <n>] [--max-attempts <n>]
-  The Slack incoming-webhook URL is read from SLACK_WEBHOOK_URL.`;
-
-const OPTIONS = {
-  status: { type: "string" },
-  env: { type: "string" },
-  step: { type: "string" },
-  message: { type: "string" },
-  headline: { type: "string" },
-  help: { type: "boolean", default: false },
-  optional: { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  "timeout-seconds": { type: "string" },
-  "max-attempts": { type: "string" },
-} as const;
+export const NOTIFY_CLI = defineCli({
+  command: "npm run notify --",
+  purpose:
+    "Posts a deployment notice to Slack through the incoming webhook in SLACK_WEBHOOK_URL, with the CI run's " +
+    "details from GitHub Actions' standard variables. The webhook URL is a secret: it is never printed, not even in errors.",
+  flags: {
+    status: { value: `<${NOTIFY_STATUSES.join("|")}>`, help: "what happened", parse: oneOf(NOTIFY_STATUSES), required: true },
+    env: environmentFlag("environment the notice is about"),
+    step: { value: "<name>", help: "the step that failed or ran, e.g. \"cdktf deploy\"" },
+    message: { value: "<text>", help: "a line of detail under the headline" },
+    headline: { value: "<text>", help: "headline instead of the one the status gives (notices that are not about a deployment)" },
+    optional: { help: "exit 0 with a warning when SLACK_WEBHOOK_URL is not set" },
+    json: { help: "print the outcome as one JSON object on stdout" },
+    "timeout-seconds": { value: "<n>", help: "time limit of each attempt", parse: wholeNumber({ min: 1, max: 600 }), default: "30" },
+    "max-attempts": { value: "<n>", help: "attempts in all (429 and 5xx are retried with backoff)", parse: wholeNumber({ min: 1, max: 20 }), default: "5" },
+  },
+  examples: [
+    'npm run notify -- --status failure --env staging --step "cdktf deploy"',
+    'npm run notify -- --status rollback --env prod --message "rolled back to 9f2e1aa" --optional',
+  ],
+  exitCodes: { 0: "posted, or skipped with --optional and no webhook", 1: "not posted (SLACK_WEBHOOK_URL missing or invalid, Slack refused or unreachable)", 2: USAGE_ERROR },
+  environment: {
+    SLACK_WEBHOOK_URL: "the Slack incoming-webhook URL (a secret; https, or http on loopback)",
+    "GITHUB_*": "the run's repository, commit, actor, workflow and job for the notice",
+  },
+});
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-export async function main(argv: readonly string[], variables: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const flags = parseCliArgs(argv, OPTIONS, USAGE);
-  if (flags.help) {
-    say(USAGE);
-    return 0;
-  }
-  const status = parseStatus(requireFlag(flags.status, "--status", USAGE));
-  const env = environmentByName(requireFlag(flags.env, "--env", USAGE));
-  const timeoutSeconds = integerFlag(flags["timeout-seconds"], "--timeout-seconds", { min: 1, max: 600, default: 30 });
-  const maxAttempts = integerFlag(flags["max-attempts"], "--max-attempts", { min: 1, max: 20, default: 5 });
+export function main(argv: readonly string[], variables: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return NOTIFY_CLI.run(argv, (flags) => notify(flags, variables));
+}
+
+async function notify(flags: FlagValues<typeof NOTIFY_CLI.spec.flags>, variables: NodeJS.ProcessEnv): Promise<number> {
+  const { status, env } = flags;
   const result = { status, env: env.name };
 
   const webhookUrl = variables.SLACK_WEBHOOK_URL?.trim();
@@ -69,15 +74,17 @@ export async function main(argv: readonly string[], variables: NodeJS.ProcessEnv
   let outcome;
   try {
     outcome = await postToWebhook(webhookUrl, message, {
-      timeoutMs: timeoutSeconds * 1000,
-      maxAttempts,
+      timeoutMs: flags["timeout-seconds"] * 1000,
+      maxAttempts: flags["max-attempts"],
       onRetry: ({ attempt, delayMs, reason }) =>
-        say(`${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`),
+        say(`${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${flags["max-attempts"]})`),
     });
   } catch (error) {
-    // Not expected (postToWebhook reports failures as values), but a stack must not leak the URL either.
-    // eslint-disable-next-line preserve-caught-error -- the cause may quote the webhook URL
-    throw new Error(scrubSecret(error instanceof Error && error.stack ? error.stack : errorMessage(error), webhookUrl));
+    // Not expected (postToWebhook reports failures as values), but neither the message nor
+    // the stack DEBUG=1 shows may leak the URL.
+    const scrubbed = new Error(scrubSecret(errorMessage(error), webhookUrl));
+    if (error instanceof Error && error.stack) scrubbed.stack = scrubSecret(error.stack, webhookUrl);
+    throw scrubbed;
   }
 
   if (outcome.delivered) {
@@ -88,11 +95,6 @@ export async function main(argv: readonly string[], variables: NodeJS.ProcessEnv
   say(`error: could not post the ${status} notice for ${env.name} to Slack: ${outcome.reason}`);
   if (flags.json) printJson({ ...result, delivered: false, attempts: outcome.attempts, reason: outcome.reason });
   return 1;
-}
-
-function parseStatus(value: string): NotifyStatus {
-  if ((NOTIFY_STATUSES as readonly string[]).includes(value)) return value as NotifyStatus;
-  throw new UserError(`--status must be one of ${NOTIFY_STATUSES.join(", ")} (got ${JSON.stringify(value)})\n${USAGE}`, 2);
 }
 
 /**

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ENVIRONMENT_NAMES, loadEnvironments } from "../../environments";
 import { errorMessage, UserError } from "../../lib/errors";
-import { parseCliArgs, runCli, say } from "../shared/cli";
+import { defineCli, InvalidArgumentError, oneOf, runCli, say, wholeNumber, type FlagValues } from "../shared/cli";
 import { readPlanFile } from "./parse";
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, renderMarkdown } from "./render-markdown";
 import { renderJson } from "./render-json";
@@ -29,25 +29,54 @@ import {
 } from "./run-terraform";
 import { DEFAULT_PROTECTED_TYPES, parseStackId, summarize, type Review, type StackPlan } from "./summarize";
 
-export const USAGE = `usage: npm run plan-review -- (--plan <stack-id>=<plan.json> ... | --dir cdktf.out [--run])
-         [--format markdown|text|json] [--max-chars <n>] [--protect-envs <env,...>]
-         [--protect-types <type,...>] [--allow-destroy] [--out <file>]`;
-
-const OPTIONS = {
-  plan: { type: "string", multiple: true },
-  dir: { type: "string" },
-  run: { type: "boolean" },
-  format: { type: "string" },
-  "max-chars": { type: "string" },
-  "protect-envs": { type: "string", multiple: true },
-  "protect-types": { type: "string", multiple: true },
-  "allow-destroy": { type: "boolean" },
-  out: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
 const FORMATS = ["markdown", "text", "json"] as const;
 type Format = (typeof FORMATS)[number];
+
+export const PLAN_REVIEW_CLI = defineCli({
+  command: "npm run plan-review --",
+  purpose:
+    "Summarises the Terraform plans of every environment and stack for a pull-request comment: what changes " +
+    "per environment and stack, then, first and loudest, anything stateful that would be destroyed. The report " +
+    "goes to stdout, status lines to stderr. Give plans with --plan, or every stack of a synthesis with --dir.",
+  flags: {
+    plan: { value: "<stack-id>=<plan.json>", help: "a `terraform show -json` file and the stack it belongs to, e.g. prod-app", parse: parsePlanFlag, repeatable: true },
+    dir: { value: "<cdktf.out>", help: "every stack in <dir>/manifest.json, reading each stack's plan.json" },
+    run: { help: "with --dir: terraform init, plan and show -json in each stack first (needs terraform and credentials)" },
+    format: { value: `<${FORMATS.join("|")}>`, help: "report format", parse: oneOf(FORMATS), default: "markdown" },
+    "max-chars": {
+      value: "<n>",
+      help: `markdown only: stay under n characters (GitHub refuses comments over 65,536)`,
+      parse: wholeNumber({ min: MIN_MAX_CHARS }),
+      default: String(DEFAULT_MAX_CHARS),
+    },
+    out: { value: "<file>", help: "also write the full, untruncated report to this file" },
+    "protect-envs": {
+      value: "<env,...>",
+      help: 'environments where protected destruction fails the check (default: those with protected: true; "" for none)',
+      repeatable: true,
+    },
+    "protect-types": {
+      value: "<type,...>",
+      help: `resource types that count as protected, instead of ${DEFAULT_PROTECTED_TYPES.join(", ")}`,
+      parse: resourceTypes,
+      repeatable: true,
+    },
+    "allow-destroy": { help: "report protected destruction but exit 0 (once a person has reviewed it)" },
+  },
+  examples: [
+    "npm run plan-review -- --plan prod-app=plans/prod-app.json --plan prod-distribution=plans/prod-distribution.json",
+    "npm run synth && npm run plan-review -- --dir cdktf.out --run --out plan-review-full.md > plan-review.md",
+    "npm run plan-review -- --dir cdktf.out --format text --allow-destroy",
+  ],
+  exitCodes: {
+    0: "nothing protected is destroyed in a protected environment (or --allow-destroy)",
+    1: "invalid input: bad flags, an unreadable or malformed plan, a missing plan.json, terraform failed under --run",
+    2: "a protected type would be deleted or replaced in a protected environment",
+  },
+  environment: { PATH: "where --run finds terraform" },
+  // 2 must mean only "protected destruction", so CI can tell it from a broken invocation.
+  usageExitCode: 1,
+});
 
 /** What the CLI touches outside itself; tests pass their own. */
 export interface PlanReviewIo {
@@ -61,24 +90,12 @@ export interface PlanReviewIo {
   readonly runner?: TerraformRunner;
 }
 
-export async function planReview(argv: readonly string[], io: PlanReviewIo): Promise<number> {
-  try {
-    return await review(argv, io);
-  } catch (error) {
-    // Exit code 2 is reserved for "protected destruction": usage errors become 1.
-    if (error instanceof UserError && error.exitCode === 2) throw new UserError(error.message, 1);
-    throw error;
-  }
+export function planReview(argv: readonly string[], io: PlanReviewIo): Promise<number> {
+  return PLAN_REVIEW_CLI.run(argv, (flags) => review(flags, io), { stdout: io.stdout });
 }
 
-async function review(argv: readonly string[], io: PlanReviewIo): Promise<number> {
-  const flags = parseCliArgs(argv, OPTIONS, USAGE);
-  if (flags.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  const format = parseFormat(flags.format);
-  const maxChars = parseMaxChars(flags["max-chars"]);
+async function review(flags: FlagValues<typeof PLAN_REVIEW_CLI.spec.flags>, io: PlanReviewIo): Promise<number> {
+  const { format, "max-chars": maxChars } = flags;
   const inputs = await collectPlanFiles(flags, io);
   const plans: StackPlan[] = inputs.map(({ stackId, file }) => ({ stackId, parsed: readPlanFile(file) }));
 
@@ -86,8 +103,8 @@ async function review(argv: readonly string[], io: PlanReviewIo): Promise<number
   const envOrder = [...ENVIRONMENT_NAMES];
   const result = summarize(plans, {
     protectEnvs: parseProtectEnvs(flags["protect-envs"], stackEnvs),
-    protectTypes: parseProtectTypes(flags["protect-types"]),
-    allowDestroy: flags["allow-destroy"] ?? false,
+    protectTypes: flags["protect-types"] ? [...new Set(flags["protect-types"].flat())] : [...DEFAULT_PROTECTED_TYPES],
+    allowDestroy: flags["allow-destroy"],
     envOrder,
   });
 
@@ -125,14 +142,14 @@ function render(review: Review, format: Format, maxChars: number, out: string | 
 }
 
 async function collectPlanFiles(
-  flags: { plan?: string[]; dir?: string; run?: boolean },
+  flags: { plan?: StackPlanFile[]; dir?: string; run: boolean },
   io: PlanReviewIo,
 ): Promise<readonly StackPlanFile[]> {
   const planFlags = flags.plan ?? [];
-  if (planFlags.length > 0 && flags.dir !== undefined) throw new UserError(`use either --plan or --dir, not both\n${USAGE}`);
-  if (flags.run && flags.dir === undefined) throw new UserError(`--run needs --dir <cdktf.out>\n${USAGE}`);
-  if (planFlags.length > 0) return planFlags.map(parsePlanFlag).reduce(rejectDuplicateStacks, []);
-  if (flags.dir === undefined) throw new UserError(`give plans with --plan <stack-id>=<plan.json> or a cdktf output directory with --dir\n${USAGE}`);
+  if (planFlags.length > 0 && flags.dir !== undefined) throw new UserError("use either --plan or --dir, not both (see --help)");
+  if (flags.run && flags.dir === undefined) throw new UserError("--run needs --dir <cdktf.out> (see --help)");
+  if (planFlags.length > 0) return planFlags.reduce(rejectDuplicateStacks, []);
+  if (flags.dir === undefined) throw new UserError("give plans with --plan <stack-id>=<plan.json> or a cdktf output directory with --dir (see --help)");
 
   const stacks = orderStacks(readManifest(flags.dir), ENVIRONMENT_NAMES, `${flags.dir}/manifest.json`);
   if (stacks.length === 0) throw new UserError(`${flags.dir}/manifest.json: lists no stacks; run \`npm run synth\` first`);
@@ -161,14 +178,12 @@ function requireExisting(files: readonly StackPlanFile[]): readonly StackPlanFil
 }
 
 /** `<stack-id>=<path>`: the stack id names the environment and stack (`prod-app`). */
-export function parsePlanFlag(value: string): StackPlanFile {
+function parsePlanFlag(value: string): StackPlanFile {
   const eq = value.indexOf("=");
   const stackId = eq === -1 ? "" : value.slice(0, eq);
   const file = eq === -1 ? "" : value.slice(eq + 1);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stackId) || file === "") {
-    throw new UserError(
-      `--plan must look like <stack-id>=<plan.json>, e.g. --plan prod-app=plans/prod-app.json (got ${JSON.stringify(value)})`,
-    );
+    throw new InvalidArgumentError("must look like <stack-id>=<plan.json>, e.g. --plan prod-app=plans/prod-app.json");
   }
   return { stackId, file };
 }
@@ -177,21 +192,6 @@ function rejectDuplicateStacks(seen: StackPlanFile[], entry: StackPlanFile): Sta
   const earlier = seen.find((s) => s.stackId === entry.stackId);
   if (earlier) throw new UserError(`--plan: stack ${entry.stackId} is given twice (${earlier.file} and ${entry.file})`);
   return [...seen, entry];
-}
-
-function parseFormat(value: string | undefined): Format {
-  if (value === undefined) return "markdown";
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new UserError(`--format must be one of ${FORMATS.join(", ")} (got ${JSON.stringify(value)})`);
-}
-
-function parseMaxChars(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_CHARS;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_MAX_CHARS) {
-    throw new UserError(`--max-chars must be a whole number of at least ${formatCount(MIN_MAX_CHARS)} (got ${JSON.stringify(value)})`);
-  }
-  return n;
 }
 
 /** Comma-separated and repeatable; empty entries are ignored, so `--protect-envs ""` protects none. */
@@ -223,14 +223,11 @@ function parseProtectEnvs(values: readonly string[] | undefined, stackEnvs: read
   return envs;
 }
 
-function parseProtectTypes(values: readonly string[] | undefined): string[] {
-  if (values === undefined) return [...DEFAULT_PROTECTED_TYPES];
-  const types = listFlag(values);
-  for (const type of types) {
-    if (!/^[a-z][a-z0-9_]*$/.test(type)) {
-      throw new UserError(`--protect-types: ${JSON.stringify(type)} is not a Terraform resource type (e.g. aws_s3_bucket)`);
-    }
-  }
+/** One --protect-types value: comma-separated Terraform resource types. */
+function resourceTypes(value: string): string[] {
+  const types = listFlag([value]);
+  const wrong = types.find((type) => !/^[a-z][a-z0-9_]*$/.test(type));
+  if (wrong !== undefined) throw new InvalidArgumentError(`must list Terraform resource types (e.g. aws_s3_bucket), not ${JSON.stringify(wrong)}`);
   return types;
 }
 

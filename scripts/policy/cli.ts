@@ -5,30 +5,39 @@
  * directory is missing), 2 on a usage error.
  */
 import { loadEnvironments } from "../../environments";
-import { parseCliArgs, printJson, runCli, say } from "../shared/cli";
+import { defineCli, printJson, runCli, say, USAGE_ERROR } from "../shared/cli";
 import { runPolicy } from "./engine";
 import { renderText } from "./render-text";
 import { RULES } from "./rules";
 import { loadWorkspace } from "./workspace";
 
-const USAGE = `usage: npm run policy -- [--dir <synthesis dir>]... [--json]
-  --dir   a cdktf synthesis directory with manifest.json (default cdktf.out; repeat for several)
-  --json  print the report as one JSON object on stdout`;
+export const POLICY_CLI = defineCli({
+  command: "npm run policy --",
+  purpose:
+    "Checks every stack a cdktf synthesis directory lists in its manifest.json against the workspace's " +
+    "security and reliability rules (below). The human report goes to stderr; error-level violations fail the run.",
+  flags: {
+    dir: { value: "<synthesis dir>", help: "a cdktf synthesis directory with manifest.json", repeatable: true, default: "cdktf.out" },
+    json: { help: "print the report as one JSON object on stdout" },
+  },
+  examples: [
+    "npm run synth && npm run policy",
+    "npm run policy -- --json > policy.json",
+    "npm run policy -- --dir cdktf.out --dir bootstrap/cdktf.out",
+  ],
+  exitCodes: { 0: "no error-level violation", 1: "an error-level violation, or a synthesis directory that cannot be read", 2: USAGE_ERROR },
+  moreHelp: { Rules: () => RULES.map((rule) => `${rule.id.padEnd(6)} ${rule.severity.padEnd(7)} ${rule.title}`) },
+});
 
-async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseCliArgs(argv, { dir: { type: "string", multiple: true }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, USAGE);
-  if (flags.help) {
-    say(USAGE);
-    say(`\nrules:\n${RULES.map((r) => `  ${r.id.padEnd(6)} ${r.severity.padEnd(7)} ${r.title}`).join("\n")}`);
-    return 0;
-  }
-  const dirs = flags.dir ?? ["cdktf.out"];
-  const environments = loadEnvironments();
-  const workspace = loadWorkspace(dirs);
-  const report = runPolicy(workspace, environments, { dirs });
-  say(renderText(report));
-  if (flags.json) printJson(report);
-  return report.ok ? 0 : 1;
+export function main(argv: readonly string[]): Promise<number> {
+  return POLICY_CLI.run(argv, async (flags) => {
+    const environments = loadEnvironments();
+    const workspace = loadWorkspace(flags.dir);
+    const report = runPolicy(workspace, environments, { dirs: flags.dir });
+    say(renderText(report));
+    if (flags.json) printJson(report);
+    return report.ok ? 0 : 1;
+  });
 }
 
-runCli(main);
+if (require.main === module) runCli(main);

@@ -42,7 +42,6 @@
  *   stack; missing AWS credentials print one plain sentence (scripts/shared/aws.ts);
  *   anything else prints one line and the hint that `DEBUG=1` shows the stack trace.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ENVIRONMENT_NAMES, loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
@@ -103,6 +102,8 @@ export interface CliSpec<F extends FlagSpecs> {
   readonly exitCodes: Readonly<Record<number, string>>;
   /** Environment variables it reads, and what for. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** More help after the standard sections, by title, e.g. the rules a checker applies. */
+  readonly moreHelp?: Readonly<Record<string, () => readonly string[]>>;
   /** @default 2 */
   readonly usageExitCode?: 1 | 2;
 }
@@ -114,9 +115,18 @@ export interface Cli<F extends FlagSpecs> {
    * `--help`/`-h` prints the help to stdout and resolves to 0 without running it.
    * Usage errors reject with a UserError carrying the usage exit code.
    */
-  run(argv: readonly string[], action: (flags: FlagValues<F>, operands: readonly string[]) => Promise<number>): Promise<number>;
+  run(
+    argv: readonly string[],
+    action: (flags: FlagValues<F>, operands: readonly string[]) => Promise<number>,
+    io?: CliIo,
+  ): Promise<number>;
   /** The text `--help` prints. */
   helpText(): string;
+}
+
+/** Where the help goes. @default process.stdout */
+export interface CliIo {
+  readonly stdout?: (text: string) => void;
 }
 
 /** Thrown by the exit override when commander has printed the help. */
@@ -133,15 +143,19 @@ export function defineCli<const F extends FlagSpecs>(spec: CliSpec<F>): Cli<F> {
     spec,
     // commander ends the "after" text with a newline of its own.
     helpText: () => `${buildCommand(spec, () => {}).helpInformation()}${afterHelp(spec)}\n`,
-    async run(argv, action) {
+    async run(argv, action, io = {}) {
       let values: Record<string, unknown> = {};
       let operands: string[] = [];
       let flags: FlagValues<F>;
       try {
-        await buildCommand(spec, (opts, args) => {
-          values = opts;
-          operands = args;
-        }).parseAsync([...argv], { from: "user" });
+        await buildCommand(
+          spec,
+          (opts, args) => {
+            values = opts;
+            operands = args;
+          },
+          io,
+        ).parseAsync([...argv], { from: "user" });
         flags = resolveFlags(spec.flags, values);
       } catch (error) {
         if (error instanceof HelpShown) return 0;
@@ -156,7 +170,12 @@ export function defineCli<const F extends FlagSpecs>(spec: CliSpec<F>): Cli<F> {
   };
 }
 
-function buildCommand<F extends FlagSpecs>(spec: CliSpec<F>, capture: (opts: Record<string, unknown>, operands: string[]) => void): Command {
+function buildCommand<F extends FlagSpecs>(
+  spec: CliSpec<F>,
+  capture: (opts: Record<string, unknown>, operands: string[]) => void,
+  io: CliIo = {},
+): Command {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
   const command = new Command(spec.command)
     .description(spec.purpose)
     .usage(usageLine(spec))
@@ -164,7 +183,7 @@ function buildCommand<F extends FlagSpecs>(spec: CliSpec<F>, capture: (opts: Rec
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .configureOutput({
-      writeOut: (text) => process.stdout.write(text),
+      writeOut: stdout,
       writeErr: (text) => process.stderr.write(text),
       // Errors are thrown (exitOverride) and printed once by runCli, or handled by the caller.
       outputError: () => {},
@@ -252,10 +271,12 @@ function afterHelp<F extends FlagSpecs>(spec: CliSpec<F>): string {
     ...Object.entries(spec.environment ?? {}),
     ["DEBUG=1", "print the stack trace of an unexpected error"],
   ];
+  const more = Object.entries(spec.moreHelp ?? {}).map(([title, lines]) => `\n${title}:\n${lines().map((line) => `  ${line}`).join("\n")}\n`);
   return (
     `\nExamples:\n${spec.examples.map((example) => `  ${example}`).join("\n")}\n` +
     section("Exit codes", exitCodes) +
-    section("Environment", environment)
+    section("Environment", environment) +
+    more.join("")
   ).trimEnd();
 }
 
@@ -303,60 +324,6 @@ export function knownEnvironment(raw: string): EnvironmentConfig {
 /** `--env <name>`, required, parsed into its validated configuration. */
 export function environmentFlag(help = "environment to act on") {
   return { value: "<name>", help: `${help} (${ENVIRONMENT_NAMES.join(", ")})`, parse: knownEnvironment, required: true } as const;
-}
-
-// ---------------------------------------------------------------------------------------
-// Helpers the tools not yet declared with defineCli still use (removed once none does).
-
-export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
-
-/** Parses kebab-case flags strictly; unknown flags and missing values are usage errors. */
-export function parseCliArgs<const O extends OptionSpec>(argv: readonly string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UserError(`${errorMessage(error)}\n${usage}`, 2);
-  }
-}
-
-/** A required flag, or a usage error naming it. */
-export function requireFlag<T>(value: T | undefined, flag: string, usage: string): T {
-  if (value === undefined || value === "") throw new UserError(`missing required flag ${flag}\n${usage}`, 2);
-  return value;
-}
-
-/** A whole number flag within bounds, or a usage error naming the flag and the value seen. */
-export function integerFlag(
-  value: string | undefined,
-  flag: string,
-  bounds: { readonly min: number; readonly max?: number; readonly default: number },
-): number {
-  if (value === undefined) return bounds.default;
-  const parsed = Number(value);
-  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isInteger(parsed) || parsed < bounds.min || parsed > max) {
-    throw new UserError(
-      `${flag} must be a whole number from ${bounds.min}${bounds.max === undefined ? " up" : ` to ${max}`} (got ${JSON.stringify(value)})`,
-      2,
-    );
-  }
-  return parsed;
-}
-
-/**
- * The validated environment named by `--env`. An unknown name is a usage error (exit 2) on
- * one line; an invalid configuration is a config error (exit 1) listing every problem.
- */
-export function environmentByName(name: string): EnvironmentConfig {
-  const environments = loadEnvironments();
-  const env = environments.find((candidate) => candidate.name === name);
-  if (!env) {
-    throw new UserError(
-      `--env: unknown environment ${JSON.stringify(name)}; known: ${environments.map((e) => e.name).join(", ")}`,
-      2,
-    );
-  }
-  return env;
 }
 
 // ---------------------------------------------------------------------------------------

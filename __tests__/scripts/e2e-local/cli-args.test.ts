@@ -1,20 +1,69 @@
-import { formatCounts, parseE2eLocalArgs, readCounts } from "../../../scripts/e2e-local/cli";
+import { E2E_LOCAL_CLI, formatCounts, main, playwrightArguments, readCounts } from "../../../scripts/e2e-local/cli";
+
+/** The flags and operands the CLI parses from `argv`, without running anything. */
+async function parsed(argv: string[]) {
+  let seen: { flags: Record<string, unknown>; operands: readonly string[] } | undefined;
+  await E2E_LOCAL_CLI.run(argv, async (flags, operands) => {
+    seen = { flags, operands };
+    return 0;
+  });
+  if (!seen) throw new Error("not parsed");
+  return seen;
+}
 
 describe("npm run e2e:local flags", () => {
-  it("defaults to the dev environment and runs the suite", () => {
-    expect(parseE2eLocalArgs([])).toEqual({ env: "dev", serve: false, verbose: false, playwrightArgs: [] });
+  it("defaults to the dev environment", async () => {
+    expect((await parsed([])).flags).toMatchObject({ env: { name: "dev" }, serve: false, verbose: false });
   });
 
-  it("reads --env in both spellings", () => {
-    expect([parseE2eLocalArgs(["--env", "staging"]), parseE2eLocalArgs(["--env=prod"])]).toMatchObject([{ env: "staging" }, { env: "prod" }]);
+  it("reads --env in both spellings", async () => {
+    expect([(await parsed(["--env", "staging"])).flags.env, (await parsed(["--env=prod"])).flags.env]).toMatchObject([{ name: "staging" }, { name: "prod" }]);
   });
 
-  it("passes unknown flags on to playwright test in order", () => {
-    expect(parseE2eLocalArgs(["--grep", "health", "--serve", "--headed"])).toMatchObject({ serve: true, playwrightArgs: ["--grep", "health", "--headed"] });
+  it("passes Playwright's declared flags, then test filters and whatever follows --, on to playwright test in order", async () => {
+    const { flags, operands } = await parsed(["--grep", "health", "--serve", "--headed", "site.spec.ts", "--", "--shard", "1/2"]);
+    expect(playwrightArguments(flags, operands)).toEqual(["--grep", "health", "--headed", "site.spec.ts", "--shard", "1/2"]);
   });
 
-  it("rejects --env without a value as a usage error", () => {
-    expect(() => parseE2eLocalArgs(["--env"])).toThrow(expect.objectContaining({ exitCode: 2 }));
+  it("takes -g for --grep, as playwright does", async () => {
+    expect(playwrightArguments((await parsed(["-g", "health"])).flags, [])).toEqual(["--grep", "health"]);
+  });
+
+  it("rejects --env without a value as a usage error", async () => {
+    await expect(parsed(["--env"])).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it("rejects a misspelt flag before any set-up, suggesting the right one", async () => {
+    await expect(main(["--grpe", "health"])).rejects.toMatchObject({
+      exitCode: 2,
+      message: "unknown option '--grpe'\n(Did you mean --grep?)\n(see npm run e2e:local -- --help)",
+    });
+  });
+});
+
+describe("e2e:local without a browser", () => {
+  const saved = process.env.CHROMIUM_PATH;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CHROMIUM_PATH;
+    else process.env.CHROMIUM_PATH = saved;
+  });
+
+  it("stops before any set-up with one line saying what to install or set (exit 1)", async () => {
+    process.env.CHROMIUM_PATH = "/nonexistent/chromium";
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const error = await main([]).catch((e: unknown) => e);
+      expect([error, stderr.mock.calls.length]).toEqual([
+        expect.objectContaining({
+          name: "UserError",
+          exitCode: 1,
+          message: "CHROMIUM_PATH=/nonexistent/chromium: no such file. Point it at a Chromium or Chrome binary.",
+        }),
+        0,
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });
 

@@ -1,5 +1,9 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
-import { startMotoServer } from "../../../scripts/local-aws/moto-server";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { UserError } from "../../../lib/errors";
+import { findMotoLauncher, startMotoServer } from "../../../scripts/local-aws/moto-server";
 
 describe("local AWS emulator harness", () => {
   it("points SDK clients at moto through AWS_ENDPOINT_URL", async () => {
@@ -15,5 +19,31 @@ describe("local AWS emulator harness", () => {
     expect(server.endpoint).not.toBe(process.env.AWS_ENDPOINT_URL);
     await server.stop();
     await expect(fetch(`${server.endpoint}/moto-api/data.json`)).rejects.toThrow();
+  });
+});
+
+describe("a machine where moto cannot be found or installed", () => {
+  let work: string;
+  let thrown: unknown;
+  beforeAll(() => {
+    // No moto_server, no python3 on PATH, and no virtualenv yet.
+    work = mkdtempSync(path.join(tmpdir(), "no-moto-"));
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      findMotoLauncher({ venvDir: path.join(work, ".venv"), env: { PATH: work } });
+    } catch (error) {
+      thrown = error;
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("is told what to install, as a user error (no stack trace)", () => {
+    expect(thrown).toEqual(expect.any(UserError));
+  });
+
+  it("is told to install Python 3 and moto[server]", () => {
+    expect((thrown as Error).message).toMatch(/^cannot start the local AWS emulator: .*Install Python 3 and then: pip install "moto\[server\]"$/);
   });
 });

@@ -98,7 +98,7 @@ describe("plan-review CLI", () => {
   });
 
   it("prints usage with --help", async () => {
-    expect((await run(["--help"])).out).toMatch(/^usage: npm run plan-review -- /);
+    expect((await run(["--help"])).out).toMatch(/^Usage: npm run plan-review -- /);
   });
 });
 
@@ -111,11 +111,11 @@ describe("plan-review CLI input errors (exit 1)", () => {
     ["--plan together with --dir", ["--plan", `dev-app=${CREATE}`, "--dir", "cdktf.out"], /^use either --plan or --dir, not both/],
     ["--run without --dir", ["--run"], /^--run needs --dir/],
     ["no input at all", [], /^give plans with --plan/],
-    ["an unknown flag", ["--plans", `dev-app=${CREATE}`], /Unknown option '--plans'/],
+    ["an unknown flag", ["--plans", `dev-app=${CREATE}`], /^unknown option '--plans'\n\(Did you mean --plan\?\)/],
     ["an unknown format", ["--plan", `dev-app=${CREATE}`, "--format", "html"], /^--format must be one of markdown, text, json \(got "html"\)/],
-    ["a --max-chars below the minimum", ["--plan", `dev-app=${CREATE}`, "--max-chars", "100"], /^--max-chars must be a whole number of at least 2,000/],
+    ["a --max-chars below the minimum", ["--plan", `dev-app=${CREATE}`, "--max-chars", "100"], /^--max-chars must be a whole number of at least 2000 \(got "100"\)/],
     ["an unknown --protect-envs name", ["--plan", `prod-app=${CREATE}`, "--protect-envs", "prd"], /^--protect-envs: unknown environment "prd"/],
-    ["a --protect-types entry that is not a type", ["--plan", `prod-app=${CREATE}`, "--protect-types", "S3 Bucket"], /^--protect-types: "S3 Bucket" is not/],
+    ["a --protect-types entry that is not a type", ["--plan", `prod-app=${CREATE}`, "--protect-types", "S3 Bucket"], /^--protect-types must list Terraform resource types \(e\.g\. aws_s3_bucket\), not "S3 Bucket"/],
     ["a missing plan file", ["--plan", "prod-app=missing.json"], /^missing\.json: cannot read plan file \(no such file\)$/],
   ])("rejects %s", async (_, argv, message) => {
     const error = await userError(argv);

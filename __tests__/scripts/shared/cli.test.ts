@@ -7,7 +7,6 @@ import { UserError } from "../../../lib/errors";
 import {
   defineCli,
   describeFailure,
-  environmentByName,
   environmentFlag,
   oneOf,
   USAGE_ERROR,
@@ -201,15 +200,5 @@ describe("describeFailure", () => {
   it("says plainly that there are no credentials when the SDK's chain found none", () => {
     const error = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
     expect(describeFailure(error, false)).toEqual({ text: expect.stringMatching(/^error: no AWS credentials found; set AWS_PROFILE/), exitCode: 1 });
-  });
-});
-
-describe("environmentByName", () => {
-  it("returns the validated environment", () => {
-    expect(environmentByName("staging").dns.domainNames).toEqual(["staging.example.com"]);
-  });
-
-  it("treats an unknown name as a usage error that lists the known ones", () => {
-    expect(() => environmentByName("qa")).toThrow(new UserError('--env: unknown environment "qa"; known: dev, staging, prod', 2));
   });
 });

@@ -4,14 +4,23 @@
  * a usage error that suggests the right one; a bad value is refused before any set-up work;
  * with no AWS credentials at all the tools that call AWS say so plainly.
  *
- * In-process through each tool's `main`, plus the real entry points as npm runs them
- * (`node --import tsx <script>`, from package.json) for help and missing credentials.
+ * In-process through each tool's `main`, plus the real entry points as their users start them
+ * (`node --import tsx <script>`, from package.json for npm scripts) for help and missing
+ * credentials.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { UserError } from "../../../lib/errors";
+import { ENV_OUTPUTS_CLI, main as envOutputs } from "../../../.github/scripts/env-outputs";
+import { FAILED_STEP_CLI, main as failedStep } from "../../../.github/scripts/failed-step";
+import { main as releaseSummary, RELEASE_SUMMARY_TOOLS } from "../../../.github/scripts/release-summary";
+import { DEMO_CLI, main as demo } from "../../../scripts/demo/cli";
+import { E2E_LOCAL_CLI, main as e2eLocal } from "../../../scripts/e2e-local/cli";
+import { main as notify, NOTIFY_CLI } from "../../../scripts/notify/cli";
+import { PLAN_REVIEW_CLI, planReview } from "../../../scripts/plan-review/cli";
+import { main as policy, POLICY_CLI } from "../../../scripts/policy/cli";
 import { main as releaseTools, RELEASE_TOOLS } from "../../../scripts/release/cli";
 import type { Cli, FlagSpecs } from "../../../scripts/shared/cli";
 import { main as syncAssets, SYNC_ASSETS_CLI } from "../../../scripts/sync-assets/cli";
@@ -20,63 +29,160 @@ import { captureOutput } from "../../support/output";
 const ROOT = path.resolve(__dirname, "../../..");
 
 interface Tool {
-  /** The npm script that runs it. */
-  readonly script: string;
+  /** What a user types to start it. */
+  readonly name: string;
   readonly cli: Cli<FlagSpecs>;
-  /** Its entry point with the arguments a user gives after `npm run <script> --`. */
+  /** Its main function, given the arguments a user types after the name. */
   readonly main: (argv: readonly string[]) => Promise<number>;
+  /** node's arguments that start it as its users do (package.json's for an npm script). */
+  readonly entry: readonly string[];
   /** A misspelt flag and the one to suggest. */
   readonly misspelt: readonly [string, string];
-  /** Arguments with one bad value, and the flag the error must name. */
-  readonly badValue: readonly [readonly string[], string];
+  /** Arguments with one bad value, and the flag the error must name; absent without value flags. */
+  readonly badValue?: readonly [readonly string[], string];
   /** Valid arguments that make it call AWS; absent for tools that never do. */
   readonly callsAws?: readonly string[];
 }
 
+/** The command package.json runs for a script, as node's arguments. */
+function npmScript(script: string): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const [node, ...args] = (scripts[script] ?? "").split(" ");
+  if (node !== "node") throw new Error(`package.json: script ${script} does not start with node: ${scripts[script]}`);
+  return args;
+}
+
 const release = (command: string) => (argv: readonly string[]) => releaseTools([command, ...argv]);
+const summary = (command: string) => (argv: readonly string[]) => releaseSummary([command, ...argv], {}, (text) => process.stdout.write(text));
+const SUMMARY_SCRIPT = ["--import", "tsx", ".github/scripts/release-summary.ts"];
 
 const TOOLS: readonly Tool[] = [
   {
-    script: "sync-assets",
+    name: "npm run sync-assets",
     cli: SYNC_ASSETS_CLI,
     main: syncAssets,
+    entry: npmScript("sync-assets"),
     misspelt: ["--dryrun", "--dry-run"],
     badValue: [["--env", "dev", "--dir", ".", "--concurrency", "0"], "--concurrency"],
     callsAws: ["--env", "dev", "--dir", "<build>", "--release", "r1"],
   },
   {
-    script: "release",
+    name: "npm run release",
     cli: RELEASE_TOOLS.release,
     main: release("release"),
+    entry: npmScript("release"),
     misspelt: ["--canry", "--canary"],
     badValue: [["--env", "dev", "--release-id", "r1", "--canary", "150"], "--canary"],
     callsAws: ["--env", "dev", "--release-id", "r1"],
   },
   {
-    script: "rollback",
+    name: "npm run rollback",
     cli: RELEASE_TOOLS.rollback,
     main: release("rollback"),
+    entry: npmScript("rollback"),
     misspelt: ["--dryrun", "--dry-run"],
     badValue: [["--env", "dev", "--to", "../x"], "--to"],
     callsAws: ["--env", "dev"],
   },
   {
-    script: "releases",
+    name: "npm run releases",
     cli: RELEASE_TOOLS.list,
     main: release("list"),
+    entry: npmScript("releases"),
     misspelt: ["--limt", "--limit"],
     badValue: [["--env", "dev", "--limit", "0"], "--limit"],
     callsAws: ["--env", "dev"],
   },
   {
-    script: "prune",
+    name: "npm run prune",
     cli: RELEASE_TOOLS.prune,
     main: release("prune"),
+    entry: npmScript("prune"),
     misspelt: ["--keeep", "--keep"],
     badValue: [["--env", "dev", "--keep", "none", "--min-age-days", "3"], "--keep"],
     callsAws: ["--env", "dev", "--keep", "3", "--min-age-days", "30"],
   },
+  {
+    name: "npm run plan-review",
+    cli: PLAN_REVIEW_CLI,
+    main: (argv) => planReview(argv, { stdout: (text) => process.stdout.write(text), stderr: (line) => process.stderr.write(`${line}\n`), env: process.env }),
+    entry: npmScript("plan-review"),
+    misspelt: ["--allow-destory", "--allow-destroy"],
+    badValue: [["--dir", "cdktf.out", "--format", "html"], "--format"],
+  },
+  {
+    name: "npm run policy",
+    cli: POLICY_CLI,
+    main: policy,
+    entry: npmScript("policy"),
+    misspelt: ["--dirs", "--dir"],
+  },
+  {
+    name: "npm run notify",
+    cli: NOTIFY_CLI,
+    main: (argv) => notify(argv, {}),
+    entry: npmScript("notify"),
+    misspelt: ["--optinal", "--optional"],
+    badValue: [["--status", "failure", "--env", "dev", "--max-attempts", "0"], "--max-attempts"],
+  },
+  {
+    name: "npm run e2e:local",
+    cli: E2E_LOCAL_CLI,
+    main: e2eLocal,
+    entry: npmScript("e2e:local"),
+    misspelt: ["--serv", "--serve"],
+    badValue: [["--trace", "sometimes"], "--trace"],
+  },
+  {
+    name: "npm run demo",
+    cli: DEMO_CLI,
+    main: demo,
+    entry: npmScript("demo"),
+    misspelt: ["--jsno", "--json"],
+  },
+  {
+    name: "npx tsx .github/scripts/env-outputs.ts",
+    cli: ENV_OUTPUTS_CLI,
+    main: envOutputs,
+    entry: ["--import", "tsx", ".github/scripts/env-outputs.ts"],
+    misspelt: ["--hepl", "--help"],
+  },
+  {
+    name: "npx tsx .github/scripts/failed-step.ts",
+    cli: FAILED_STEP_CLI,
+    main: (argv) => failedStep(argv, {}),
+    entry: ["--import", "tsx", ".github/scripts/failed-step.ts"],
+    misspelt: ["--jobs", "--job"],
+    badValue: [["--job", "some"], "--job"],
+  },
+  ...(["release", "rollback", "releases", "deploy-notice"] as const).map(
+    (command): Tool => ({
+      name: `npx tsx .github/scripts/release-summary.ts ${command}`,
+      cli: RELEASE_SUMMARY_TOOLS[command],
+      main: summary(command),
+      entry: [...SUMMARY_SCRIPT, command],
+      misspelt: ["--evn", "--env"],
+    }),
+  ),
+  {
+    name: "npx tsx .github/scripts/release-summary.ts check-pin",
+    cli: RELEASE_SUMMARY_TOOLS["check-pin"],
+    main: summary("check-pin"),
+    entry: [...SUMMARY_SCRIPT, "check-pin"],
+    misspelt: ["--unpn", "--unpin"],
+    badValue: [["releases.json", "--unpin", "yes"], "--unpin"],
+  },
+  {
+    name: "npx tsx .github/scripts/release-summary.ts check-serving",
+    cli: RELEASE_SUMMARY_TOOLS["check-serving"],
+    main: summary("check-serving"),
+    entry: [...SUMMARY_SCRIPT, "check-serving"],
+    misspelt: ["--verison", "--version"],
+  },
 ];
+
+/** Plain JavaScript tools that declare their flags with commander directly: entry point only. */
+const SCRIPTS_ONLY = [{ name: "npm run build:example", entry: npmScript("build:example") }];
 
 async function rejection(run: Promise<number>): Promise<UserError> {
   const error = await run.then(
@@ -89,7 +195,7 @@ async function rejection(run: Promise<number>): Promise<UserError> {
 
 const usageCode = (tool: Tool) => tool.cli.spec.usageExitCode ?? 2;
 
-describe.each(TOOLS)("npm run $script", (tool) => {
+describe.each(TOOLS)("$name", (tool) => {
   const output = captureOutput();
 
   it.each([["--help"], ["-h"]])("prints its help for %s on stdout only and exits 0", async (flag) => {
@@ -114,20 +220,17 @@ describe.each(TOOLS)("npm run $script", (tool) => {
     expect([error.exitCode, error.message]).toEqual([usageCode(tool), expect.stringContaining(`(Did you mean ${right}?)`)]);
   });
 
-  it("refuses a bad value with its usage code before any set-up work (nothing printed)", async () => {
-    const [argv, flag] = tool.badValue;
+});
+
+describe.each(TOOLS.filter((tool) => tool.badValue))("$name, given a bad value", (tool) => {
+  const output = captureOutput();
+
+  it("refuses it with its usage code before any set-up work (nothing printed)", async () => {
+    const [argv, flag] = tool.badValue ?? [[], ""];
     const error = await rejection(tool.main(argv));
     expect([error.exitCode, error.message.startsWith(`${flag} must be`), output.stdout, output.stderr]).toEqual([usageCode(tool), true, "", ""]);
   });
 });
-
-/** The command package.json runs for a script, split into node's arguments. */
-function entryPoint(script: string): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-  const [node, ...args] = (scripts[script] ?? "").split(" ");
-  if (node !== "node") throw new Error(`package.json: script ${script} does not start with node: ${scripts[script]}`);
-  return args;
-}
 
 interface Exit {
   readonly code: number | null;
@@ -135,9 +238,9 @@ interface Exit {
   readonly stderr: string;
 }
 
-function runEntry(script: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Exit> {
+function runEntry(entry: readonly string[], argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...entryPoint(script), ...argv], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...entry, ...argv], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -147,18 +250,34 @@ function runEntry(script: string, argv: readonly string[], env: NodeJS.ProcessEn
   });
 }
 
-describe("the entry points npm runs", () => {
+describe("the entry points", () => {
+  // One per file: what the run adds to the in-process checks above is the file's own wiring
+  // (runCli, its require.main guard), and each run is mostly node and tsx starting up.
+  const all = [...TOOLS.map((tool) => ({ name: tool.name, entry: tool.entry, usage: tool.cli.spec.command })), ...SCRIPTS_ONLY.map((tool) => ({ ...tool, usage: `${tool.name} --` }))];
+  const file = (entry: readonly string[]) => entry.find((arg) => /\.(ts|mjs)$/.test(arg));
+  const entries = all.filter((tool, i) => all.findIndex((other) => file(other.entry) === file(tool.entry)) === i);
   let helps: Map<string, Exit>;
   beforeAll(async () => {
-    const exits = await Promise.all(TOOLS.map((tool) => runEntry(tool.script, ["-h"])));
-    helps = new Map(TOOLS.map((tool, i) => [tool.script, exits[i] as Exit]));
-  });
+    const exits = await inBatches(entries, 4, (tool) => runEntry(tool.entry, ["-h"]));
+    helps = new Map(entries.map((tool, i) => [tool.name, exits[i] as Exit]));
+  }, 180_000);
 
-  it.each(TOOLS.map((tool) => [tool.script]))("npm run %s -- -h prints its usage on stdout and exits 0", (script) => {
-    const help = helps.get(script) as Exit;
-    expect([help.code, help.stdout.split("\n")[0], help.stderr]).toEqual([0, expect.stringMatching(new RegExp(`^Usage: npm run ${script} -- `)), ""]);
+  it.each(entries)("$name -h prints its usage on stdout and exits 0", ({ name, usage }) => {
+    const help = helps.get(name) as Exit;
+    expect([help.code, help.stdout.split("\n")[0], help.stderr]).toEqual([0, expect.stringMatching(new RegExp(`^Usage: ${escape(usage)} `)), ""]);
   });
 });
+
+/** `work` for every item, at most `size` at a time, results in order. */
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  return results;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 describe("with no AWS credentials anywhere", () => {
   const awsTools = TOOLS.filter((tool) => tool.callsAws);
@@ -175,15 +294,13 @@ describe("with no AWS credentials anywhere", () => {
     const dir = path.join(work, "client");
     mkdirSync(path.join(dir, "assets"), { recursive: true });
     writeFileSync(path.join(dir, "assets", "main.abcdef12.js"), "console.log(1)");
-    const results = await Promise.all(
-      awsTools.map((tool) => runEntry(tool.script, (tool.callsAws ?? []).map((arg) => (arg === "<build>" ? dir : arg)), env)),
-    );
-    exits = new Map(awsTools.map((tool, i) => [tool.script, results[i] as Exit]));
-  });
+    const results = await inBatches(awsTools, 3, (tool) => runEntry(tool.entry, (tool.callsAws ?? []).map((arg) => (arg === "<build>" ? dir : arg)), env));
+    exits = new Map(awsTools.map((tool, i) => [tool.name, results[i] as Exit]));
+  }, 180_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it.each(awsTools.map((tool) => [tool.script]))("npm run %s says so in one plain line and exits 1", (script) => {
-    const exit = exits.get(script) as Exit;
+  it.each(awsTools.map((tool) => [tool.name]))("%s says so in one plain line and exits 1", (name) => {
+    const exit = exits.get(name) as Exit;
     const errors = exit.stderr.split("\n").filter((line) => /^error:|^\s+at /.test(line));
     expect([exit.code, errors]).toEqual([1, [expect.stringMatching(/^error: no AWS credentials found; set AWS_PROFILE/)]]);
   });
