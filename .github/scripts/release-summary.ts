@@ -292,31 +292,22 @@ const ENV_FLAG = { value: "<env>", help: "environment name for the messages", de
 const RESULT_FILE = { name: "<file>", help: "the file holding the command's --json output" } as const;
 const ALWAYS_0 = { 0: "always, even for a file the command never finished writing (outcome=unknown)", 2: USAGE_ERROR } as const;
 
+/** A command that turns a release tool's --json result into GITHUB_OUTPUT lines. */
+function summaryCli(command: "release" | "rollback" | "releases", outputs: string, file: string) {
+  return defineCli({
+    command: `${SCRIPT} ${command}`,
+    purpose: `GITHUB_OUTPUT lines (${outputs}) from the --json result of \`npm run ${command}\`.`,
+    flags: { env: ENV_FLAG },
+    operands: RESULT_FILE,
+    examples: [`${SCRIPT} ${command} ${file} --env prod >> "$GITHUB_OUTPUT"`],
+    exitCodes: ALWAYS_0,
+  });
+}
+
 const SUMMARIES = {
-  release: defineCli({
-    command: `${SCRIPT} release`,
-    purpose: "GITHUB_OUTPUT lines (outcome=, version=, summary=) from the --json result of `npm run release`.",
-    flags: { env: ENV_FLAG },
-    operands: RESULT_FILE,
-    examples: [`${SCRIPT} release release.json --env prod >> "$GITHUB_OUTPUT"`],
-    exitCodes: ALWAYS_0,
-  }),
-  rollback: defineCli({
-    command: `${SCRIPT} rollback`,
-    purpose: "GITHUB_OUTPUT lines (outcome=, version=, summary=) from the --json result of `npm run rollback`.",
-    flags: { env: ENV_FLAG },
-    operands: RESULT_FILE,
-    examples: [`${SCRIPT} rollback rollback.json --env prod >> "$GITHUB_OUTPUT"`],
-    exitCodes: ALWAYS_0,
-  }),
-  releases: defineCli({
-    command: `${SCRIPT} releases`,
-    purpose: "GITHUB_OUTPUT lines (pinned=, version=, summary=) from the --json result of `npm run releases`.",
-    flags: { env: ENV_FLAG },
-    operands: RESULT_FILE,
-    examples: [`${SCRIPT} releases releases.json --env prod >> "$GITHUB_OUTPUT"`],
-    exitCodes: ALWAYS_0,
-  }),
+  release: summaryCli("release", "outcome=, version=, summary=", "release.json"),
+  rollback: summaryCli("rollback", "outcome=, version=, summary=", "rollback.json"),
+  releases: summaryCli("releases", "pinned=, version=, summary=", "releases.json"),
 } as const;
 
 const CHECK_PIN = defineCli({
