@@ -1,9 +1,7 @@
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import type { TerraformStack } from "cdktf";
 import { DnsValidatedCertificate } from "../../../modules/dns-validated-certificate";
-import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { synthStack, violations } from "./support";
+import { ssrDistribution, status, synthStack, violations } from "./support";
 
 describe("ACM-1 certificate transparency and replacement order", () => {
   it("passes DnsValidatedCertificate", () => {
@@ -35,20 +33,9 @@ describe("ACM-2 no wildcard certificates", () => {
 
 
 describe("DNS-1 address records alias a resource", () => {
-  const cdn = (s: TerraformStack) =>
-    new SsrDistribution(s, "Cdn", {
-      namePrefix: "acme-web-dev",
-      aliases: ["dev.example.com"],
-      certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abc",
-      priceClass: "PriceClass_100",
-      assetsBucketDomainName: "assets.s3.eu-west-1.amazonaws.com",
-      ssrOriginHost: "abc.lambda-url.eu-west-1.on.aws",
-      apiOriginHost: "abc.execute-api.eu-west-1.amazonaws.com",
-    }).distribution;
-
   it("passes an alias of the distribution", () => {
     const workspace = synthStack((s) => {
-      const distribution = cdn(s);
+      const { distribution } = ssrDistribution(s);
       new Route53Record(s, "Apex", { zoneId: "Z1", name: "dev.example.com", type: "A", alias: { name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false } });
     });
     expect(violations(workspace, "DNS-1")).toEqual([]);
@@ -67,5 +54,12 @@ describe("DNS-1 address records alias a resource", () => {
     expect(violations(workspace, "DNS-1")).toEqual([
       ["aws_route53_record.Apex", 'alias.name "d111111abcdef8.cloudfront.net" is not an attribute of a resource in the scanned stacks, so nothing stops it from dangling'],
     ]);
+  });
+
+  it("does not judge NS delegation records (only A and AAAA send visitors to an address)", () => {
+    const workspace = synthStack(
+      (s) => new Route53Record(s, "Delegation", { zoneId: "Z1", name: "dev.example.com", type: "NS", ttl: 172800, records: ["ns-1.awsdns-01.org"] }),
+    );
+    expect(status(workspace, "DNS-1")).toBe("not-applicable");
   });
 });

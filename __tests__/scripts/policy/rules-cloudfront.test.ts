@@ -1,27 +1,12 @@
 import type { TerraformStack } from "cdktf";
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../../../lib/naming";
 import { DnsValidatedCertificate } from "../../../modules/dns-validated-certificate";
-import { PrivateBucket } from "../../../modules/private-bucket";
-import { SsrDistribution } from "../../../modules/ssr-distribution";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
 import { testAppStackOptions } from "../../support/synth";
-import { awsStack, DEV, synth, synthStack, violations } from "./support";
+import { awsStack, DEV, ssrDistribution as cdn, synth, synthStack, violations } from "./support";
 
 const DISTRIBUTION = "aws_cloudfront_distribution.Cdn_Distribution_FF4F7041";
 const HEADERS_POLICY = "aws_cloudfront_response_headers_policy.Cdn_SecurityHeaders_C2E716FC";
-
-function cdn(stack: TerraformStack, certificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/abc"): SsrDistribution {
-  const assets = new PrivateBucket(stack, "Assets", { bucketName: "acme-web-dev-assets-111111111111" });
-  return new SsrDistribution(stack, "Cdn", {
-    namePrefix: "acme-web-dev",
-    aliases: ["dev.example.com"],
-    certificateArn,
-    priceClass: "PriceClass_100",
-    assetsBucketDomainName: assets.bucket.bucketRegionalDomainName,
-    ssrOriginHost: "abc.lambda-url.eu-west-1.on.aws",
-    apiOriginHost: "abc.execute-api.eu-west-1.amazonaws.com",
-  });
-}
 
 const httpsOrigin = { http_port: 80, https_port: 443, origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] };
 

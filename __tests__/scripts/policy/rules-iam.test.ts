@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformStack } from "cdktf";
@@ -185,6 +186,18 @@ describe("IAM-4 resource policies admit nobody unconditioned", () => {
       (s) => new EncryptedAlarmTopic(s, "AlarmTopic", { topicName: "acme-web-dev-alarms", keyAlias: "alias/acme-web-dev-alarms", accountId: "111111111111", alarmNamePrefix: "acme-web-dev-" }),
     );
     expect(violations(workspace, "IAM-4")).toEqual([]);
+  });
+
+  it("passes a key policy granting kms:GenerateDataKey* to a service limited by source account", () => {
+    const workspace = synthStack((s) => {
+      const policy = new DataAwsIamPolicyDocument(s, "KeyPolicy", {
+        statement: [
+          { actions: ["kms:Decrypt", "kms:GenerateDataKey*"], principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }], resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] }] },
+        ],
+      });
+      new KmsKey(s, "Key", { enableKeyRotation: true, policy: policy.json });
+    });
+    expect([violations(workspace, "IAM-1"), violations(workspace, "IAM-4")]).toEqual([[], []]);
   });
 
   it("flags a bucket policy that lets anyone read (CKV_AWS_70)", () => {

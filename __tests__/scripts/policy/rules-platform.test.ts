@@ -8,32 +8,16 @@ import { S3Backend, TerraformOutput, TerraformVariable, type TerraformStack } fr
 import { standardTags } from "../../../lib/tags";
 import { EncryptedTable } from "../../../modules/dynamodb-table";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { AppFunction } from "../../../modules/app-function";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
-import { awsStack, check, CODE_ZIP, DEV, PROD, status, synth, synthStack, violations } from "./support";
 import { testAppStackOptions } from "../../support/synth";
+import { awsStack, check, DEV, PROD, ssrFunction, status, synth, synthStack, violations } from "./support";
 
 // Assembled at run time so secret scanners (and the repository's own check) do not flag the
 // test source: AWS's documented example key id and a made-up webhook.
 const FAKE_ACCESS_KEY_ID = ["AKIA", "IOSFODNN7EXAMPLE"].join("");
 const FAKE_SLACK_WEBHOOK = ["https://hooks.slack.com", "services", "T000", "B000", "XXXXXXXX"].join("/");
 
-function ssr(stack: TerraformStack, environment: Record<string, string> = {}): AppFunction {
-  return new AppFunction(stack, "Ssr", {
-    functionName: "acme-web-dev-ssr",
-    roleName: "acme-web-dev-ssr",
-    codeZipFile: CODE_ZIP,
-    runtime: "nodejs22.x",
-    architecture: "arm64",
-    memoryMiB: 512,
-    timeoutSeconds: 10,
-    reservedConcurrency: null,
-    logRetentionDays: 7,
-    aliasName: "live",
-    functionUrl: { invokeMode: "BUFFERED" },
-    environment,
-  });
-}
+const ssr = (stack: TerraformStack, environment: Record<string, string> = {}) => ssrFunction(stack, { environment });
 
 function table(stack: TerraformStack): EncryptedTable {
   return new EncryptedTable(stack, "Sessions", { tableName: "acme-web-dev-sessions", partitionKey: { name: "id", type: "S" } });

@@ -9,41 +9,13 @@ import type { TerraformStack } from "cdktf";
 import { alarmName } from "../../../lib/naming";
 import { LambdaHttpApi, type LambdaHttpApiProps } from "../../../modules/http-api";
 import { LambdaFunctionAlarms } from "../../../modules/monitoring/lambda-function-alarms";
-import { PrivateBucket } from "../../../modules/private-bucket";
-import { MANAGED_POLICY, SsrDistribution } from "../../../modules/ssr-distribution";
-import { AppFunction } from "../../../modules/app-function";
-import { CODE_ZIP, DEV, status, synthStack, violations } from "./support";
+import { MANAGED_POLICY } from "../../../modules/ssr-distribution";
+import type { AppFunction } from "../../../modules/app-function";
+import { DEV, ssrDistribution as cdn, ssrFunction, status, synthStack, violations } from "./support";
+
+const ssr = (stack: TerraformStack, id = "Ssr", functionName = "acme-web-dev-ssr") => ssrFunction(stack, { functionName }, id);
 
 const DISTRIBUTION = "aws_cloudfront_distribution.Cdn_Distribution_FF4F7041";
-
-function cdn(stack: TerraformStack): SsrDistribution {
-  const assets = new PrivateBucket(stack, "Assets", { bucketName: "acme-web-dev-assets-111111111111" });
-  return new SsrDistribution(stack, "Cdn", {
-    namePrefix: "acme-web-dev",
-    aliases: ["dev.example.com"],
-    certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abc",
-    priceClass: "PriceClass_100",
-    assetsBucketDomainName: assets.bucket.bucketRegionalDomainName,
-    ssrOriginHost: "abc.lambda-url.eu-west-1.on.aws",
-    apiOriginHost: "abc.execute-api.eu-west-1.amazonaws.com",
-  });
-}
-
-function ssr(stack: TerraformStack, id = "Ssr", functionName = "acme-web-dev-ssr"): AppFunction {
-  return new AppFunction(stack, id, {
-    functionName,
-    roleName: functionName,
-    codeZipFile: CODE_ZIP,
-    runtime: "nodejs22.x",
-    architecture: "arm64",
-    memoryMiB: 512,
-    timeoutSeconds: 10,
-    reservedConcurrency: null,
-    logRetentionDays: 7,
-    aliasName: "live",
-    functionUrl: { invokeMode: "BUFFERED" },
-  });
-}
 
 function httpApi(stack: TerraformStack, fn: AppFunction, props: Partial<LambdaHttpApiProps> = {}): LambdaHttpApi {
   return new LambdaHttpApi(stack, "HttpApi", { apiName: "api", aliasArn: fn.alias.arn, functionName: fn.function.functionName, aliasName: "live", logRetentionDays: 7, ...props });

@@ -12,6 +12,9 @@ import path from "node:path";
 import { loadEnvironments } from "../../../environments";
 import type { EnvironmentConfig } from "../../../environments/schema";
 import { standardTags } from "../../../lib/tags";
+import { PrivateBucket } from "../../../modules/private-bucket";
+import { SsrDistribution } from "../../../modules/ssr-distribution";
+import { AppFunction, type AppFunctionProps } from "../../../modules/app-function";
 import { runPolicy, type PolicyReport, type RuleResult, type Violation } from "../../../scripts/policy/engine";
 import { RULES } from "../../../scripts/policy/rules";
 import { loadWorkspace, type Workspace } from "../../../scripts/policy/workspace";
@@ -32,6 +35,39 @@ export const CODE_ZIP = (() => {
   fs.writeFileSync(file, "not really a zip");
   return file;
 })();
+
+/** dev's SSR function as AppStack builds it (construct id `Ssr`, a buffered function URL); props override. */
+export function ssrFunction(stack: TerraformStack, props: Partial<AppFunctionProps> = {}, id = "Ssr"): AppFunction {
+  const functionName = props.functionName ?? "acme-web-dev-ssr";
+  return new AppFunction(stack, id, {
+    functionName,
+    roleName: functionName,
+    codeZipFile: CODE_ZIP,
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    reservedConcurrency: null,
+    logRetentionDays: 7,
+    aliasName: "live",
+    functionUrl: { invokeMode: "BUFFERED" },
+    ...props,
+  });
+}
+
+/** dev's distribution with its private assets bucket (construct ids `Assets`, `Cdn`). */
+export function ssrDistribution(stack: TerraformStack, certificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/abc"): SsrDistribution {
+  const assets = new PrivateBucket(stack, "Assets", { bucketName: "acme-web-dev-assets-111111111111" });
+  return new SsrDistribution(stack, "Cdn", {
+    namePrefix: "acme-web-dev",
+    aliases: ["dev.example.com"],
+    certificateArn,
+    priceClass: "PriceClass_100",
+    assetsBucketDomainName: assets.bucket.bucketRegionalDomainName,
+    ssrOriginHost: "abc.lambda-url.eu-west-1.on.aws",
+    apiOriginHost: "abc.execute-api.eu-west-1.amazonaws.com",
+  });
+}
 
 export interface StackOptions {
   /** Provider region. @default the environment's region */
