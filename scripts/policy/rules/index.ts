@@ -6,6 +6,9 @@ import { CLOUDFRONT_RULES } from "./cloudfront";
 import { DYNAMODB_RULES } from "./dynamodb";
 import { ENCRYPTION_RULES } from "./encryption";
 import { IAM_RULES } from "./iam";
+import { IAM_RESOURCE_POLICY_RULES } from "./iam-resource-policies";
+import { IAM_TRUST_RULES } from "./iam-trust";
+import { IAM_UNCONSTRAINED_RULES } from "./iam-unconstrained";
 import { LAMBDA_RULES } from "./lambda";
 import { LOG_RULES } from "./logs";
 import { MONITORING_RULES } from "./monitoring";
@@ -21,6 +24,9 @@ export const RULES: readonly Rule[] = [
   ...CLOUDFRONT_RULES,
   ...LAMBDA_RULES,
   ...IAM_RULES,
+  ...IAM_TRUST_RULES,
+  ...IAM_UNCONSTRAINED_RULES,
+  ...IAM_RESOURCE_POLICY_RULES,
   ...ENCRYPTION_RULES,
   ...DYNAMODB_RULES,
   ...LOG_RULES,
