@@ -1,6 +1,6 @@
 /**
- * Lambda's managed runtimes this workspace may deploy, with AWS's published deprecation
- * schedule. Source: "Lambda runtimes", AWS Lambda Developer Guide
+ * Lambda's managed Node.js runtimes (the workspace deploys Node only), with AWS's published
+ * deprecation schedule. Source: "Lambda runtimes", AWS Lambda Developer Guide
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, "Supported runtimes" and
  * "Deprecated runtimes" tables); dates further ahead are AWS's projections and move when AWS
  * moves them. Scanners lag this table (checkov's CKV_AWS_363 list did), so it is kept here, in
@@ -31,8 +31,6 @@ export const LAMBDA_RUNTIMES: readonly LambdaRuntime[] = [
   { id: "nodejs22.x", deprecation: "2027-04-30", blockCreate: "2027-06-01", blockUpdate: "2027-07-01" },
   { id: "nodejs20.x", deprecation: "2026-04-30", blockCreate: "2026-08-31", blockUpdate: "2026-09-30" },
   { id: "nodejs18.x", deprecation: "2025-09-01", blockCreate: "2026-02-03", blockUpdate: "2026-03-09" },
-  { id: "provided.al2023", deprecation: "2029-06-30", blockCreate: "2029-07-31", blockUpdate: "2029-08-31" },
-  { id: "provided.al2", deprecation: "2026-06-30", blockCreate: "2026-07-31", blockUpdate: "2026-08-31" },
 ];
 
 export function lambdaRuntime(id: string): LambdaRuntime | undefined {
@@ -46,7 +44,7 @@ export function isDeprecated(runtime: LambdaRuntime, on: Date): boolean {
 
 /** The newest runtime of the same language family that is not deprecated on the given day. */
 export function replacementFor(runtime: LambdaRuntime, on: Date): LambdaRuntime | undefined {
-  const family = runtime.id.replace(/[\d.]+(x)?$/, "").replace(/\.al\d+$/, "");
+  const family = runtime.id.replace(/[\d.]+x$/, "");
   return LAMBDA_RUNTIMES.find((r) => r.id.startsWith(family) && !isDeprecated(r, on));
 }
 
