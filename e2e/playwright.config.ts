@@ -7,13 +7,20 @@ import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumExecutable } from "./browser";
 
 const baseURL = process.env.BASE_URL?.trim();
+/**
+ * Which specs run: `site` (default) is the example app's deployment gate (site.spec.ts);
+ * `nextjs` and `nuxt` are the framework examples' (apps/<suite>.spec.ts).
+ */
+const SUITES: Readonly<Record<string, string>> = { site: "**/site.spec.ts", nextjs: "**/apps/nextjs.spec.ts", nuxt: "**/apps/nuxt.spec.ts" };
+const suite = process.env.E2E_SUITE?.trim() || "site";
+if (!(suite in SUITES)) throw new Error(`E2E_SUITE=${suite}: not a suite; use one of ${Object.keys(SUITES).join(", ")}`);
 if (!baseURL) {
   throw new Error("BASE_URL is not set: run `BASE_URL=https://<site> npm run e2e`, or `npm run e2e:local` to test a local build.");
 }
 
 export default defineConfig({
   testDir: ".",
-  testMatch: "**/*.spec.ts",
+  testMatch: SUITES[suite],
   outputDir: ".results/artifacts",
   timeout: 30_000,
   expect: { timeout: 5_000 },

@@ -1,12 +1,19 @@
 /**
  * `npm run e2e:local`: the E2E suite against a local copy of the deployment, in headless
  * Chromium. Steps, each timed:
- *   1. build the example app into a temporary directory (examples/ssr-app/build.mjs)
- *   2. start moto_server (the local S3 API) and create the environment's assets bucket
- *   3. run the real `npm run sync-assets` into it, and check its release manifest landed
- *   4. start the local edge (edge.ts): /assets/* from the bucket, pages and /api/* from the
- *      built SSR handler, the distribution's security headers on every response
- *   5. run `playwright test` (e2e/) with BASE_URL pointing at the edge
+ *   1. the app build: the example app built into a temporary directory
+ *      (examples/ssr-app/build.mjs), or `--app <name>` (a framework example, built by
+ *      examples/build-apps.mjs when its sources changed), or any build named by APP_DIR;
+ *      read into its description (lib/app-build)
+ *   2. start moto_server (the local AWS API), create the environment's assets bucket and the
+ *      build's tables, and seed them with the build's deploy-time functions
+ *   3. run the real `npm run sync-assets` for the static files (and for the incremental
+ *      cache seed, where the build has one), and check the release manifest landed
+ *   4. start the local edge (edge.ts), routing by the build's behaviours: static files from
+ *      the bucket, everything else from the build's functions run in-process with their
+ *      environment pointed at moto, the distribution's security headers on every response
+ *   5. run `playwright test` (e2e/) with BASE_URL pointing at the edge and E2E_SUITE naming
+ *      the specs (site for the example app, the framework example's name otherwise)
  * and stops everything, whatever happened. Flags are checked, and a browser looked for,
  * before step 1 (`--help` lists them).
  */
@@ -14,7 +21,6 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
 import { errorMessage, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
@@ -22,11 +28,19 @@ import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-
 import { ENVIRONMENT_NAMES } from "../../environments";
 import { chromiumExecutable } from "../../e2e/browser";
 import { defineCli, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
-import { startLocalEdge, type LocalEdge, type SsrHandler } from "./edge";
+import type { AppBuildDescription } from "../../lib/app-build/description";
+import { describeAppBuild } from "../../lib/app-build/load";
+import { startLocalEdge, type LocalEdge } from "./edge";
+import { createBuildTables, loadHttpFunctions, runDeploymentFunctions } from "./local-build";
+import type { LocalFunction } from "./local-function";
+import { routeTableFor } from "./routes";
 import { s3AssetsOrigin } from "./s3-origin";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BUILD_SCRIPT = path.join(ROOT, "examples", "ssr-app", "build.mjs");
+const BUILD_APPS_SCRIPT = path.join(ROOT, "examples", "build-apps.mjs");
+/** The framework examples `--app` accepts, and the Playwright suite each runs (E2E_SUITE). */
+export const FRAMEWORK_APPS = { "nextjs-app": "nextjs", "nuxt-app": "nuxt" } as const;
 const PLAYWRIGHT_CONFIG = path.join(ROOT, "e2e", "playwright.config.ts");
 /** Written by the config's json reporter. */
 const PLAYWRIGHT_RESULTS = path.join(ROOT, "e2e", ".results", "results.json");
@@ -59,14 +73,23 @@ export const E2E_LOCAL_CLI = defineCli({
     "and assets through a local edge that routes like the CloudFront distribution, then runs `playwright test`.",
   flags: {
     env: { value: "<name>", help: `environment whose bucket name and config sync-assets uses (${ENVIRONMENT_NAMES.join(", ")})`, parse: knownEnvironment, default: "dev" },
+    app: {
+      value: "<name>",
+      help: `a framework example instead of the example app (${Object.keys(FRAMEWORK_APPS).join(", ")}); APP_DIR=<build> serves any build`,
+      parse: oneOf(Object.keys(FRAMEWORK_APPS) as (keyof typeof FRAMEWORK_APPS)[]),
+    },
     serve: { help: "stop after starting the local edge and serve until Ctrl-C, for poking at it by hand" },
     verbose: { help: "log every request the local edge answers" },
     ...PLAYWRIGHT_FLAGS,
   },
   operands: { name: "[test-filter...]", help: "test files to run (playwright's filters); after --, any other `playwright test` flag, passed on unchecked" },
-  examples: ["npm run e2e:local", "npm run e2e:local -- --grep health", "npm run e2e:local -- --serve --verbose", "npm run e2e:local -- site.spec.ts -- --shard 1/2"],
+  examples: ["npm run e2e:local", "npm run e2e:local -- --app nextjs-app", "APP_DIR=../web/.open-next E2E_SUITE=nextjs npm run e2e:local", "npm run e2e:local -- --grep health", "npm run e2e:local -- --serve --verbose", "npm run e2e:local -- site.spec.ts -- --shard 1/2"],
   exitCodes: { 0: "every test passed", 1: "a test failed (Playwright's exit code), or a step failed (no browser, build, moto, sync-assets)", 2: USAGE_ERROR },
-  environment: { CHROMIUM_PATH: "the Chromium or Chrome binary to drive (default: the first of /usr/bin/chromium, …)" },
+  environment: {
+    CHROMIUM_PATH: "the Chromium or Chrome binary to drive (default: the first of /usr/bin/chromium, …)",
+    APP_DIR: "serve this app build instead of the example app",
+    E2E_SUITE: "the Playwright suite to run: site (default), nextjs or nuxt",
+  },
 });
 
 type E2eLocalFlags = FlagValues<typeof E2E_LOCAL_CLI.spec.flags>;
@@ -124,24 +147,52 @@ async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[])
   process.once("SIGTERM", onSignal);
 
   try {
-    await step("build the example app", () => run(process.execPath, [BUILD_SCRIPT, "--out", appDir, "--label", "e2e-local"], process.env));
+    const build = await step("the app build", async () => {
+      const appDirOverride = process.env.APP_DIR?.trim();
+      if (appDirOverride) return describeAppBuild(path.resolve(appDirOverride), `APP_DIR=${appDirOverride}`);
+      if (flags.app) {
+        await run(process.execPath, [BUILD_APPS_SCRIPT, flags.app], process.env);
+        return describeAppBuild(path.join(ROOT, "examples", flags.app), `--app ${flags.app}`);
+      }
+      await run(process.execPath, [BUILD_SCRIPT, "--out", appDir, "--label", "e2e-local"], process.env);
+      return describeAppBuild(appDir, "the example app build");
+    });
+    say(`e2e:local: ${build.kind} build ${build.buildId} in ${build.root}: functions ${build.functions.map((fn) => fn.id).join(", ")}`);
 
     moto = await step("start moto_server", () => startMotoServer());
     const awsEnv = localAws(moto.endpoint);
     const bucket = assetsBucketName(env);
-    await step(`create bucket ${bucket}`, () => createBucket(moto!.endpoint, bucket, env.account.region));
+    const resources = { endpoint: moto.endpoint, region: env.account.region, bucket, env };
+    await step(`create bucket ${bucket} and the build's tables`, async () => {
+      await createBucket(moto!.endpoint, bucket, env.account.region);
+      await createBuildTables(build, resources);
+      runDeploymentFunctions(build, resources, awsEnv);
+    });
 
     const releaseId = `e2e-local-${Date.now()}`;
     await step("sync-assets", async () => {
-      await run("npm", ["run", "--silent", "sync-assets", "--", "--env", env.name, "--dir", path.join(appDir, "client"), "--release", releaseId], awsEnv);
+      const syncAssets = (args: readonly string[]) => run("npm", ["run", "--silent", "sync-assets", "--", "--env", env.name, ...args], { ...awsEnv, APP_DIR: build.root });
+      if (build.incrementalCache) {
+        await syncAssets(["--dir", build.incrementalCache.dir, "--prefix", build.incrementalCache.keyPrefix, "--release", `${releaseId}-cache`]);
+      }
+      // Without --dir: sync-assets takes the static files, prefix and cache rules from the build.
+      await syncAssets(["--release", releaseId]);
       await requireObject(moto!.endpoint, env.account.region, bucket, assetManifestKey(env, releaseId));
     });
 
-    const handler = await loadHandler(path.join(appDir, "server", "index.js"));
+    // The functions talk to moto with the emulator's credentials, never a real profile.
+    Object.assign(process.env, awsEnv);
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    const functions = await step("load the build's functions", () => loadHttpFunctions(build, resources));
+    const unavailable = [...functions.values()].filter((fn) => !fn.available);
+    for (const fn of unavailable) say(`e2e:local: ${fn.available ? "" : fn.reason}; its paths answer 502 and their tests are skipped`);
     assetsClient = s3(moto.endpoint, env.account.region);
     const assets = s3AssetsOrigin(assetsClient, bucket);
-    edge = await step("start the local edge", () => startLocalEdge({ assets, handler, ...(flags.verbose ? { log: say } : {}) }));
-    say(`e2e:local: serving ${edge.url} (assets from s3://${bucket} on ${moto.endpoint}, release ${releaseId})`);
+    edge = await step("start the local edge", () =>
+      startLocalEdge({ assets, handler: functions, routes: routeTableFor(build), ...(flags.verbose ? { log: say } : {}) }),
+    );
+    say(`e2e:local: serving ${edge.url} (static files from s3://${bucket}/${build.staticFiles.keyPrefix} on ${moto.endpoint}, release ${releaseId})`);
 
     if (flags.serve) {
       say("e2e:local: --serve: press Ctrl-C to stop");
@@ -153,6 +204,8 @@ async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[])
       exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...playwrightArgs], {
         ...process.env,
         BASE_URL: edge!.url,
+        E2E_SUITE: process.env.E2E_SUITE ?? (flags.app ? FRAMEWORK_APPS[flags.app] : "site"),
+        ...unavailableEnvironment(build, unavailable),
       }),
     );
     say(`e2e:local: ${code === 0 ? "passed" : `FAILED (playwright exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s (${timings.join(", ")})`);
@@ -226,11 +279,20 @@ async function requireObject(endpoint: string, region: string, bucket: string, k
   }
 }
 
-async function loadHandler(file: string): Promise<SsrHandler> {
-  const loaded = (await import(pathToFileURL(file).href)) as { handler?: unknown; default?: { handler?: unknown } };
-  const handler = loaded.handler ?? loaded.default?.handler;
-  if (typeof handler !== "function") throw new UserError(`${file}: exports no handler function`);
-  return handler as SsrHandler;
+/**
+ * Tells the specs which paths reach functions that cannot run here (E2E_UNAVAILABLE_PATHS, a
+ * regular expression over the behaviours' patterns) and why, so they skip those with the reason.
+ */
+export function unavailableEnvironment(build: AppBuildDescription, unavailable: readonly LocalFunction[]): Record<string, string> {
+  if (unavailable.length === 0) return {};
+  const ids = new Set(unavailable.map((fn) => fn.id));
+  const patterns = build.behaviours
+    .filter((b) => b.target.kind === "function" && ids.has(b.target.functionId))
+    .map((b) => `^/${b.pathPattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return {
+    E2E_UNAVAILABLE_PATHS: patterns.join("|"),
+    E2E_UNAVAILABLE_REASON: unavailable.map((fn) => (fn.available ? "" : fn.reason)).join("; "),
+  };
 }
 
 /** Runs a command with inherited output; a non-zero exit is a failed step. */

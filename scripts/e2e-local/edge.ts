@@ -1,14 +1,17 @@
 /**
  * A local stand-in for the CloudFront distribution: one node:http server on loopback that
- * routes each request by the distribution's behaviours (routes.ts) to
+ * routes each request by the behaviours the stacks derive from the app build (routes.ts) to
  *   - the assets origin (s3-origin.ts: the assets bucket, through the SDK), or
- *   - the SSR handler, invoked in-process with a payload 2.0 event (lambda-event.ts),
- * and adds the response headers policy's security headers to every response.
+ *   - one of the build's functions, invoked in-process with a payload 2.0 event
+ *     (lambda-event.ts, local-function.ts; streaming handlers stream through),
+ * sets x-forwarded-host from Host on requests to functions (the distribution's CloudFront
+ * Function), and adds the response headers policy's security headers to every response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { badGateway, fromResultV2, toEventV2, type HttpEventV2, type HttpResponse } from "./lambda-event";
-import { routeRequest, type EdgeRoute } from "./routes";
+import type { LocalFunction, LocalResponse, StreamMetadata } from "./local-function";
+import { routeRequest, type EdgeRoute, type RouteTable } from "./routes";
 import type { AssetsOrigin } from "./s3-origin";
 import { SECURITY_HEADERS } from "./security-headers";
 
@@ -17,8 +20,13 @@ export type SsrHandler = (event: HttpEventV2) => unknown;
 export interface LocalEdgeOptions {
   /** Serves `/assets/*` (see s3AssetsOrigin). */
   readonly assets: AssetsOrigin;
-  /** The SSR function's handler (dist/server/index.js `handler`). */
-  readonly handler: SsrHandler;
+  /**
+   * The server: a bare handler (dist/server/index.js `handler`), or the build's functions by
+   * id (the server is `server`), as loadLocalFunction loads them.
+   */
+  readonly handler: SsrHandler | ReadonlyMap<string, LocalFunction>;
+  /** @default the example app's routes (`/assets/*` from the bucket root, `/api/*`) */
+  readonly routes?: RouteTable;
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** @default 0 (a free port) */
@@ -63,25 +71,29 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: LocalEdgeOptions, log: (line: string) => void): Promise<void> {
   const method = req.method ?? "GET";
-  const route = routeRequest(method, req.url ?? "/");
+  const route = routeRequest(method, req.url ?? "/", options.routes);
   const response = await fetchFromOrigin(route, req, options, log);
-  log(`${method} ${req.url} → ${describe(route)} ${response.statusCode}`);
-  send(res, method, response);
+  log(`${method} ${req.url} → ${describe(route)} ${response.kind === "buffered" ? response.response.statusCode : "stream"}`);
+  if (response.kind === "buffered") send(res, method, response.response);
+  else await stream(res, method, response);
 }
 
-function fetchFromOrigin(route: EdgeRoute, req: IncomingMessage, options: LocalEdgeOptions, log: (line: string) => void): Promise<HttpResponse> {
+async function fetchFromOrigin(route: EdgeRoute, req: IncomingMessage, options: LocalEdgeOptions, log: (line: string) => void): Promise<LocalResponse> {
+  const buffered = (response: HttpResponse): LocalResponse => ({ kind: "buffered", response });
   switch (route.origin) {
     case "edge":
-      return Promise.resolve({
+      return buffered({
         statusCode: route.status,
         headers: { "content-type": "text/plain; charset=utf-8" },
         body: Buffer.from(`${route.reason}\n`),
       });
     case "assets":
-      return fetchAsset(options.assets, route.key, req);
+      return buffered(await fetchAsset(options.assets, route.key, req));
     case "api":
     case "ssr":
-      return invokeHandler(options.handler, route.path, route.query, req, log);
+      return invokeFunction(options.handler, "server", route.path, route.query, req, log);
+    case "function":
+      return invokeFunction(options.handler, route.functionId, route.path, route.query, req, log);
   }
 }
 
@@ -94,28 +106,58 @@ function fetchAsset(assets: AssetsOrigin, key: string, req: IncomingMessage): Pr
   return assets({ method: req.method === "HEAD" ? "HEAD" : "GET", key, headers });
 }
 
-async function invokeHandler(
-  handler: SsrHandler,
+async function invokeFunction(
+  functions: SsrHandler | ReadonlyMap<string, LocalFunction>,
+  id: string,
   path: string,
   query: string,
   req: IncomingMessage,
   log: (line: string) => void,
-): Promise<HttpResponse> {
+): Promise<LocalResponse> {
   const body = await readBody(req);
-  const event = toEventV2({
-    method: req.method ?? "GET",
-    path,
-    query,
-    headers: req.headers,
-    body,
-    sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
-  });
+  // The distribution's CloudFront Function: the viewer's Host, whatever the viewer sent.
+  const headers = { ...req.headers, "x-forwarded-host": req.headers.host };
+  const event = toEventV2({ method: req.method ?? "GET", path, query, headers, body, sourceIp: req.socket.remoteAddress ?? "127.0.0.1" });
+  const fail = (error: unknown): LocalResponse => {
+    log(`function ${id} threw on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { kind: "buffered", response: badGateway(String(error)) };
+  };
   try {
-    return fromResultV2(await handler(event));
+    if (typeof functions === "function") return { kind: "buffered", response: fromResultV2(await functions(event)) };
+    const fn = functions.get(id);
+    if (!fn) return fail(new Error(`no function ${id} in the build`));
+    if (!fn.available) {
+      log(`function ${id} is unavailable here: ${fn.reason}`);
+      return { kind: "buffered", response: badGateway(fn.reason) };
+    }
+    return await fn.invoke(event);
   } catch (error) {
-    log(`SSR handler threw on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return badGateway(String(error));
+    return fail(error);
   }
+}
+
+/** Passes a streaming function's response on as it comes: headers first, then each chunk. */
+async function stream(res: ServerResponse, method: string, response: Extract<LocalResponse, { kind: "streaming" }>): Promise<void> {
+  try {
+    await response.run({
+      head: (metadata: StreamMetadata) => {
+        const headers: Record<string, string | string[]> = { ...lowerCase(metadata.headers ?? {}), ...SECURITY_HEADERS };
+        if (metadata.cookies && metadata.cookies.length > 0) headers["set-cookie"] = metadata.cookies;
+        res.writeHead(metadata.statusCode ?? 200, headers);
+      },
+      chunk: (data) => {
+        if (method !== "HEAD") res.write(data);
+      },
+    });
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) send(res, method, badGateway(String(error)));
+    else res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -143,6 +185,8 @@ function describe(route: EdgeRoute): string {
       return "api";
     case "ssr":
       return "ssr";
+    case "function":
+      return `function:${route.functionId}`;
     case "edge":
       return "edge";
   }

@@ -9,6 +9,8 @@ import path from "node:path";
 import { SingleBar } from "cli-progress";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
+import { immutableByRules } from "../../lib/app-build/description";
+import { loadAppBuild } from "../../lib/app-build/load";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
 import { missingCredentialsMessage } from "../shared/aws";
 import { AWS_ENVIRONMENT, defineCli, environmentFlag, InvalidArgumentError, matching, printJson, runCli, say, USAGE_ERROR, wholeNumber } from "../shared/cli";
@@ -48,14 +50,17 @@ export const SYNC_ASSETS_CLI = defineCli({
     "confirmed present. Never deletes anything. Run it before deploying the code that references the assets.",
   flags: {
     env: environmentFlag("environment whose bucket to use"),
-    dir: { value: "<path>", help: "directory to upload, e.g. examples/ssr-app/dist/client", required: true },
+    dir: {
+      value: "<path>",
+      help: "directory to upload (default: the app build's static files, from app.config.ts or APP_DIR, with its key prefix and cache rules)",
+    },
     release: {
       value: "<id>",
       help: "release id for the manifest (default: $GITHUB_SHA or another CI commit variable, else git rev-parse HEAD)",
       parse: matching(RELEASE_ID_PATTERN, "1–128 letters, digits, '.', '_' or '-', starting with a letter or digit"),
     },
     bucket: { value: "<name>", help: "bucket to use instead of the environment's assets bucket", parse: matching(BUCKET_NAME, "a valid S3 bucket name") },
-    prefix: { value: "<p>", help: "key prefix to put before every path (default: none)", parse: keyPrefix },
+    prefix: { value: "<p>", help: "key prefix to put before every path (default: the app build's, without --dir; else none)", parse: keyPrefix },
     concurrency: { value: "<n>", help: "uploads in flight at once", parse: wholeNumber({ min: 1, max: MAX_CONCURRENCY }), default: String(DEFAULT_CONCURRENCY) },
     "hashed-cache-control": { value: "<v>", help: "Cache-Control of content-hashed files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.hashed },
     "unhashed-cache-control": { value: "<v>", help: "Cache-Control of other files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.unhashed },
@@ -63,6 +68,8 @@ export const SYNC_ASSETS_CLI = defineCli({
     json: { help: "print the result as one JSON object on stdout" },
   },
   examples: [
+    "npm run sync-assets -- --env dev",
+    "APP_DIR=../web npm run sync-assets -- --env staging --release \"$GITHUB_SHA\"",
     "npm run sync-assets -- --env dev --dir examples/ssr-app/dist/client",
     "npm run sync-assets -- --env prod --dir .open-next/assets --release \"$GITHUB_SHA\" --json",
     "npm run sync-assets -- --env staging --dir dist/client --dry-run",
@@ -76,12 +83,21 @@ export function main(argv: readonly string[]): Promise<number> {
     const env = flags.env;
     const releaseId = resolveReleaseId(flags.release);
     const bucket = flags.bucket ?? assetsBucketName(env);
-    const dir = path.resolve(flags.dir);
-    const prefix = flags.prefix ?? "";
+    // Without --dir: the app build's static files, where its description puts them and with
+    // its cache rules (lib/app-build), so the bucket matches the distribution's origin path.
+    const build = flags.dir === undefined ? loadAppBuild() : undefined;
+    const dirFlag = flags.dir ?? path.relative(process.cwd(), build!.staticFiles.dir);
+    const dir = path.resolve(dirFlag);
+    const prefix = flags.prefix ?? build?.staticFiles.keyPrefix ?? "";
     const manifestKey = assetManifestKey(env, releaseId);
     const dryRun = flags["dry-run"];
-    const where = { bucket, prefix, region: env.account.region, envName: env.name, dir, dirFlag: flags.dir };
-    const policies: CachePolicies = { hashed: flags["hashed-cache-control"], unhashed: flags["unhashed-cache-control"] };
+    const where = { bucket, prefix, region: env.account.region, envName: env.name, dir, dirFlag };
+    const rules = build?.staticFiles.cacheRules ?? [];
+    const policies: CachePolicies = {
+      hashed: flags["hashed-cache-control"],
+      unhashed: flags["unhashed-cache-control"],
+      ...(rules.length > 0 ? { immutable: (relativePath: string) => immutableByRules(rules, relativePath) } : {}),
+    };
 
     const store = createS3AssetStore({ bucket, region: env.account.region, concurrency: flags.concurrency });
     const interrupt = new AbortController();

@@ -18,6 +18,17 @@ export interface CachePolicies {
   readonly hashed: string;
   /** Cache-Control of every other file. @default REVALIDATE_CACHE_CONTROL */
   readonly unhashed: string;
+  /**
+   * The app build's cache rules (lib/app-build): true for a path it says is immutable,
+   * false for one that must stay short-cached, undefined to decide by the file's name.
+   * @default decide every path by its name (isHashedName)
+   */
+  readonly immutable?: (relativePath: string) => boolean | undefined;
+}
+
+/** Whether a file is treated as content-hashed: the build's rules first, then its name. */
+export function isImmutablePath(policies: Pick<CachePolicies, "immutable">, relativePath: string): boolean {
+  return policies.immutable?.(relativePath) ?? isHashedName(relativePath);
 }
 
 export const DEFAULT_CACHE_POLICIES: CachePolicies = {
@@ -132,7 +143,7 @@ export interface PlannedAsset extends LocalFile {
 export function planAssets(files: readonly LocalFile[], prefix: string, policies: CachePolicies): PlannedAsset[] {
   return files
     .map((file) => {
-      const hashed = isHashedName(file.relativePath);
+      const hashed = isImmutablePath(policies, file.relativePath);
       return {
         ...file,
         key: `${prefix}${file.relativePath}`,

@@ -13,7 +13,7 @@ import { glob } from "tinyglobby";
 import {
   buildManifest,
   buildPlan,
-  isHashedName,
+  isImmutablePath,
   keysInReleasesRoot,
   missingKeys,
   needsHead,
@@ -151,7 +151,7 @@ export async function syncAssets(store: AssetStore, request: SyncRequest): Promi
   const localByKey = new Map(
     sized.files.map((file) => [
       `${request.prefix}${file.relativePath}`,
-      { hashed: isHashedName(file.relativePath), size: file.size },
+      { hashed: isImmutablePath(request.policies, file.relativePath), size: file.size },
     ]),
   );
   const heads = headReader(store, localByKey, request.concurrency);

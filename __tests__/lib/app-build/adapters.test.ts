@@ -62,10 +62,10 @@ describe("the OpenNext adapter (default configuration)", () => {
     ]);
   });
 
-  it("seeds the tag cache once per build with the dynamodb-provider's initialization event", () => {
+  it("seeds the tag cache once per build with a Create event that the wrapper does not take for a warmer ping", () => {
     expect(openNext().functions.find((fn) => fn.id === "tag-cache-init")!.trigger).toEqual({
       kind: "deployment",
-      input: { type: "initializationFunction", requestType: "create", resourceId: "dynamodb-cache", buildId: "build-1" },
+      input: { RequestType: "Create", buildId: "build-1" },
     });
   });
 

@@ -80,3 +80,13 @@ describe("e2e:local closing line", () => {
     expect(readCounts("/nonexistent/results.json")).toBeUndefined();
   });
 });
+
+describe("--app", () => {
+  it("selects a framework example", async () => {
+    expect((await parsed(["--app", "nextjs-app"])).flags).toMatchObject({ app: "nextjs-app" });
+  });
+
+  it("refuses an unknown one as a usage error", async () => {
+    await expect(parsed(["--app", "remix-app"])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--app.*remix-app/s) });
+  });
+});

@@ -5,7 +5,11 @@
  */
 import { Testing } from "cdktf";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
-import { ALL_METHODS, API_PATH_PREFIX, ASSET_METHODS, ASSETS_PATH_PREFIX, PAGE_METHODS } from "../../../scripts/e2e-local/routes";
+import { describeAppBuild } from "../../../lib/app-build/load";
+import { ALL_METHODS, API_PATH_PREFIX, ASSET_METHODS, EXAMPLE_ROUTES, PAGE_METHODS, routeRequest, routeTableFor } from "../../../scripts/e2e-local/routes";
+import { tempDir, writeNitroBuild, writeOpenNextBuild } from "../../support/app-builds";
+import { synthesizeApp } from "../../support/synth";
+import { findEnvironment, loadEnvironments } from "../../../environments";
 import {
   headersFromPolicy,
   SECURITY_HEADERS,
@@ -43,6 +47,8 @@ const policy = onlyResource("aws_cloudfront_response_headers_policy");
 const distribution = onlyResource("aws_cloudfront_distribution");
 const ordered = distribution.ordered_cache_behavior as Behaviour[];
 const byOrigin = (origin: string) => ordered.find((b) => b.target_origin_id === origin);
+/** The example app's one static pattern, as CloudFront spells it. */
+const ASSETS_PATTERN = `/${EXAMPLE_ROUTES.build.behaviours[0]!.pathPattern}`;
 
 describe("the local edge mirrors the synthesized distribution", () => {
   it("adds exactly the security headers of the response headers policy", () => {
@@ -56,7 +62,7 @@ describe("the local edge mirrors the synthesized distribution", () => {
   });
 
   it("routes the assets behaviour's path pattern to the bucket, with its methods", () => {
-    expect(byOrigin("assets")?.path_pattern).toBe(`${ASSETS_PATH_PREFIX}*`);
+    expect(byOrigin("assets")?.path_pattern).toBe(ASSETS_PATTERN);
     expect([...(byOrigin("assets")?.allowed_methods ?? [])].sort()).toEqual([...ASSET_METHODS].sort());
   });
 
@@ -72,7 +78,33 @@ describe("the local edge mirrors the synthesized distribution", () => {
   });
 
   it("has no other path behaviours the local edge would not know about", () => {
-    expect(ordered.map((b) => b.path_pattern).sort()).toEqual([`${API_PATH_PREFIX}*`, `${ASSETS_PATH_PREFIX}*`].sort());
+    expect(ordered.map((b) => b.path_pattern).sort()).toEqual([`${API_PATH_PREFIX}*`, ASSETS_PATTERN].sort());
+  });
+});
+
+/**
+ * For framework builds: every behaviour the distribution stack synthesizes from the build
+ * sends a path it matches to the same origin on the local edge.
+ */
+describe.each([
+  ["OpenNext", () => describeAppBuild(writeOpenNextBuild(tempDir()), "test")],
+  ["streaming Nitro", () => describeAppBuild(writeNitroBuild(tempDir(), { streaming: true }), "test")],
+])("the local edge routes a %s build like its synthesized distribution", (_name, build) => {
+  const description = build();
+  const dist = Object.values(
+    synthesizeApp([findEnvironment("dev", loadEnvironments())], description).stacks["dev-distribution"]!.resource.aws_cloudfront_distribution,
+  )[0] as { ordered_cache_behavior: Behaviour[] };
+  const edgeOrigin = (path: string) => {
+    const route = routeRequest("GET", path, routeTableFor(description));
+    return route.origin === "function" ? `fn-${route.functionId}` : route.origin;
+  };
+
+  it.each(dist.ordered_cache_behavior.map((b) => [b.path_pattern!, b.target_origin_id]))("%s → %s", (pattern, origin) => {
+    expect(edgeOrigin(pattern.replace(/\*/g, "x").replace(/\?/g, "x"))).toBe(origin);
+  });
+
+  it("sends a path no behaviour matches to the server", () => {
+    expect(edgeOrigin("/some/page")).toBe("ssr");
   });
 });
 

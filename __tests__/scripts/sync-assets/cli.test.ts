@@ -72,8 +72,15 @@ async function withEndpoint<T>(endpoint: string, run: () => Promise<T>): Promise
 }
 
 describe("usage errors (exit 2)", () => {
-  it("names a missing --dir", async () => {
-    expect(await userError(["--env", "dev"])).toMatchObject({ exitCode: 2, message: /missing required flag --dir/ });
+  it("without --dir, names the app build folder when it holds no recognised build", async () => {
+    const saved = process.env.APP_DIR;
+    process.env.APP_DIR = buildDir;
+    try {
+      expect(await userError(["--env", "dev", "--release", "r1"])).toMatchObject({ exitCode: 1, message: expect.stringMatching(/\(from APP_DIR=.*\) is not a recognised app build: looked for /) });
+    } finally {
+      if (saved === undefined) delete process.env.APP_DIR;
+      else process.env.APP_DIR = saved;
+    }
   });
 
   it("names an unknown environment and the known ones", async () => {
@@ -203,11 +210,12 @@ function runCommand(
 }
 
 describe("the command", () => {
-  it("exits 2 with the error on its first line when --dir is missing", async () => {
-    const result = await runCommand(["--env", "dev"]);
-    expect({ code: result.code, firstLine: result.stderr.split("\n")[0] }).toEqual({
-      code: 2,
-      firstLine: "error: missing required flag --dir <path>",
+  it("exits 1 with one line naming the folder when --dir is missing and APP_DIR holds no build", async () => {
+    const result = await runCommand(["--env", "dev", "--release", "r1"], { APP_DIR: buildDir });
+    expect({ code: result.code, lines: result.stderr.trim().split("\n").length, firstLine: result.stderr.split("\n")[0] }).toEqual({
+      code: 1,
+      lines: 1,
+      firstLine: expect.stringMatching(/^error: .* \(from APP_DIR=.*\) is not a recognised app build: looked for /),
     });
   });
 

@@ -175,8 +175,10 @@ export function describeOpenNextBuild(root: string): AppBuildDescription {
       bundleDir: bundle(init.bundle, "additionalProps.initializationFunction.bundle"),
       handler: init.handler,
       streaming: false,
-      // The InitializationFunctionEvent of OpenNext's dynamodb-provider; buildId makes each build seed once.
-      trigger: { kind: "deployment", input: { type: "initializationFunction", requestType: "create", resourceId: "dynamodb-cache", buildId } },
+      // What OpenNext's reference implementation sends through a CloudFormation custom
+      // resource: a Create event. No `type` key: the default aws-lambda wrapper answers any
+      // event with a `type` as a warmer ping. buildId makes each build seed once.
+      trigger: { kind: "deployment", input: { RequestType: "Create", buildId } },
       memoryMiB: 256,
       timeoutSeconds: 300,
       environment: { CACHE_DYNAMO_TABLE: { ref: "table-name", table: TAG_CACHE_TABLE }, CACHE_BUCKET_REGION: region },
