@@ -32,6 +32,7 @@ import {
   LIVE_ALIAS,
   tableName,
 } from "../lib/naming";
+import { pascalCase } from "../lib/construct-id";
 import { EnvironmentStack } from "./environment-stack";
 
 export interface AppStackOptions {
@@ -421,8 +422,4 @@ export class AppStack extends EnvironmentStack {
       });
     }
   }
-}
-
-function pascalCase(slug: string): string {
-  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 }

@@ -28,6 +28,7 @@ import { PrivateBucket } from "../modules/private-bucket";
 import { SsrDistribution, type DistributionBehaviour } from "../modules/ssr-distribution";
 import { SERVER_FUNCTION_ID, type AppBuildDescription } from "../lib/app-build/description";
 import type { AppStack } from "./app-stack";
+import { pascalCase } from "../lib/construct-id";
 import { EnvironmentStack } from "./environment-stack";
 import type { DnsStack } from "./dns-stack";
 
@@ -266,8 +267,4 @@ export function distributionBehaviours(appBuild: AppBuildDescription): Distribut
     pathPattern: `/${pathPattern}`,
     target: target.kind === "static-files" ? "static" : target.functionId === SERVER_FUNCTION_ID ? "server" : { functionOrigin: target.functionId },
   }));
-}
-
-function pascalCase(slug: string): string {
-  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 }

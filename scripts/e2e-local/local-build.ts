@@ -5,14 +5,12 @@
  * stack gives it, pointed at the local resources.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition } from "@aws-sdk/client-dynamodb";
 import { UserError } from "../../lib/errors";
 import type { AppBuildDescription, AppFunction, EnvironmentValue } from "../../lib/app-build/description";
 import { buildQueueName, buildTableName, type NamingInput } from "../../lib/naming";
-import { loadLocalFunction, type LocalFunction } from "./local-function";
+import { handlerFile, loadLocalFunction, type LocalFunction } from "./local-function";
 
 export interface LocalResources {
   readonly endpoint: string;
@@ -92,9 +90,7 @@ export function runDeploymentFunctions(build: AppBuildDescription, resources: Lo
   const ran: string[] = [];
   for (const fn of build.functions) {
     if (fn.trigger.kind !== "deployment") continue;
-    const [stem, exportName] = [fn.handler.slice(0, fn.handler.lastIndexOf(".")), fn.handler.slice(fn.handler.lastIndexOf(".") + 1)];
-    const file = ["mjs", "js", "cjs"].map((ext) => path.join(fn.bundleDir, `${stem}.${ext}`)).find((f) => existsSync(f));
-    if (!file) throw new UserError(`function ${fn.id}: no ${stem}.mjs, .js or .cjs in ${fn.bundleDir}`);
+    const { file, exportName } = handlerFile(fn);
     const script =
       `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
       `const h = m[${JSON.stringify(exportName)}] ?? m.default?.[${JSON.stringify(exportName)}]; ` +

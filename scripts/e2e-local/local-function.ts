@@ -61,10 +61,16 @@ export async function loadLocalFunction(fn: AppFunction, environment: Readonly<R
   return { available: true, id: fn.id, invoke: (event) => invoke(handler, event) };
 }
 
-async function importHandler(fn: AppFunction): Promise<Handler> {
+/** The handler's file (`index.handler` → index.mjs, .js or .cjs in the bundle) and export name. */
+export function handlerFile(fn: Pick<AppFunction, "id" | "bundleDir" | "handler">): { readonly file: string; readonly exportName: string } {
   const [fileStem, exportName] = splitHandler(fn.handler);
   const file = ["mjs", "js", "cjs"].map((ext) => path.join(fn.bundleDir, `${fileStem}.${ext}`)).find((candidate) => existsSync(candidate));
   if (!file) throw new UserError(`function ${fn.id}: no ${fileStem}.mjs, .js or .cjs in ${fn.bundleDir} for handler ${fn.handler}`);
+  return { file, exportName };
+}
+
+async function importHandler(fn: AppFunction): Promise<Handler> {
+  const { file, exportName } = handlerFile(fn);
   const loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown> & { default?: Record<string, unknown> };
   const handler = loaded[exportName] ?? loaded.default?.[exportName];
   if (typeof handler !== "function") throw new UserError(`function ${fn.id}: ${file} exports no ${exportName} function`);
