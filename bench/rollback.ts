@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   try {
     Object.assign(process.env, localAwsEnvironment(server.endpoint));
     const app = await createBenchApp();
-    const target: ReleaseTarget = { env: ENV, bucket: app.bucket, functionName: app.functionName, alias: "live", alarmPrefix: "bench-" };
+    const target: ReleaseTarget = { env: ENV, bucket: app.bucket, functions: [{ id: "server", functionName: app.functionName, alias: "live" }], alarmPrefix: "bench-" };
     const ports = createAwsPorts({ region: REGION, bucket: app.bucket });
     const forward = async (unpin: boolean) => {
       const result = await release(target, ports, { releaseId: "b", version: "2", gitSha: null, unpin, actor: "bench", runUrl: null });

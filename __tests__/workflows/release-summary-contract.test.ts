@@ -30,7 +30,7 @@ describe("release-summary.ts with the release tools' real --json output", () => 
       await release(fx.target, fx.ports(), { releaseId: id, version, gitSha: null, unpin: false, ...person });
     }
     await fx.syncRelease("three");
-    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName];
   });
 
   it("reads what is live and that nothing is pinned", () => {

@@ -22,10 +22,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient, MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { errorMessage, UserError } from "../../lib/errors";
 import { clientSettings, isMissingCredentials, missingCredentialsMessage, usesCustomS3Endpoint } from "../shared/aws";
-import type { AlarmPort, AliasInfo, AliasState, Clock, LambdaPort, ReleasePorts, RoutingWeights, StoragePort } from "./ports";
+import type { AlarmPort, AliasInfo, AliasState, Clock, LambdaPort, ReleasePorts, RoutingWeights, StoragePort, WatchedAlarm } from "./ports";
 import { systemClock } from "./ports";
 
 /** One AWS operation as the SDK ran it, retries included. */
@@ -359,7 +359,8 @@ function storagePort(client: S3Client, bucket: string): StoragePort {
 
 function alarmPort(regions: readonly string[], makeClient: (region: string) => Promise<CloudWatchClient>): AlarmPort {
   const clients = new Map<string, Promise<CloudWatchClient>>();
-  const inRegion = async (region: string, prefix: string): Promise<string[]> => {
+  /** Every page of DescribeAlarms in one region; `state` filters on the alarm state. */
+  const describe = async (region: string, prefix: string, state?: "ALARM"): Promise<WatchedAlarm[]> => {
     let client = clients.get(region);
     if (!client) {
       client = makeClient(region);
@@ -367,33 +368,46 @@ function alarmPort(regions: readonly string[], makeClient: (region: string) => P
     }
     const cw = await client;
     const { DescribeAlarmsCommand } = await import("@aws-sdk/client-cloudwatch");
-    const names: string[] = [];
+    const found: WatchedAlarm[] = [];
     let token: string | undefined;
     try {
       do {
         const out = await cw.send(
           new DescribeAlarmsCommand({
             AlarmNamePrefix: prefix,
-            StateValue: "ALARM",
+            StateValue: state,
             AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
             NextToken: token,
           }),
         );
         for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-          if (a.AlarmName && a.StateValue === "ALARM") names.push(regions.length > 1 ? `${a.AlarmName} (${region})` : a.AlarmName);
+          if (!a.AlarmName || (state && a.StateValue !== state)) continue;
+          found.push({
+            name: regions.length > 1 ? `${a.AlarmName} (${region})` : a.AlarmName,
+            state: a.StateValue ?? "",
+            functionNames: "Metrics" in a ? functionNamesOf(a) : [],
+          });
         }
         token = out.NextToken;
       } while (token);
     } catch (error) {
       throw asUserError(error, `cloudwatch:DescribeAlarms in ${region} with prefix ${prefix}`);
     }
-    return names;
+    return found;
   };
+  const everywhere = async (prefix: string, state?: "ALARM") => (await Promise.all(regions.map((region) => describe(region, prefix, state)))).flat();
   return {
     async alarmsInAlarm(prefix) {
-      return (await Promise.all(regions.map((region) => inRegion(region, prefix)))).flat();
+      return (await everywhere(prefix, "ALARM")).map((a) => a.name);
     },
+    alarmsUnder: (prefix) => everywhere(prefix),
   };
+}
+
+/** The Lambda functions a metric alarm measures: its own metric's dimensions and those of every metric its math reads. */
+function functionNamesOf(alarm: MetricAlarm): string[] {
+  const dimensions = [...(alarm.Dimensions ?? []), ...(alarm.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric?.Dimensions ?? [])];
+  return [...new Set(dimensions.filter((d) => d.Name === "FunctionName" && d.Value).map((d) => d.Value as string))];
 }
 
 // ---------------------------------------------------------------------------------------

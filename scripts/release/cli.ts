@@ -6,13 +6,13 @@
  */
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { UserError } from "../../lib/errors";
-import { alarmNamePrefix, assetsBucketName, LIVE_ALIAS, ssrFunctionName } from "../../lib/naming";
+import { alarmNamePrefix, assetsBucketName, functionName, LIVE_ALIAS } from "../../lib/naming";
 import {
   AWS_ENVIRONMENT,
   defineCli,
   environmentFlag,
+  InvalidArgumentError,
   matching,
-  printJson,
   runCli,
   say,
   USAGE_ERROR,
@@ -27,27 +27,66 @@ import { defaultReleaseId, resolveCommit } from "../shared/git";
 import { actorFromEnvironment } from "./context";
 import { arrow, formatDuration, pruneLines, releasesTable } from "./format";
 import type { ReleasePorts, ReleaseTarget } from "./ports";
+import { checkReason, printable, terminalSafeJson } from "./reason";
 import { rollback } from "./rollback";
+import { formatSet, functionListProblems, parseSet, SERVER_ID, type VersionSet } from "./version-set";
 
 const RESOURCE_NAME = matching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,139}$/, "a resource name (letters, digits, . _ : -)");
+
+/** `12` (the server's version) or `server=12,image=7`; which ids exist is checked once the set is known. */
+function versionSet(raw: string): VersionSet {
+  const parsed = parseSet(raw);
+  if (!parsed.ok) throw new InvalidArgumentError(`must be a version number or <function id>=<version>,… (${parsed.problem})`);
+  return parsed.set;
+}
+
+/** A release id, a bare server version or versions by function. */
+function rollbackTarget(raw: string): string {
+  if (RELEASE_ID_PATTERN.test(raw)) return raw;
+  versionSet(raw);
+  return raw;
+}
+
+/**
+ * The reason's rules (reason.ts), checked before anything happens. Its problem is shown
+ * without the value: it may hold a secret, or 20 KB.
+ */
+function reasonText(raw: string): string {
+  const checked = checkReason(raw);
+  if (!checked.ok) throw new UserError(`--reason ${checked.problem}`, 2);
+  return checked.value;
+}
+
+const MOVED_FROM = {
+  value: "<n|id=n,…>",
+  help: "record only: the versions the aliases served before a move whose record was lost (the moved-unrecorded outcome prints it)",
+  parse: versionSet,
+} as const;
 
 /** Flags every release command takes. */
 const COMMON_FLAGS = {
   env: environmentFlag("environment whose alias and ledger to use"),
   bucket: { value: "<name>", help: "assets bucket instead of the environment's (it holds the ledger)", parse: RESOURCE_NAME },
-  "function-name": { value: "<name>", help: "Lambda function instead of the environment's SSR function", parse: RESOURCE_NAME },
+  "function-name": {
+    value: "<name>",
+    help: "one Lambda function, released or rolled back alone as the server, instead of the release's set (release: the app build's functions; the others: those the ledger's newest record names)",
+    parse: RESOURCE_NAME,
+  },
   alias: { value: "<name>", help: `alias to move or read (default: ${LIVE_ALIAS})`, parse: RESOURCE_NAME },
   json: { help: "print one result object on stdout (human output stays on stderr)" },
 } as const;
 
 const NAMES_NOTE = "--bucket, --function-name and --alias override the names from lib/naming.ts.";
+const SIGNALS_NOTE = "SIGINT and SIGTERM stop a canary and return all traffic first; a move already sent completes and is recorded; then it exits 1.";
 
 const RELEASE_CLI = defineCli({
   command: "npm run release --",
   purpose:
-    "Moves the environment's alias to a published Lambda version (the newest, or --version) once the " +
-    "release's assets are in the bucket, optionally as a canary watched by the environment's alarms, and " +
-    `appends a record to the release ledger. Refuses while a rollback pins the environment, unless --unpin. ${NAMES_NOTE}`,
+    "Moves the alias of every function of the release (the app build's: the server, and where the build has " +
+    "them the image optimizer and the revalidation function) to a published version (each one's newest, or " +
+    "--version) once the release's assets are in the bucket, optionally as a canary watched by the environment's " +
+    "alarms, and appends one record naming every version to the release ledger. Refuses while a rollback pins the " +
+    `environment, unless --unpin. ${SIGNALS_NOTE} ${NAMES_NOTE}`,
   flags: {
     ...COMMON_FLAGS,
     "release-id": {
@@ -55,23 +94,29 @@ const RELEASE_CLI = defineCli({
       help: "release to ship; its asset manifest must exist (default: $GITHUB_SHA or another CI commit variable, else git rev-parse HEAD)",
       parse: matching(RELEASE_ID_PATTERN, `a release id matching ${RELEASE_ID_PATTERN} (letters, digits, . _ -)`),
     },
-    version: { value: "<n>", help: "Lambda version to release (default: the newest published)", parse: wholeNumber({ min: 1 }) },
+    version: {
+      value: "<n|id=n,…>",
+      help: "versions to release: the server's (12) or by function (server=12,image=7); functions not named get their newest published version",
+      parse: versionSet,
+    },
     "git-sha": { value: "<sha>", help: "commit written in the ledger record (default: as --release-id)" },
     unpin: { help: "move forward an environment a rollback pinned" },
     canary: { value: "<percent>", help: "shift traffic gradually, starting with this share for the new version", parse: wholeNumber({ min: 1, max: 99 }) },
     steps: { value: "<k>", help: "canary steps before all traffic moves (default: 3)", parse: wholeNumber({ min: 1, max: 20 }) },
     "step-minutes": { value: "<m>", help: "minutes each canary step waits, watching the alarms (default: 5)", parse: wholeNumber({ min: 1, max: 120 }) },
     "step-seconds": { value: "<s>", help: "step length in seconds instead of minutes (tests and the demo)", parse: wholeNumber({ min: 0, max: 7200 }) },
-    "alarm-prefix": { value: "<prefix>", help: "alarm name prefix a canary watches (default: <project>-<env>-)" },
+    "alarm-prefix": { value: "<prefix>", help: "alarm name prefix a canary watches, every 5 s (default: <project>-<env>-)" },
+    "moved-from": MOVED_FROM,
   },
   examples: [
     'npm run release -- --env staging --release-id "$GITHUB_SHA"',
     'npm run release -- --env prod --release-id "$GITHUB_SHA" --canary 10 --steps 3 --step-minutes 5',
     "npm run release -- --env prod --unpin --json",
+    "npm run release -- --env dev --release-id r7 --version server=12,image=7",
   ],
   exitCodes: {
     0: "released, recorded, or already live (a no-op that says so)",
-    1: "refused (missing assets, pinned, ledger drift), canary aborted, or failed; MOVED-UNRECORDED and TRAFFIC-SPLIT say what to run",
+    1: "refused (missing assets, pinned, ledger drift, no alarm on a function), canary aborted, interrupted, or failed; MOVED-UNRECORDED, SET-SPLIT and TRAFFIC-SPLIT say what to run",
     2: USAGE_ERROR,
   },
   environment: AWS_ENVIRONMENT,
@@ -80,32 +125,42 @@ const RELEASE_CLI = defineCli({
 const ROLLBACK_CLI = defineCli({
   command: "npm run rollback --",
   purpose:
-    "Points the environment's alias back at an earlier release (by default the one before the live one) " +
-    "after checking its assets are still in the bucket; no Terraform run, no cache invalidation. Records it " +
-    `in the ledger and pins the environment until a release is given --unpin. ${NAMES_NOTE}`,
+    "Points the alias of every function of the release (those the ledger's newest record names; no app build " +
+    "needed) back at an earlier release, the whole set (by default the one before the live one), after checking " +
+    "its assets are still in the bucket; no Terraform run, no cache invalidation. Records it in the ledger and pins " +
+    `the environment until a release is given --unpin. ${SIGNALS_NOTE} ${NAMES_NOTE}`,
   flags: {
     ...COMMON_FLAGS,
     to: {
-      value: "<release-id|version>",
-      help: "release id from the ledger, or a bare version (default: the release before the live one)",
-      parse: matching(RELEASE_ID_PATTERN, "a release id or a version number"),
+      value: "<release-id|version|id=n,…>",
+      help: "release id from the ledger (its whole set), the server's version, or versions by function (default: the release before the live one)",
+      parse: rollbackTarget,
     },
-    reason: { value: "<text>", help: "why, written in the ledger record" },
+    reason: {
+      value: "<text>",
+      help: "why, written in the ledger record: one line, at most 500 characters, no control characters, nothing secret-shaped",
+      parse: reasonText,
+    },
     "dry-run": { help: "check everything, change nothing" },
     "skip-asset-check": { help: "roll back to a version no release ran (it has no manifest to check)" },
+    "moved-from": MOVED_FROM,
   },
   examples: [
     'npm run rollback -- --env prod --reason "checkout 500s"',
     "npm run rollback -- --env prod --to 2024-06-01.2",
     "npm run rollback -- --env prod --to 41 --dry-run",
   ],
-  exitCodes: { 0: "rolled back, recorded, dry run passed, or already in effect", 1: "refused or failed; MOVED-UNRECORDED says what to run", 2: USAGE_ERROR },
+  exitCodes: {
+    0: "rolled back, recorded, dry run passed, or already in effect",
+    1: "refused, interrupted or failed; MOVED-UNRECORDED and SET-SPLIT say what to run",
+    2: USAGE_ERROR,
+  },
   environment: AWS_ENVIRONMENT,
 });
 
 const LIST_CLI = defineCli({
   command: "npm run releases --",
-  purpose: `Prints the environment's release ledger newest first, marking what the alias serves and whether a rollback pins it. ${NAMES_NOTE}`,
+  purpose: `Prints the environment's release ledger newest first, marking what each function's alias serves and whether a rollback pins it. ${NAMES_NOTE}`,
   flags: {
     ...COMMON_FLAGS,
     limit: { value: "<n>", help: "records to show", parse: wholeNumber({ min: 1, max: 10_000 }), default: "20" },
@@ -118,8 +173,9 @@ const LIST_CLI = defineCli({
 const PRUNE_CLI = defineCli({
   command: "npm run prune --",
   purpose:
-    "Deletes the assets and Lambda versions that neither the last --keep releases, nor an alias, nor anything " +
-    "younger than --min-age-days needs. Lists what it would delete unless given --yes. Never deletes manifests " +
+    "Deletes the assets and Lambda versions (of every function the ledger's newest record names) that neither " +
+    "the last --keep releases, nor an alias, nor anything younger than --min-age-days needs. Lists what it would " +
+    "delete unless given --yes. Never deletes manifests " +
     `or ledger records. ${NAMES_NOTE}`,
   flags: {
     ...COMMON_FLAGS,
@@ -170,17 +226,36 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 type CommonFlags = FlagValues<typeof COMMON_FLAGS> & { readonly "alarm-prefix"?: string };
 
-function openSession(flags: CommonFlags): Session {
+/**
+ * Where the functions of the release come from. `release` reads them from the app build it
+ * releases (lib/app-build: the server, and the image optimizer and revalidation function
+ * where the build has them); rollback, `releases` and prune from the ledger's newest record,
+ * so they work without a build (a laptop, the manual rollback workflow). `--function-name`
+ * names one function, released alone as the server (tests, overrides).
+ */
+type SetSource = "build" | "ledger";
+
+async function openSession(flags: CommonFlags, source: SetSource): Promise<Session> {
   const started = performance.now();
   const env = flags.env;
+  const alias = flags.alias ?? LIVE_ALIAS;
+  const named = flags["function-name"];
+  const ofIds = (ids: readonly string[]) => ids.map((id) => ({ id, functionName: functionName(env, id), alias }));
+  const fromBuild = async () => {
+    // Loaded only here: rollback, which must start quickly, never reads a build.
+    const [{ loadAppBuild }, { releaseFunctionSet }] = await Promise.all([import("../../lib/app-build/load"), import("../../lib/app-build/release-set")]);
+    return releaseFunctionSet(env, loadAppBuild()).map((fn) => ({ ...fn, alias }));
+  };
   const target: ReleaseTarget = {
     env: env.name,
     bucket: flags.bucket ?? assetsBucketName(env),
-    functionName: flags["function-name"] ?? ssrFunctionName(env),
-    alias: flags.alias ?? LIVE_ALIAS,
+    functions: named !== undefined ? [{ id: SERVER_ID, functionName: named, alias }] : source === "build" ? await fromBuild() : ofIds([SERVER_ID]),
+    ...(named === undefined && source === "ledger" ? { functionsOf: ofIds } : {}),
     alarmPrefix: flags["alarm-prefix"] ?? alarmNamePrefix(env),
     region: env.account.region,
   };
+  const problems = functionListProblems(target.functions);
+  if (problems.length > 0) throw new UserError(`the app build's functions cannot be released: ${problems.join("; ")}`);
   const recorder = new CallRecorder();
   const ports = createAwsPorts({ region: env.account.region, bucket: target.bucket, recorder });
   return { target, ports, recorder, json: flags.json, started };
@@ -189,10 +264,25 @@ function openSession(flags: CommonFlags): Session {
 function finish(session: Session, command: CommandName, ok: boolean, result: object, human: readonly string[]): number {
   const elapsedMs = Math.round(performance.now() - session.started);
   const aws = session.recorder.summary();
+  const [server] = session.target.functions;
   if (session.json) {
-    printJson({ command, env: session.target.env, functionName: session.target.functionName, alias: session.target.alias, bucket: session.target.bucket, ...result, elapsedMs, aws });
+    const functions = session.target.functions.map(({ id, functionName, alias }) => ({ id, functionName, alias }));
+    // A set read from the ledger is known only to the command's result (its before/after versions).
+    const json = {
+      command,
+      env: session.target.env,
+      functionName: server.functionName,
+      alias: server.alias,
+      ...(session.target.functionsOf ? {} : { functions }),
+      bucket: session.target.bucket,
+      ...result,
+      elapsedMs,
+      aws,
+    };
+    process.stdout.write(`${terminalSafeJson(json)}\n`);
   }
-  for (const line of human) say(line);
+  // Messages carry text from AWS and the ledger (alarm names, reasons): printed safely.
+  for (const line of human) say(printable(line, { keepNewlines: true }));
   return ok ? 0 : 1;
 }
 
@@ -216,66 +306,117 @@ async function releaseCommand(values: FlagValues<typeof RELEASE_CLI.spec.flags>)
   if (!RELEASE_ID_PATTERN.test(releaseId)) {
     throw new UserError(`--release-id must match ${RELEASE_ID_PATTERN} (letters, digits, . _ -), got ${JSON.stringify(releaseId)}`, 2);
   }
-  const version = values.version === undefined ? undefined : String(values.version);
   const canary = canaryFlags(values);
-  const session = openSession(values);
+  const session = await openSession(values, "build");
+  const ids = session.target.functions.map((fn) => fn.id);
+  const versions = knownIds(values.version, "--version", ids);
+  const movedFrom = knownIds(values["moved-from"], "--moved-from", ids);
   const log = session.json ? () => {} : say;
 
-  const controller = new AbortController();
-  // Ctrl-C during a canary sends traffic back to the previous version before exiting.
-  const onInterrupt = () => {
-    say("interrupted: returning traffic to the previous version…");
-    controller.abort();
-  };
-  if (canary) process.once("SIGINT", onInterrupt);
+  const signals = catchSignals(canary ? "returning all traffic to the previous versions" : "finishing what was started");
   try {
     // Each command loads only its own module: rollback, the one that must be quick, loads least.
     const { release } = await import("./release");
     const result = await release(session.target, session.ports, {
       releaseId,
-      version,
+      versions,
+      movedFrom,
       gitSha,
       unpin: values.unpin,
       canary,
       actor: actorFromEnvironment(),
       runUrl: ciRunUrl(process.env) ?? null,
-      signal: controller.signal,
+      signal: signals.signal,
       log,
     });
     const took = formatDuration(performance.now() - session.started);
     switch (result.outcome) {
       case "released":
       case "recorded":
-        return finish(session, "release", true, result, [
-          `${result.outcome === "released" ? "released" : "recorded"} ${session.target.env}: ${arrow(result.before, result.after)} in ${took} (ledger record ${result.record.seq})`,
-        ]);
+        return signals.exit(
+          finish(session, "release", true, result, [
+            `${result.outcome === "released" ? "released" : "recorded"} ${session.target.env}: ${arrow(result.before, result.after)} in ${took} (ledger record ${result.record.seq})`,
+          ]),
+        );
       case "no-op":
-        return finish(session, "release", true, result, [`no change: ${result.message}`]);
+        return signals.exit(finish(session, "release", true, result, [`no change: ${result.message}`]));
       case "canary-aborted":
         return finish(session, "release", false, result, [
           `canary aborted: ${result.message}${result.record ? ` (ledger record ${result.record.seq})` : ""}`,
         ]);
       case "traffic-split":
+      case "set-split":
         return finish(session, "release", false, result, [`error: ${result.message}`]);
+      case "interrupted":
+        return finish(session, "release", false, result, [`interrupted: ${result.message}`]);
       case "moved-unrecorded": {
-        // Running the same release again finds the alias there and only records it.
+        // Running the same release again finds the aliases there and only records it, with the true before.
         const recordCommand = commandLine("release", session, values, [
           ["--release-id", releaseId],
-          ["--version", result.after.version],
+          ["--version", formatSet(result.after.versions)],
+          ["--moved-from", formatSet(result.before.versions)],
           ["--git-sha", gitSha ?? undefined],
           ["--unpin", values.unpin ? true : undefined],
         ]);
-        return finish(session, "release", false, { ...result, recordCommand }, [
-          `error: ${result.message}`,
-          `record it (moves nothing; the alias is already there): ${recordCommand}`,
-        ]);
+        return unrecorded(session, "release", result, recordCommand);
       }
       case "refused":
         return finish(session, "release", false, result, [`refused: ${result.message}`]);
     }
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    signals.dispose();
   }
+}
+
+/** A `--version`/`--moved-from` set whose functions must be among the release's. */
+function knownIds(set: VersionSet | undefined, flag: string, ids: readonly string[]): VersionSet | undefined {
+  const unknown = Object.keys(set ?? {}).filter((id) => !ids.includes(id));
+  if (unknown.length > 0) throw new UserError(`${flag}: no function ${unknown.join(", ")} in this release; its functions: ${ids.join(", ")}`, 2);
+  return set;
+}
+
+/** The moved-unrecorded outcome, and the command that records it. */
+function unrecorded(session: Session, command: "release" | "rollback", result: object & { readonly message: string }, recordCommand: string): number {
+  return finish(session, command, false, { ...result, recordCommand }, [
+    `error: ${result.message}`,
+    `record it (moves nothing; the aliases are already there): ${recordCommand}`,
+  ]);
+}
+
+/**
+ * SIGINT (Ctrl-C; a CI runner cancelling a step) and SIGTERM abort the command's signal
+ * instead of ending the process: a canary returns all traffic to the previous versions and
+ * records a canary-abort, nothing moves that had not started to, and a move already sent
+ * completes and is recorded (a half-moved set is worse than either). A signal repeated while
+ * that happens is acknowledged, not obeyed. `exit` turns a successful code into 1 once a
+ * signal was received: the run was stopped, whatever it finished first.
+ */
+function catchSignals(what: string): { signal: AbortSignal; exit: (code: number) => number; dispose: () => void } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) {
+      say(`${signal} again: still ${what}; it takes seconds`);
+      return;
+    }
+    received = signal;
+    say(`${signal}: ${what}…`);
+    controller.abort();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    signal: controller.signal,
+    exit: (code) => {
+      if (received === undefined || code !== 0) return code;
+      say(`stopped by ${received} after the command had finished its work (see above); exiting 1`);
+      return 1;
+    },
+    dispose: () => {
+      process.removeListener("SIGINT", handler);
+      process.removeListener("SIGTERM", handler);
+    },
+  };
 }
 
 /** Canary defaults: 3 steps of 5 minutes (the help says so). */
@@ -302,42 +443,53 @@ function canaryFlags(values: {
 }
 
 async function rollbackCommand(values: FlagValues<typeof ROLLBACK_CLI.spec.flags>): Promise<number> {
-  const session = openSession(values);
-  const result = await rollback(session.target, session.ports, {
-    to: values.to,
-    reason: values.reason ?? null,
-    dryRun: values["dry-run"],
-    skipAssetCheck: values["skip-asset-check"],
-    actor: actorFromEnvironment(),
-    runUrl: ciRunUrl(process.env) ?? null,
-  });
-  const took = formatDuration(performance.now() - session.started);
-  switch (result.outcome) {
-    case "rolled-back":
-    case "recorded":
-      return finish(session, "rollback", true, result, [
-        ...result.warnings.map((w) => `warning: ${w}`),
-        `${result.outcome === "rolled-back" ? "rolled back" : "recorded rollback of"} ${session.target.env}: ${arrow(result.before, result.after)}` +
-          `${result.clearedCanary ? " (canary weights cleared)" : ""} in ${took} (${awsNote(session)}; ledger record ${result.record.seq})`,
-        `${session.target.env} is now pinned: \`npm run release\` refuses to move it forward until given --unpin`,
-      ]);
-    case "dry-run":
-      return finish(session, "rollback", true, result, [`dry run: ${result.message}; nothing changed`]);
-    case "no-op":
-      return finish(session, "rollback", true, result, [`no change: ${result.message}`]);
-    case "moved-unrecorded": {
-      // A rollback to where the alias already is only records it, and pins.
-      const recordCommand = commandLine("rollback", session, values, [
-        ["--to", result.after.releaseId ?? result.after.version],
-        ["--reason", values.reason],
-      ]);
-      return finish(session, "rollback", false, { ...result, recordCommand }, [
-        `error: ${result.message}`,
-        `record it (moves nothing; the alias is already there): ${recordCommand}`,
-      ]);
+  const session = await openSession(values, "ledger");
+  const signals = catchSignals("finishing the rollback that was started");
+  try {
+    const result = await rollback(session.target, session.ports, {
+      to: values.to,
+      reason: values.reason ?? null,
+      dryRun: values["dry-run"],
+      skipAssetCheck: values["skip-asset-check"],
+      movedFrom: values["moved-from"],
+      actor: actorFromEnvironment(),
+      runUrl: ciRunUrl(process.env) ?? null,
+      signal: signals.signal,
+    });
+    const took = formatDuration(performance.now() - session.started);
+    switch (result.outcome) {
+      case "rolled-back":
+      case "recorded":
+        return signals.exit(
+          finish(session, "rollback", true, result, [
+            ...result.warnings.map((w) => `warning: ${w}`),
+            `${result.outcome === "rolled-back" ? "rolled back" : "recorded rollback of"} ${session.target.env}: ${arrow(result.before, result.after)}` +
+              `${result.clearedCanary ? " (canary weights cleared)" : ""} in ${took} (${awsNote(session)}; ledger record ${result.record.seq})`,
+            `${session.target.env} is now pinned: \`npm run release\` refuses to move it forward until given --unpin`,
+          ]),
+        );
+      case "dry-run":
+        return signals.exit(finish(session, "rollback", true, result, [`dry run: ${result.message}; nothing changed`]));
+      case "no-op":
+        return signals.exit(finish(session, "rollback", true, result, [`no change: ${result.message}`]));
+      case "interrupted":
+        return finish(session, "rollback", false, result, [`interrupted: ${result.message}`]);
+      case "set-split":
+        return finish(session, "rollback", false, result, [`error: ${result.message}`]);
+      case "moved-unrecorded": {
+        // A rollback to where the aliases already are only records it (with the true before), and pins.
+        const recordCommand = commandLine("rollback", session, values, [
+          ["--to", result.after.releaseId ?? formatSet(result.after.versions)],
+          ["--moved-from", formatSet(result.before.versions)],
+          ["--reason", values.reason],
+        ]);
+        return unrecorded(session, "rollback", result, recordCommand);
+      }
+      case "refused":
+        return finish(session, "rollback", false, result, [`refused: ${result.message}`]);
     }
-    case "refused":
-      return finish(session, "rollback", false, result, [`refused: ${result.message}`]);
+  } finally {
+    signals.dispose();
   }
 }
 
@@ -367,30 +519,43 @@ function shellQuote(value: string): string {
 }
 
 async function listCommand(values: FlagValues<typeof LIST_CLI.spec.flags>): Promise<number> {
-  const session = openSession(values);
+  const session = await openSession(values, "ledger");
   const { listReleases } = await import("./list");
   const result = await listReleases(session.target, session.ports, { limit: values.limit });
   const json = {
     total: result.total,
     live: result.live ? { version: result.live.version, weights: result.live.weights } : null,
     liveProblem: result.liveProblem ?? null,
-    pinned: result.pinnedBy ? { seq: result.pinnedBy.seq, releaseId: result.pinnedBy.releaseId, version: result.pinnedBy.version } : null,
+    aliases: result.aliases.map((a) => ({
+      id: a.id,
+      functionName: a.functionName,
+      alias: a.alias,
+      live: a.state ? { version: a.state.version, weights: a.state.weights } : null,
+      problem: a.problem ?? null,
+    })),
+    pinned: result.pinnedBy
+      ? { seq: result.pinnedBy.seq, releaseId: result.pinnedBy.releaseId, version: result.pinnedBy.version, versions: result.pinnedBy.versions }
+      : null,
     records: result.records.map(({ entry, record }) => ("invalid" in record ? { seq: entry.seq, key: entry.key, invalid: record.invalid } : record)),
     warnings: result.warnings,
   };
-  if (!result.live) {
+  const unreadable = result.aliases.filter((a) => !a.state);
+  if (unreadable.length > 0) {
     // The ledger is still shown, but a missing function or alias is an error (exit 1).
     return finish(session, "list", false, json, [
       ...(session.json ? [] : releasesTable(result, session.target.env)),
-      `error: cannot read alias ${session.target.alias} of function ${session.target.functionName}: ${result.liveProblem ?? "not found"}. ` +
-        "Check --env, --function-name and --alias, or deploy the app stack first",
+      ...unreadable.map(
+        (a) =>
+          `error: cannot read alias ${a.alias} of function ${a.functionName}: ${a.problem ?? "not found"}. ` +
+          "Check --env, --function-name and --alias, or deploy the app stack first",
+      ),
     ]);
   }
   return finish(session, "list", true, json, session.json ? [] : releasesTable(result, session.target.env));
 }
 
 async function pruneCommand(values: FlagValues<typeof PRUNE_CLI.spec.flags>): Promise<number> {
-  const session = openSession(values);
+  const session = await openSession(values, "ledger");
   const bar = values.yes && process.stderr.isTTY && !session.json ? await progressBar() : undefined;
   try {
     const { prune } = await import("./prune");
@@ -407,10 +572,10 @@ async function pruneCommand(values: FlagValues<typeof PRUNE_CLI.spec.flags>): Pr
       keptReleases: result.keptReleases,
       keptVersions: result.keptVersions,
       assets: result.assets.map((a) => a.key),
-      versions: result.versions.map((v) => v.version),
+      versions: result.versions.map((v) => ({ functionId: v.functionId, functionName: v.functionName, version: v.version })),
       failures: result.failures,
     };
-    return finish(session, "prune", result.outcome !== "partial", json, pruneLines(result, session.target.bucket, session.target.functionName));
+    return finish(session, "prune", result.outcome !== "partial", json, pruneLines(result, session.target.bucket));
   } finally {
     bar?.stop();
   }

@@ -85,9 +85,23 @@ export interface StoragePort {
   deleteKeys(keys: readonly string[]): Promise<{ readonly key: string; readonly message: string }[]>;
 }
 
+/** An alarm as the canary sees it before it starts. */
+export interface WatchedAlarm {
+  /** Its name, with the region in brackets when several regions are watched. */
+  readonly name: string;
+  readonly state: string;
+  /**
+   * Lambda functions it measures: the `FunctionName` dimension of its metric, or of any
+   * metric its metric-math expression reads. Empty for composite alarms and other services.
+   */
+  readonly functionNames: readonly string[];
+}
+
 export interface AlarmPort {
   /** Alarms starting with `prefix` in state ALARM, in every region watched (the environment's and us-east-1). */
   alarmsInAlarm(prefix: string): Promise<string[]>;
+  /** Every alarm starting with `prefix`, whatever its state, in every region watched. */
+  alarmsUnder(prefix: string): Promise<WatchedAlarm[]>;
 }
 
 /** Time, injectable so canary tests never sleep. */
@@ -114,12 +128,26 @@ export const systemClock: Clock = {
     }),
 };
 
+/** One function of a release: its id in the set (server, image, revalidation, …), its name and the alias release moves. */
+export interface ReleaseFunction {
+  readonly id: string;
+  readonly functionName: string;
+  readonly alias: string;
+}
+
 /** Where one environment's release state lives. */
 export interface ReleaseTarget {
   readonly env: string;
   readonly bucket: string;
-  readonly functionName: string;
-  readonly alias: string;
+  /** The functions a release moves together, the server first (see version-set.ts). */
+  readonly functions: readonly ReleaseFunction[];
+  /**
+   * When set, rollback, `releases` and prune take the set from the ledger instead (the
+   * function ids its newest release or rollback names, mapped to functions by this), so they
+   * need no app build: `functions` then holds the server alone, which is read while the
+   * ledger is. @default undefined: `functions` is the set
+   */
+  readonly functionsOf?: (ids: readonly string[]) => readonly ReleaseFunction[];
   /** CloudWatch alarm name prefix the canary watches. */
   readonly alarmPrefix: string;
   /** The function's region, for commands printed to fix things by hand. @default omitted from them */

@@ -1,14 +1,15 @@
 /**
- * `prune`: delete assets and Lambda versions no kept release needs. Kept: the last `keep`
- * releases, whatever any alias serves, anything younger than `minAgeDays`, and versions
- * newer than the newest release (published by Terraform, maybe about to be released).
- * Without `yes` it only reports what it would delete. Manifests and ledger records are
- * never deleted: the ledger is append-only.
+ * `prune`: delete assets and Lambda versions no kept release needs, for every function of
+ * the release. Kept: the last `keep` releases (every function's version in them), whatever
+ * any alias serves, anything younger than `minAgeDays`, and versions newer than the newest
+ * release of that function (published by Terraform, maybe about to be released). Without
+ * `yes` it only reports what it would delete. Manifests and ledger records are never
+ * deleted: the ledger is append-only.
  */
 import { UserError } from "../../lib/errors";
 import { releasesPrefix } from "../../lib/naming";
-import { planPrune, releasesToKeep } from "./plan";
-import type { PublishedVersion, ReleasePorts, ReleaseTarget, StoredObject } from "./ports";
+import { ledgerFunctions, planPrune, releasesToKeep, type PruneFunction, type VersionToDelete } from "./plan";
+import type { ReleasePorts, ReleaseTarget, StoredObject } from "./ports";
 import type { AssetManifest } from "../../lib/asset-manifest";
 import { listAllAssets, manifestKeyOf, parseManifest, readLedger } from "./store";
 
@@ -25,9 +26,10 @@ export type PruneResult =
   | {
       readonly outcome: "dry-run" | "pruned" | "partial";
       readonly keptReleases: readonly string[];
-      readonly keptVersions: readonly string[];
+      /** Kept versions by function id. */
+      readonly keptVersions: Readonly<Record<string, readonly string[]>>;
       readonly assets: readonly StoredObject[];
-      readonly versions: readonly PublishedVersion[];
+      readonly versions: readonly VersionToDelete[];
       /** What AWS refused to delete (outcome "partial"). */
       readonly failures: readonly { readonly what: string; readonly message: string }[];
     };
@@ -35,21 +37,27 @@ export type PruneResult =
 const MANIFEST_SUFFIX = ".assets.json";
 const VERSION_DELETE_CONCURRENCY = 4;
 
-export async function prune(target: ReleaseTarget, ports: ReleasePorts, request: PruneRequest): Promise<PruneResult> {
+export async function prune(given: ReleaseTarget, ports: ReleasePorts, request: PruneRequest): Promise<PruneResult> {
   const { lambda, storage, clock } = ports;
-  const manifestPrefix = releasesPrefix({ name: target.env });
-  const [index, aliases, versions, assets, manifestObjects] = await Promise.all([
-    readLedger(storage, target.env),
-    lambda.listAliases(target.functionName),
-    lambda.listVersions(target.functionName),
+  const manifestPrefix = releasesPrefix({ name: given.env });
+  const [index, assets, manifestObjects] = await Promise.all([
+    readLedger(storage, given.env),
     listAllAssets(storage),
     storage.list(manifestPrefix, { delimiter: "/" }),
   ]);
-  if (versions === undefined) throw new UserError(`function ${target.functionName} does not exist; check --env and --function-name`);
+  const target = { ...given, functions: ledgerFunctions(given, index) };
+  const perFunction = await Promise.all(
+    target.functions.map((fn) => Promise.all([lambda.listAliases(fn.functionName), lambda.listVersions(fn.functionName)])),
+  );
+  const functions: PruneFunction[] = target.functions.map((fn, i) => {
+    const [aliases, versions] = perFunction[i];
+    if (versions === undefined) throw new UserError(`function ${fn.functionName} does not exist; check --env and --function-name`);
+    return { id: fn.id, functionName: fn.functionName, liveAlias: fn.alias, aliases, versions };
+  });
 
   const now = clock.now();
   const cutoff = now.getTime() - request.minAgeDays * 86_400_000;
-  const kept = releasesToKeep(index, aliases, request.keep);
+  const kept = releasesToKeep(index, functions, request.keep);
   const recentKeys = manifestObjects
     .filter((o) => o.key.endsWith(MANIFEST_SUFFIX) && (o.lastModified === undefined || o.lastModified.getTime() > cutoff))
     .map((o) => o.key);
@@ -74,18 +82,7 @@ export async function prune(target: ReleaseTarget, ports: ReleasePorts, request:
     }
   }
 
-  const plan = planPrune({
-    index,
-    aliases,
-    liveAlias: target.alias,
-    versions,
-    assets,
-    manifests,
-    recentManifests,
-    keep: request.keep,
-    minAgeDays: request.minAgeDays,
-    now,
-  });
+  const plan = planPrune({ index, functions, assets, manifests, recentManifests, keep: request.keep, minAgeDays: request.minAgeDays, now });
   if (plan.kind === "refuse") return { outcome: "refused", message: plan.message };
   const summary = {
     keptReleases: plan.keptReleases,
@@ -106,8 +103,8 @@ export async function prune(target: ReleaseTarget, ports: ReleasePorts, request:
   const queue = [...plan.deleteVersions];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const result = await lambda.deleteVersion(target.functionName, next.version);
-      if (result.kind === "failed") failures.push({ what: `${target.functionName}:${next.version}`, message: result.message });
+      const result = await lambda.deleteVersion(next.functionName, next.version);
+      if (result.kind === "failed") failures.push({ what: `${next.functionName}:${next.version}`, message: result.message });
       request.onProgress?.(++done, total);
     }
   };

@@ -11,7 +11,7 @@ import {
   nextSequence,
   recordFromDraft,
   serializeRecord,
-  ledgerKey,
+  recordKey,
   type LedgerIndex,
   type LedgerRecord,
   type LedgerRecordDraft,
@@ -184,7 +184,7 @@ export async function appendRecord(
   let current = index;
   for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
     const record = recordFromDraft(draft, nextSequence(current));
-    const key = ledgerKey(prefix, record);
+    const key = recordKey(prefix, record);
     if ((await storage.putIfAbsent(key, serializeRecord(record))) === "created") return { record, key };
     current = await readLedger(storage, env);
   }

@@ -5,7 +5,7 @@
  */
 import { PASS, startFaultProxy, type FaultDecision, type FaultProxy, type ProxiedRequest } from "../../support/fault-proxy";
 import { release, type ReleaseRequest, type ReleaseResult } from "../../../scripts/release/release";
-import { createFixture, instantClock, person, REGION, type Fixture } from "./support";
+import { createFixture, instantClock, person, putAlarm, REGION, type Fixture } from "./support";
 
 const isUpdateAlias = (r: ProxiedRequest) => r.method === "PUT" && /\/functions\/[^/]+\/aliases\/live$/.test(r.url);
 const isDescribeAlarms = (r: ProxiedRequest) => r.headers["x-amz-target"] === "GraniteServiceVersion20100801.DescribeAlarms";
@@ -30,16 +30,17 @@ const canaryRequest: ReleaseRequest = {
   releaseId: "next",
   gitSha: null,
   unpin: false,
-  canary: { percent: 10, steps: 3, stepSeconds: 300 },
+  canary: { percent: 10, steps: 3, stepSeconds: 10 },
   ...person,
 };
 
-/** Release "stable" (v1) is live; "next" (v2) is synced and about to be canaried. */
+/** Release "stable" (v1) is live; "next" (v2) is synced and about to be canaried, an alarm watching it. */
 async function stableAndNext(label: string): Promise<Fixture> {
   const fx = await createFixture(label, { versions: 2 });
   await fx.syncRelease("stable");
   await release(fx.target, fx.ports(), { releaseId: "stable", version: "1", gitSha: null, unpin: false, ...person });
   await fx.syncRelease("next");
+  await putAlarm(`${fx.target.alarmPrefix}errors`, fx.functionName);
   return fx;
 }
 
@@ -128,7 +129,7 @@ describe("canary meeting an AWS error after a weighted step", () => {
     it("prints the exact command that returns all traffic to the previous version", () => {
       expect(result).toMatchObject({
         fixCommand:
-          `aws lambda update-alias --region ${REGION} --function-name ${fx.target.functionName} --name live --function-version 1 ` +
+          `aws lambda update-alias --region ${REGION} --function-name ${fx.functionName} --name live --function-version 1 ` +
           "--routing-config 'AdditionalVersionWeights={}'",
       });
     });

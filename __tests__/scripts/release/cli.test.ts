@@ -8,6 +8,8 @@ import path from "node:path";
 import { main } from "../../../scripts/release/cli";
 import { release } from "../../../scripts/release/release";
 import { rollback } from "../../../scripts/release/rollback";
+import { tempDir, writeOpenNextBuild } from "../../support/app-builds";
+import { captureOutput } from "../../support/output";
 import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
 import { createFixture, person, putAlarm, setAlarm, type Fixture } from "./support";
 
@@ -21,16 +23,23 @@ function runCli(args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts the CLI without waiting for it, so a test can act while it runs. */
-function startCli(args: string[]): Promise<{ status: number | null; stderr: string }> {
+/** Starts the CLI without waiting for it, so a test can act (or signal it) while it runs. */
+function startCli(args: string[]): Promise<{ status: number | null; stderr: string }> & { kill: (signal: NodeJS.Signals) => void } {
   const [node, ...flags] = CLI;
   const child = spawn(node, [...flags, ...args], { cwd: ROOT, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
+  const done = new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stderr }));
   });
+  return Object.assign(done, { kill: (signal: NodeJS.Signals) => void child.kill(signal) });
+}
+
+/** Waits until the alias routes part of its traffic to another version (a canary step is on). */
+async function untilWeighted(fx: Fixture): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Object.keys((await fx.aliasVersion()).weights).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Runs main in-process, capturing what it writes to stderr. */
@@ -46,6 +55,26 @@ async function runMain(args: string[]): Promise<{ code: number; stderr: string }
     spy.mockRestore();
   }
 }
+
+describe("release CLI: which functions a release moves", () => {
+  const output = captureOutput();
+  const savedAppDir = process.env.APP_DIR;
+  afterEach(() => {
+    if (savedAppDir === undefined) delete process.env.APP_DIR;
+    else process.env.APP_DIR = savedAppDir;
+  });
+
+  it("takes them from the app build (an OpenNext build: server, image optimizer, revalidation), named by lib/naming.ts", async () => {
+    const fx = await createFixture("cli-set", { versions: 1 });
+    process.env.APP_DIR = writeOpenNextBuild(tempDir());
+    await main(["release", "--env", "dev", "--bucket", fx.target.bucket, "--release-id", "r1", "--json"]);
+    expect(JSON.parse(output.stdout).functions).toEqual([
+      { id: "server", functionName: "acme-web-dev-ssr", alias: "live" },
+      { id: "image", functionName: "acme-web-dev-image", alias: "live" },
+      { id: "revalidation", functionName: "acme-web-dev-revalidation", alias: "live" },
+    ]);
+  });
+});
 
 describe("release CLI usage errors (exit 2)", () => {
   const usageError = (args: string[], message: RegExp) =>
@@ -73,7 +102,7 @@ describe("release CLI against moto", () => {
       await fx.syncRelease(id);
       await release(fx.target, fx.ports(), { releaseId: id, version, gitSha: "abc1234", unpin: false, ...person });
     }
-    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName];
   });
 
   it("prints the ledger newest first, marking what is live", async () => {
@@ -120,7 +149,7 @@ describe("release CLI outcomes", () => {
     }
     await fx.syncRelease("three");
     await rollback(fx.target, fx.ports(), { reason: "bad", dryRun: false, skipAssetCheck: false, ...person });
-    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName];
   });
 
   it("defaults the release id to the CI commit, not to --git-sha", async () => {
@@ -177,7 +206,7 @@ describe("release CLI when the ledger record cannot be written", () => {
     await fx.syncRelease("one");
     await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
     await fx.syncRelease("two");
-    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName];
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName];
     proxy.setDecider((r) =>
       r.method === "PUT" && r.url.includes("/_releases/dev/ledger/")
         ? { kind: "respond", status: 403, headers: { "content-type": "application/xml" }, body: "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>" }
@@ -198,12 +227,19 @@ describe("release CLI when the ledger record cannot be written", () => {
     expect([outcome.code, outcome.stderr]).toEqual([1, expect.stringMatching(/DID move: release one \(version 1\) → release two \(version 2\)/)]);
   });
 
-  it("prints the exact command that records it, which then does", async () => {
-    const command = /record it \(moves nothing; the alias is already there\): npm run release -- (.*)/.exec(outcome.stderr)?.[1] ?? "";
+  it("prints the exact command that records it, naming the versions it moved from", () => {
+    const command = /record it \(moves nothing; the aliases are already there\): npm run release -- (.*)/.exec(outcome.stderr)?.[1] ?? "";
     // The checkout's commit, recorded as the release's git sha.
-    expect(command).toMatch(new RegExp(`^${names.join(" ")} --release-id two --version 2 --git-sha [0-9a-f]{40}$`));
+    expect(command).toMatch(new RegExp(`^${names.join(" ")} --release-id two --version 2 --moved-from 1 --git-sha [0-9a-f]{40}$`));
+  });
+
+  it("whose record keeps the true before and after", async () => {
+    const command = /record it \(moves nothing; the aliases are already there\): npm run release -- (.*)/.exec(outcome.stderr)?.[1] ?? "";
     const again = await runMain(["release", ...command.split(" ")]);
-    expect([again.code, (await fx.ledger())[0]]).toEqual([0, expect.objectContaining({ kind: "release", releaseId: "two", version: "2" })]);
+    expect([again.code, (await fx.ledger())[0]]).toEqual([
+      0,
+      expect.objectContaining({ kind: "release", releaseId: "two", version: "2", previousVersion: "1", previousReleaseId: "one" }),
+    ]);
   });
 });
 
@@ -214,14 +250,13 @@ describe("release CLI canary abort (subprocess)", () => {
     await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
     await fx.syncRelease("two");
     const alarm = `${fx.target.alarmPrefix}errors`;
-    await putAlarm(alarm);
+    await putAlarm(alarm, fx.functionName);
     const running = startCli([
-      "release", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.target.functionName,
+      "release", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName,
       "--release-id", "two", "--version", "2", "--canary", "10", "--steps", "1", "--step-seconds", "3", "--alarm-prefix", fx.target.alarmPrefix,
     ]);
     // Once the canary's weighted step is on, the alarm goes off while the CLI watches.
-    const deadline = Date.now() + 30_000;
-    while (Object.keys((await fx.aliasVersion()).weights).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await untilWeighted(fx);
     await setAlarm(alarm, "ALARM");
     const { status, stderr } = await running;
     expect([status, stderr, await fx.aliasVersion()]).toEqual([
@@ -229,5 +264,84 @@ describe("release CLI canary abort (subprocess)", () => {
       expect.stringMatching(/canary aborted: .*alarm in ALARM: .*errors/),
       { version: "1", weights: {} },
     ]);
+  });
+});
+
+describe("release CLI receiving SIGTERM mid-step (subprocess)", () => {
+  let fx: Fixture;
+  let outcome: { status: number | null; stderr: string };
+  beforeAll(async () => {
+    fx = await createFixture("cli-sigterm", { versions: 2 });
+    await fx.syncRelease("one");
+    await release(fx.target, fx.ports(), { releaseId: "one", version: "1", gitSha: null, unpin: false, ...person });
+    await fx.syncRelease("two");
+    await putAlarm(`${fx.target.alarmPrefix}errors`, fx.functionName);
+    const running = startCli([
+      "release", "--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName,
+      "--release-id", "two", "--version", "2", "--canary", "10", "--steps", "2", "--step-seconds", "600", "--alarm-prefix", fx.target.alarmPrefix,
+    ]);
+    await untilWeighted(fx);
+    running.kill("SIGTERM");
+    outcome = await running;
+  });
+
+  it("exits non-zero, saying the canary was interrupted", () => {
+    expect([outcome.status, outcome.stderr]).toEqual([1, expect.stringMatching(/SIGTERM: returning all traffic[\s\S]*canary aborted: .*\(interrupted\)/)]);
+  });
+
+  it("leaves all traffic on the previous version", async () => {
+    expect(await fx.aliasVersion()).toEqual({ version: "1", weights: {} });
+  });
+
+  it("records a canary-abort", async () => {
+    const [newest] = await fx.ledger();
+    expect(newest).toMatchObject({ kind: "canary-abort", releaseId: "two", version: "2", previousVersion: "1", reason: "interrupted" });
+  });
+});
+
+describe("release CLI and free text in the ledger", () => {
+  let fx: Fixture;
+  let names: string[];
+  const webhook = ["https://hooks.slack.com", "services", "T000", "B000", "XXXXXXXXXXXX"].join("/");
+  beforeAll(async () => {
+    fx = await createFixture("cli-text", { versions: 2 });
+    for (const [id, version] of [["one", "1"], ["two", "2"]]) {
+      await fx.syncRelease(id);
+      await release(fx.target, fx.ports(), { releaseId: id, version, gitSha: null, unpin: false, ...person });
+    }
+    names = ["--env", "dev", "--bucket", fx.target.bucket, "--function-name", fx.functionName];
+  });
+
+  it("refuses a 20 KB reason as a usage error, writing nothing", async () => {
+    const records = (await fx.ledger()).length;
+    await expect(main(["rollback", ...names, "--reason", "x".repeat(20_000)])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--reason is 20000 characters long/) });
+    expect((await fx.ledger()).length).toBe(records);
+  });
+
+  it("refuses a reason holding a webhook URL, saying why and never echoing it", async () => {
+    const error = await main(["rollback", ...names, "--reason", `see ${webhook}`]).catch((e: Error) => e);
+    expect([String((error as Error).message).includes("hooks.slack.com"), (error as Error).message]).toEqual([false, expect.stringContaining("looks like it holds a Slack webhook URL")]);
+  });
+
+  describe("a record another writer stored with escape sequences and a secret", () => {
+    let stderr = "";
+    beforeAll(async () => {
+      const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+      const { recordKey, serializeRecord } = await import("../../../scripts/release/ledger");
+      const [newest] = await fx.ledger();
+      const hostile = { ...newest, seq: newest.seq + 1, kind: "rollback" as const, releaseId: "one", version: "1", previousVersion: "2", reason: `\u001b[2J\u001b[31mall fine\r ${webhook}` };
+      await fx.s3.send(new PutObjectCommand({ Bucket: fx.target.bucket, Key: recordKey("_releases/dev/ledger/", hostile), Body: serializeRecord(hostile) }));
+      ({ stderr } = await runMain(["list", ...names]));
+    });
+
+    it("is listed without a raw control character", () => {
+      // Every C0 control but the newline, DEL and the C1 controls.
+      const raw = [...stderr].filter((c) => c !== "\n" && /\p{Cc}/u.test(c));
+      expect(raw).toEqual([]);
+    });
+
+    it("is listed with the escapes shown and the secret redacted", () => {
+      expect(stderr).toMatch(/reason: \\x1b\[2J\\x1b\[31mall fine\\x0d \[redacted: a Slack webhook URL\]/);
+    });
   });
 });

@@ -5,7 +5,7 @@
 import { PASS, startFaultProxy, type FaultDecision, type FaultProxy, type ProxiedRequest } from "../../support/fault-proxy";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { releaseLedgerPrefix } from "../../../lib/naming";
-import { ledgerKey, serializeRecord, type LedgerRecord } from "../../../scripts/release/ledger";
+import { recordKey, serializeRecord, type LedgerRecord } from "../../../scripts/release/ledger";
 import { listReleases } from "../../../scripts/release/list";
 import { release } from "../../../scripts/release/release";
 import { rollback, type RollbackRequest } from "../../../scripts/release/rollback";
@@ -64,7 +64,7 @@ describe("AWS faults", () => {
             kind: "respond",
             status: 200,
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ AliasArn: `arn:aws:lambda:eu-west-1:123456789012:function:${fx.target.functionName}:live`, Name: "live", FunctionVersion: "2" }),
+            body: JSON.stringify({ AliasArn: `arn:aws:lambda:eu-west-1:123456789012:function:${fx.functionName}:live`, Name: "live", FunctionVersion: "2" }),
           }
         : PASS;
 
@@ -146,7 +146,7 @@ describe("two ledger writers", () => {
     gitSha: null,
     time: new Date().toISOString(),
     actor: "someone-else",
-    functionName: fx.target.functionName,
+    functionName: fx.functionName,
     alias: "live",
   });
 
@@ -165,7 +165,7 @@ describe("two ledger writers", () => {
     await fx.s3.send(
       new PutObjectCommand({
         Bucket: fx.target.bucket,
-        Key: ledgerKey(releaseLedgerPrefix({ name: "dev" }), other),
+        Key: recordKey(releaseLedgerPrefix({ name: "dev" }), other),
         Body: serializeRecord(other),
       }),
     );

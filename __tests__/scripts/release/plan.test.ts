@@ -1,6 +1,6 @@
 import { indexFromKeys, ledgerKey, type LedgerIndex, type RecordKind } from "../../../scripts/release/ledger";
-import { canaryWeights, latestVersion, missingAssets, planPrune, planRelease, planRollback, type PruneInput } from "../../../scripts/release/plan";
-import type { AliasInfo, AliasState } from "../../../scripts/release/ports";
+import { canaryWeights, latestVersion, ledgerFunctions, missingAssets, planPrune, planRelease, planRollback, type PruneFunction, type PruneInput } from "../../../scripts/release/plan";
+import type { AliasInfo, AliasState, ReleaseTarget } from "../../../scripts/release/ports";
 import type { AssetManifest } from "../../../lib/asset-manifest";
 
 const PREFIX = "_releases/dev/ledger/";
@@ -9,51 +9,52 @@ const PREFIX = "_releases/dev/ledger/";
 function ledger(...records: [RecordKind, string, string | null][]): LedgerIndex {
   return indexFromKeys(
     PREFIX,
-    records.map(([kind, version, releaseId], i) => ledgerKey(PREFIX, { seq: i + 1, kind, version, releaseId })),
+    records.map(([kind, version, releaseId], i) => ledgerKey(PREFIX, { seq: i + 1, kind, versions: { server: version }, releaseId })),
   );
 }
 
-const alias = (version: string, weights: Record<string, number> = {}): AliasState => ({ version, weights, revisionId: "rev" });
+/** The server's alias (a single-function release). */
+const served = (version: string, weights: Record<string, number> = {}): Record<string, AliasState> => ({ server: { version, weights, revisionId: "rev" } });
 
 describe("planRelease", () => {
   it("moves the alias to a new version", () => {
-    const plan = planRelease({ index: ledger(["release", "1", "a"]), alias: alias("1"), version: "2", releaseId: "b", unpin: false });
+    const plan = planRelease({ index: ledger(["release", "1", "a"]), aliases: served("1"), versions: { server: "2" }, releaseId: "b", unpin: false });
     expect(plan.kind).toBe("move");
   });
 
   it("refuses while a rollback pins the environment", () => {
     const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
-    const plan = planRelease({ index, alias: alias("1"), version: "3", releaseId: "c", unpin: false });
+    const plan = planRelease({ index, aliases: served("1"), versions: { server: "3" }, releaseId: "c", unpin: false });
     expect(plan).toMatchObject({ kind: "pinned", pin: { seq: 3 } });
   });
 
   it("moves a pinned environment forward with --unpin", () => {
     const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
-    expect(planRelease({ index, alias: alias("1"), version: "3", releaseId: "c", unpin: true }).kind).toBe("move");
+    expect(planRelease({ index, aliases: served("1"), versions: { server: "3" }, releaseId: "c", unpin: true }).kind).toBe("move");
   });
 
   it("is a no-op when the release is already live", () => {
-    const plan = planRelease({ index: ledger(["release", "2", "b"]), alias: alias("2"), version: "2", releaseId: "b", unpin: false });
+    const plan = planRelease({ index: ledger(["release", "2", "b"]), aliases: served("2"), versions: { server: "2" }, releaseId: "b", unpin: false });
     expect(plan.kind).toBe("no-op");
   });
 
   it("only records a first release of the version the alias already serves", () => {
-    const plan = planRelease({ index: ledger(), alias: alias("1"), version: "1", releaseId: "a", unpin: false });
+    const plan = planRelease({ index: ledger(), aliases: served("1"), versions: { server: "1" }, releaseId: "a", unpin: false });
     expect(plan.kind).toBe("record-only");
   });
 
   it("refuses when the alias serves a version the ledger's newest record does not (a lost rollback record)", () => {
-    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), alias: alias("1"), version: "3", releaseId: "c", unpin: false });
+    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), aliases: served("1"), versions: { server: "3" }, releaseId: "c", unpin: false });
     expect(plan).toMatchObject({ kind: "drift", message: expect.stringContaining("npm run rollback -- --env <env> --to 1") });
   });
 
   it("moves forward from such drift with --unpin, and says so", () => {
-    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), alias: alias("1"), version: "3", releaseId: "c", unpin: true });
+    const plan = planRelease({ index: ledger(["release", "1", "a"], ["release", "2", "b"]), aliases: served("1"), versions: { server: "3" }, releaseId: "c", unpin: true });
     expect(plan.kind === "move" && plan.notes.join()).toMatch(/releasing anyway \(--unpin\)/);
   });
 
   it("replaces routing weights an unfinished canary left, and says so", () => {
-    const plan = planRelease({ index: ledger(["release", "1", "a"]), alias: alias("1", { "2": 0.1 }), version: "2", releaseId: "b", unpin: false });
+    const plan = planRelease({ index: ledger(["release", "1", "a"]), aliases: served("1", { "2": 0.1 }), versions: { server: "2" }, releaseId: "b", unpin: false });
     expect(plan.kind === "move" && plan.notes.join()).toMatch(/unfinished canary/);
   });
 });
@@ -82,58 +83,58 @@ describe("planRollback", () => {
   const history = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"]);
 
   it("targets the release before the live one by default", () => {
-    expect(planRollback({ index: history, alias: alias("3") })).toMatchObject({ kind: "move", target: { version: "2", releaseId: "b" } });
+    expect(planRollback({ index: history, aliases: served("3") })).toMatchObject({ kind: "move", target: { version: "2", releaseId: "b" } });
   });
 
   it("keeps stepping back when rolled back again", () => {
     const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"], ["rollback", "2", "b"]);
-    expect(planRollback({ index, alias: alias("2") })).toMatchObject({ kind: "move", target: { releaseId: "a" } });
+    expect(planRollback({ index, aliases: served("2") })).toMatchObject({ kind: "move", target: { releaseId: "a" } });
   });
 
   it("skips earlier releases that ran the same version", () => {
     const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "2", "b2"]);
-    expect(planRollback({ index, alias: alias("2") })).toMatchObject({ target: { releaseId: "a" } });
+    expect(planRollback({ index, aliases: served("2") })).toMatchObject({ target: { releaseId: "a" } });
   });
 
   it("targets a named release", () => {
-    expect(planRollback({ index: history, alias: alias("3"), to: "a" })).toMatchObject({ kind: "move", target: { version: "1", releaseId: "a" } });
+    expect(planRollback({ index: history, aliases: served("3"), to: "a" })).toMatchObject({ kind: "move", target: { version: "1", releaseId: "a" } });
   });
 
   it("names the release a bare version ran", () => {
-    expect(planRollback({ index: history, alias: alias("3"), to: "2" })).toMatchObject({ target: { version: "2", releaseId: "b" } });
+    expect(planRollback({ index: history, aliases: served("3"), to: "2" })).toMatchObject({ target: { version: "2", releaseId: "b" } });
   });
 
   it("accepts a bare version no release ran, without a release id", () => {
-    expect(planRollback({ index: history, alias: alias("3"), to: "7" })).toMatchObject({ kind: "move", target: { version: "7", releaseId: null } });
+    expect(planRollback({ index: history, aliases: served("3"), to: "7" })).toMatchObject({ kind: "move", target: { version: "7", releaseId: null } });
   });
 
   it("refuses an unknown release id and lists recent ones", () => {
-    const plan = planRollback({ index: history, alias: alias("3"), to: "nope" });
+    const plan = planRollback({ index: history, aliases: served("3"), to: "nope" });
     expect(plan).toMatchObject({ kind: "refuse", reason: "unknown-release", message: expect.stringContaining("c, b, a") });
   });
 
   it("is a no-op when the target is already live", () => {
-    expect(planRollback({ index: history, alias: alias("3"), to: "c" }).kind).toBe("no-op");
+    expect(planRollback({ index: history, aliases: served("3"), to: "c" }).kind).toBe("no-op");
   });
 
   it("records without moving when the alias is already there but the ledger is behind", () => {
-    expect(planRollback({ index: history, alias: alias("2"), to: "b" }).kind).toBe("record-only");
+    expect(planRollback({ index: history, aliases: served("2"), to: "b" }).kind).toBe("record-only");
   });
 
   it("refuses the default target when the alias disagrees with the ledger", () => {
-    expect(planRollback({ index: history, alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "ledger-drift" });
+    expect(planRollback({ index: history, aliases: served("1") })).toMatchObject({ kind: "refuse", reason: "ledger-drift" });
   });
 
   it("refuses when there is no earlier release", () => {
-    expect(planRollback({ index: ledger(["release", "1", "a"]), alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "nothing-earlier" });
+    expect(planRollback({ index: ledger(["release", "1", "a"]), aliases: served("1") })).toMatchObject({ kind: "refuse", reason: "nothing-earlier" });
   });
 
   it("refuses on an empty ledger", () => {
-    expect(planRollback({ index: ledger(), alias: alias("1") })).toMatchObject({ kind: "refuse", reason: "empty-ledger" });
+    expect(planRollback({ index: ledger(), aliases: served("1") })).toMatchObject({ kind: "refuse", reason: "empty-ledger" });
   });
 
   it("returns an unfinished canary's traffic to the stable version", () => {
-    expect(planRollback({ index: history, alias: alias("3", { "4": 0.1 }) })).toMatchObject({
+    expect(planRollback({ index: history, aliases: served("3", { "4": 0.1 }) })).toMatchObject({
       kind: "move",
       target: { version: "3", releaseId: "c" },
       clearsCanary: true,
@@ -155,11 +156,18 @@ describe("planPrune", () => {
   const manifest = (releaseId: string, keys: string[]) =>
     ({ formatVersion: 1, env: "dev", releaseId, createdAt: old.toISOString(), assets: keys.map((key) => ({ key })) }) as AssetManifest;
   const live: AliasInfo = { name: "live", version: "3", weights: {} };
+  const server: PruneFunction = {
+    id: "server",
+    functionName: "web-ssr",
+    liveAlias: "live",
+    aliases: [live],
+    versions: ["1", "2", "3", "4"].map((version) => ({ version, lastModified: old })),
+  };
+  /** The base input with the server function's aliases replaced. */
+  const withAliases = (aliases: AliasInfo[]): Pick<PruneInput, "functions"> => ({ functions: [{ ...server, aliases }] });
   const base: PruneInput = {
     index: ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"]),
-    aliases: [live],
-    liveAlias: "live",
-    versions: ["1", "2", "3", "4"].map((version) => ({ version, lastModified: old })),
+    functions: [server],
     assets: ["assets/a.js", "assets/b.js", "assets/c.js", "assets/shared.css"].map((key) => ({ key, lastModified: old, size: 1 })),
     manifests: new Map([
       ["c", manifest("c", ["assets/c.js", "assets/shared.css"])],
@@ -188,7 +196,7 @@ describe("planPrune", () => {
 
   it("keeps the live release when it is older than the last n", () => {
     const aliases = [{ ...live, version: "1" }];
-    const plan = planPrune({ ...base, aliases, manifests: new Map([...base.manifests, ["a", manifest("a", ["assets/a.js"])]]) });
+    const plan = planPrune({ ...base, ...withAliases(aliases), manifests: new Map([...base.manifests, ["a", manifest("a", ["assets/a.js"])]]) });
     expect(keys(plan)).toEqual([]);
   });
 
@@ -199,7 +207,7 @@ describe("planPrune", () => {
   it("keeps a version another alias routes traffic to", () => {
     const aliases = [live, { name: "preview", version: "3", weights: { "1": 0.5 } }];
     const manifests = new Map([...base.manifests, ["a", manifest("a", ["assets/a.js"])]]);
-    expect(versions(planPrune({ ...base, aliases, manifests }))).toEqual([]);
+    expect(versions(planPrune({ ...base, ...withAliases(aliases), manifests }))).toEqual([]);
   });
 
   it("keeps versions newer than the newest release (published, not yet released)", () => {
@@ -207,10 +215,34 @@ describe("planPrune", () => {
   });
 
   it("refuses when the live version matches no release", () => {
-    expect(planPrune({ ...base, aliases: [{ ...live, version: "4" }] }).kind).toBe("refuse");
+    expect(planPrune({ ...base, ...withAliases([{ ...live, version: "4" }]) }).kind).toBe("refuse");
   });
 
   it("refuses when a kept release's manifest is missing", () => {
     expect(planPrune({ ...base, manifests: new Map([["c", undefined], ["b", base.manifests.get("b")]]) }).kind).toBe("refuse");
+  });
+});
+
+describe("ledgerFunctions", () => {
+  const target: ReleaseTarget = {
+    env: "dev",
+    bucket: "b",
+    functions: [{ id: "server", functionName: "web-ssr", alias: "live" }],
+    functionsOf: (ids) => ids.map((id) => ({ id, functionName: `web-${id}`, alias: "live" })),
+    alarmPrefix: "web-",
+  };
+  const key = (seq: number, versions: Record<string, string>) => ledgerKey(PREFIX, { seq, kind: "release", versions, releaseId: `r${seq}` });
+
+  it("takes the functions the newest release names, the server first", () => {
+    const index = indexFromKeys(PREFIX, [key(1, { server: "1" }), key(2, { server: "2", revalidation: "1", image: "1" })]);
+    expect(ledgerFunctions(target, index).map((fn) => fn.functionName)).toEqual(["web-server", "web-image", "web-revalidation"]);
+  });
+
+  it("is the server alone before the first release", () => {
+    expect(ledgerFunctions(target, indexFromKeys(PREFIX, [])).map((fn) => fn.id)).toEqual(["server"]);
+  });
+
+  it("is the target's own list when it names its functions", () => {
+    expect(ledgerFunctions({ ...target, functionsOf: undefined }, indexFromKeys(PREFIX, [key(1, { server: "1", image: "1" })]))).toBe(target.functions);
   });
 });

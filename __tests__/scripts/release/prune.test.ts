@@ -4,7 +4,7 @@ import { release } from "../../../scripts/release/release";
 import { createFixture, instantClock, person, type Fixture } from "./support";
 
 /** Everything is "old" for this clock: a minute in the future with a zero-day age limit. */
-const later = instantClock(undefined, () => new Date(Date.now() + 60_000));
+const later = instantClock(undefined, Date.now() + 60_000);
 
 describe("prune", () => {
   let fx: Fixture;
@@ -65,5 +65,28 @@ describe("prune", () => {
     it("never deletes manifests or ledger records", async () => {
       expect((await fx.objectKeys("_releases/dev/")).length).toBe(8);
     });
+  });
+});
+
+describe("prune of a release of several functions", () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await createFixture("prune-set", { versions: 4, functions: ["image"] });
+    // r1..r4 run server i; the image function changed only in r2 and r4 (versions 1, 2, 2, 3).
+    const image = { r1: "1", r2: "2", r3: "2", r4: "3" } as const;
+    for (const [i, id] of (["r1", "r2", "r3", "r4"] as const).entries()) {
+      await fx.syncRelease(id);
+      await release(fx.target, fx.ports(), { releaseId: id, versions: { server: String(i + 1), image: image[id] }, gitSha: null, unpin: false, ...person });
+    }
+    await prune(fx.target, fx.ports({ clock: later }), { keep: 2, minAgeDays: 0, yes: true });
+  });
+
+  it("keeps the server versions of the kept releases and the unreleased newest", async () => {
+    expect(await fx.versions()).toEqual(["3", "4"]);
+  });
+
+  it("keeps each function's versions the kept releases name, as the ledger records them, and the newest published", async () => {
+    // Kept releases r3 and r4 run image 2 and 3; version 4 is the newest published (never released).
+    expect(await fx.versions("image")).toEqual(["2", "3", "4"]);
   });
 });

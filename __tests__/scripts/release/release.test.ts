@@ -75,7 +75,7 @@ describe("release refusals", () => {
   });
 
   it("refuses when the function's alias does not exist", async () => {
-    const result = await release({ ...fx.target, alias: "nope" }, fx.ports(), request("v9"));
+    const result = await release({ ...fx.target, functions: [{ ...fx.target.functions[0], alias: "nope" }] }, fx.ports(), request("v9"));
     expect(result).toMatchObject({ outcome: "refused", reason: "alias-missing" });
   });
 });

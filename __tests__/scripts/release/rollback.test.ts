@@ -109,14 +109,14 @@ describe("rollback refusals", () => {
   });
 
   it("refuses when the target version was deleted, and changes nothing", async () => {
-    await fx.lambda.send(new DeleteFunctionCommand({ FunctionName: fx.target.functionName, Qualifier: "1" }));
+    await fx.lambda.send(new DeleteFunctionCommand({ FunctionName: fx.functionName, Qualifier: "1" }));
     const result = await rollback(fx.target, fx.ports(), request({ to: "a" }));
     expect(result).toMatchObject({ outcome: "refused", reason: "version-missing" });
     expect((await fx.aliasVersion()).version).toBe("3");
   });
 
   it("refuses the default target when the alias was moved outside the tools", async () => {
-    await fx.lambda.send(new UpdateAliasCommand({ FunctionName: fx.target.functionName, Name: "live", FunctionVersion: "2" }));
+    await fx.lambda.send(new UpdateAliasCommand({ FunctionName: fx.functionName, Name: "live", FunctionVersion: "2" }));
     const result = await rollback(fx.target, fx.ports(), request());
     expect(result).toMatchObject({ outcome: "refused", reason: "ledger-drift" });
   });

@@ -33,13 +33,17 @@ import type { Clock, ReleasePorts, ReleaseTarget } from "../../../scripts/releas
 /** dev's region (environments/dev.ts): the CLI talks to the env's region, so fixtures live there too. */
 export const REGION = "eu-west-1";
 
-/** A Lambda errors alarm in moto, for canary tests; starts in INSUFFICIENT_DATA. */
-export async function putAlarm(name: string, region = REGION): Promise<void> {
+/**
+ * A Lambda errors alarm in moto, for canary tests, on `functionName`'s `FunctionName`
+ * dimension (the canary refuses to shift a function's traffic that no alarm watches).
+ */
+export async function putAlarm(name: string, functionName: string, region = REGION): Promise<void> {
   await new CloudWatchClient({ region }).send(
     new PutMetricAlarmCommand({
       AlarmName: name,
       Namespace: "AWS/Lambda",
       MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: functionName }],
       Statistic: "Sum",
       Period: 60,
       EvaluationPeriods: 1,
@@ -81,67 +85,95 @@ function sharedRole(): Promise<string> {
   return roleArn;
 }
 
-/** A clock whose sleeps return at once and run `onSleep` (a canary test sets alarms there). */
-export function instantClock(onSleep: (ms: number) => Promise<void> | void = () => {}, now = () => new Date()): Clock & { sleeps: number[] } {
+/**
+ * A clock whose sleeps return at once: its time moves forward only by what is slept, so a
+ * canary's minutes take none, and `elapsedMs` says when (in its time) something happened.
+ * `onSleep` runs after each sleep with the time then (a canary test sets alarms there).
+ */
+export function instantClock(
+  onSleep: (ms: number, elapsedMs: number) => Promise<void> | void = () => {},
+  startMs = Date.now(),
+): Clock & { sleeps: number[]; elapsedMs: () => number } {
   const sleeps: number[] = [];
+  let elapsed = 0;
   return {
     sleeps,
-    now,
-    sleep: async (ms) => {
+    elapsedMs: () => elapsed,
+    now: () => new Date(startMs + elapsed),
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) return false;
       sleeps.push(ms);
-      await onSleep(ms);
-      return true;
+      elapsed += ms;
+      await onSleep(ms, elapsed);
+      return !signal?.aborted;
     },
   };
 }
 
 export interface Fixture {
   readonly target: ReleaseTarget;
+  /** The server function's name (the only function unless the fixture has more). */
+  readonly functionName: string;
+  /** Each function's name by id. */
+  readonly functionNames: Readonly<Record<string, string>>;
   readonly lambda: LambdaClient;
   readonly s3: S3Client;
   /** Ports over the real SDK; `endpoint` puts e.g. a fault proxy in front of moto. */
   ports(options?: { clock?: Clock; endpoint?: string; recorder?: CallRecorder; bucket?: string }): ReleasePorts;
-  /** Changes the code and publishes a version, as `cdktf deploy` does; returns its number. */
-  publishVersion(): Promise<string>;
+  /** Changes a function's code and publishes a version, as `cdktf deploy` does; returns its number. */
+  publishVersion(id?: string): Promise<string>;
   /** Uploads hashed assets and then the manifest, like sync-assets; returns the asset keys. */
   syncRelease(releaseId: string, options?: { sharedKeys?: readonly string[] }): Promise<string[]>;
   deleteObject(key: string): Promise<void>;
-  aliasVersion(): Promise<{ version: string; weights: Record<string, number> }>;
-  versions(): Promise<string[]>;
+  aliasVersion(id?: string): Promise<{ version: string; weights: Record<string, number> }>;
+  versions(id?: string): Promise<string[]>;
   objectKeys(prefix: string): Promise<string[]>;
   /** Every ledger record, newest first, read straight from the bucket. */
   ledger(): Promise<LedgerRecord[]>;
 }
 
-/** A function with `versions` published versions and alias `live` on version 1, and a bucket. */
-export async function createFixture(label: string, options: { versions?: number } = {}): Promise<Fixture> {
+/**
+ * A server function with `versions` published versions and alias `live` on version 1, and a
+ * bucket. `functions` adds more functions to the release (e.g. ["image"]), each with its
+ * own published versions and alias `live` on version 1.
+ */
+export async function createFixture(label: string, options: { versions?: number; functions?: readonly string[] } = {}): Promise<Fixture> {
   const bucket = uniqueName(label);
   const functionName = uniqueName(label);
   const lambda = new LambdaClient({ region: REGION });
   const s3 = new S3Client({ region: REGION, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: functionName,
-      Runtime: "nodejs22.x",
-      Role: await sharedRole(),
-      Handler: "index.handler",
-      Code: { ZipFile: Buffer.from(`code-0-${functionName}`) },
-    }),
-  );
-  let codeRevision = 0;
-  const publishVersion = async () => {
-    if (codeRevision > 0) {
-      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: Buffer.from(`code-${codeRevision}-${functionName}`) }));
-    }
-    codeRevision += 1;
-    const out = await lambda.send(new PublishVersionCommand({ FunctionName: functionName }));
+  const functionNames: Record<string, string> = { server: functionName };
+  for (const id of options.functions ?? []) functionNames[id] = `${functionName}-${id}`;
+  const codeRevisions: Record<string, number> = {};
+  const publishVersion = async (id = "server") => {
+    const name = functionNames[id];
+    const revision = codeRevisions[id] ?? 0;
+    if (revision > 0) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: Buffer.from(`code-${revision}-${name}`) }));
+    codeRevisions[id] = revision + 1;
+    const out = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
     return out.Version ?? "";
   };
-  for (let i = 0; i < (options.versions ?? 2); i++) await publishVersion();
-  await lambda.send(new CreateAliasCommand({ FunctionName: functionName, Name: "live", FunctionVersion: "1" }));
+  for (const [id, name] of Object.entries(functionNames)) {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: "nodejs22.x",
+        Role: await sharedRole(),
+        Handler: "index.handler",
+        Code: { ZipFile: Buffer.from(`code-0-${name}`) },
+      }),
+    );
+    for (let i = 0; i < (options.versions ?? 2); i++) await publishVersion(id);
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: "live", FunctionVersion: "1" }));
+  }
 
-  const target: ReleaseTarget = { env: ENV, bucket, functionName, alias: "live", alarmPrefix: `${functionName}-alarm-` };
+  const target: ReleaseTarget = {
+    env: ENV,
+    bucket,
+    functions: Object.entries(functionNames).map(([id, name]) => ({ id, functionName: name, alias: "live" })),
+    alarmPrefix: `${functionName}-alarm-`,
+  };
   const objectKeys = async (prefix: string) => {
     const keys: string[] = [];
     let token: string | undefined;
@@ -155,6 +187,8 @@ export async function createFixture(label: string, options: { versions?: number 
 
   return {
     target,
+    functionName,
+    functionNames,
     lambda,
     s3,
     ports: ({ clock, endpoint, recorder, bucket: otherBucket } = {}) =>
@@ -190,14 +224,14 @@ export async function createFixture(label: string, options: { versions?: number 
     async deleteObject(key) {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
-    async aliasVersion() {
-      const out = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: "live" }));
+    async aliasVersion(id = "server") {
+      const out = await lambda.send(new GetAliasCommand({ FunctionName: functionNames[id], Name: "live" }));
       const weights: Record<string, number> = {};
       for (const [v, w] of Object.entries(out.RoutingConfig?.AdditionalVersionWeights ?? {})) if (w) weights[v] = w;
       return { version: out.FunctionVersion ?? "", weights };
     },
-    async versions() {
-      const out = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName }));
+    async versions(id = "server") {
+      const out = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionNames[id] }));
       return (out.Versions ?? []).map((v) => v.Version ?? "").filter((v) => v !== "$LATEST");
     },
     objectKeys,

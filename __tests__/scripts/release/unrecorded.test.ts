@@ -42,7 +42,7 @@ describe("a move whose ledger record cannot be written", () => {
     proxy.setDecider((r) => (isLedgerPut(r) ? s3Error(403, "AccessDenied") : PASS));
     const result = await release(fx.target, fx.ports({ endpoint: proxy.endpoint }), releaseRequest("c", { version: "3" }));
     expect([result, (await fx.aliasVersion()).version]).toEqual([
-      expect.objectContaining({ outcome: "moved-unrecorded", after: { version: "3", releaseId: "c" }, message: expect.stringContaining("DID move") }),
+      expect.objectContaining({ outcome: "moved-unrecorded", after: expect.objectContaining({ version: "3", releaseId: "c" }), message: expect.stringContaining("DID move") }),
       "3",
     ]);
   });
@@ -75,7 +75,7 @@ describe("a move whose ledger record cannot be written", () => {
         expect.objectContaining({
           outcome: "moved-unrecorded",
           kind: "rollback",
-          after: { version: "1", releaseId: "a" },
+          after: expect.objectContaining({ version: "1", releaseId: "a" }),
           message: expect.stringContaining("NOT pinned"),
         }),
         "1",
@@ -88,9 +88,14 @@ describe("a move whose ledger record cannot be written", () => {
     });
 
     it("records the rollback, and with it the pin, when run again by name", async () => {
-      const again = await rollback(fx.target, fx.ports(), { ...rollbackRequest, to: "a" });
+      const again = await rollback(fx.target, fx.ports(), { ...rollbackRequest, to: "a", movedFrom: { server: "2" } });
       const next = await release(fx.target, fx.ports(), releaseRequest("c", { version: "3" }));
       expect([again.outcome, next]).toEqual(["recorded", expect.objectContaining({ outcome: "refused", reason: "pinned" })]);
+    });
+
+    it("keeps the true before and after in that record (what the failed run said it moved from)", async () => {
+      const [newest] = await fx.ledger();
+      expect(newest).toMatchObject({ kind: "rollback", releaseId: "a", version: "1", previousVersion: "2", previousReleaseId: "b" });
     });
   });
 });

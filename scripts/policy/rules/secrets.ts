@@ -2,6 +2,7 @@
  * Secrets: nothing secret-looking in Lambda environment variables or stack outputs, where
  * it would sit in plain text in the function configuration, the plan and the state.
  */
+import { SECRET_VALUE_PATTERNS as SECRET_VALUES } from "../../../lib/secret-patterns";
 import { literalString, referencesIn, stringsIn } from "../expressions";
 import { asBlock } from "../model";
 import { checkEach, show, type Finding, type Rule } from "../rule";
@@ -17,19 +18,6 @@ const POINTER_PREFIX = /^(TABLE|BUCKET|QUEUE|TOPIC|INDEX|STREAM)_/;
 /** cdktf's cross-stack outputs are named after the referenced attribute; their value is judged instead. */
 const CROSS_STACK_OUTPUT = /^cross-stack-output-/;
 
-const SECRET_VALUES: readonly { readonly what: string; readonly pattern: RegExp }[] = [
-  { what: "an AWS access key id", pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
-  { what: "a Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { what: "a Slack webhook URL", pattern: /https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\// },
-  { what: "a Discord webhook URL", pattern: /https:\/\/(discord|discordapp)\.com\/api\/webhooks\// },
-  { what: "a Microsoft Teams webhook URL", pattern: /\.webhook\.office\.com\/|\/webhookb2\// },
-  { what: "a GitHub token", pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
-  { what: "a private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
-  { what: "a JSON web token", pattern: /\beyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/ },
-  { what: "a Stripe secret key", pattern: /\b[sr]k_live_[A-Za-z0-9]{16,}/ },
-  { what: "a Google API key", pattern: /\bAIza[\w-]{35}\b/ },
-  { what: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@${}]+:[^\s/@]+@/i },
-];
 
 /** Attributes (and resource types) whose value is a secret wherever it is passed. */
 const SECRET_ATTRIBUTE = /(^|_)(secret|secret_string|secret_binary|password|password_v4|private_key|private_key_pem|token)$/;
