@@ -72,13 +72,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startMotoServer(options: { readonly port?: number } = {}): Promise<MotoServer> {
+export interface MotoServerOptions {
+  readonly port?: number;
+  /**
+   * The account every request acts in (moto's MOTO_ACCOUNT_ID), e.g. an environment's own.
+   * @default moto's 123456789012
+   */
+  readonly accountId?: string;
+}
+
+export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
   const launcher = findMotoLauncher();
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(launcher.command, [...launcher.args, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
     detached: false,
+    env: options.accountId ? { ...process.env, MOTO_ACCOUNT_ID: options.accountId } : process.env,
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
