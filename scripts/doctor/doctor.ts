@@ -56,7 +56,8 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
   }
 
   const planned = plannedReservations(env, inputs.environments, inputs.readStack);
-  const { delegation, slack } = { delegation: env.dns.delegation, slack: env.slack };
+  const { delegation } = env.dns;
+  const { slack } = env;
   const [bucket, lockTable, zones, parentAccess, resolved, certificates, settings, current, workspaces] = await Promise.all([
     aws.stateBucket(env.state.bucket, env.state.region, env.account.id),
     env.state.lockTable === undefined ? undefined : aws.lockTable(env.state.lockTable, env.state.region),
