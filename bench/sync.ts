@@ -23,10 +23,10 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { assetManifestKey } from "../lib/naming";
+import { assetManifestKey, syncLockKey } from "../lib/naming";
 import { localAwsEnvironment, startMotoServer } from "../scripts/local-aws/moto-server";
 import { DEFAULT_CONCURRENCY } from "../scripts/sync-assets/cli";
-import { contentTypeFor, DEFAULT_CACHE_POLICIES } from "../scripts/sync-assets/plan";
+import { classifyByName, contentTypeFor } from "../scripts/sync-assets/plan";
 import { createS3AssetStore } from "../scripts/sync-assets/s3-port";
 import { mapConcurrently, syncAssets, type PhaseSeconds } from "../scripts/sync-assets/sync";
 import { changeFiles, generateSite, type GeneratedSite } from "./sync/site";
@@ -87,7 +87,8 @@ async function ourSync(
         releaseId,
         manifestKey: assetManifestKey({ name: "bench" }, releaseId),
         concurrency,
-        policies: DEFAULT_CACHE_POLICIES,
+        lockKey: syncLockKey({ name: "bench" }),
+        classify: classifyByName(),
         dryRun: false,
       }),
     );

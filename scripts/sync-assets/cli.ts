@@ -11,12 +11,15 @@ import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
 import { immutableByRules } from "../../lib/app-build/description";
 import { loadAppBuild } from "../../lib/app-build/load";
-import { assetManifestKey, assetsBucketName } from "../../lib/naming";
+import { assetManifestKey, assetsBucketName, syncLockKey } from "../../lib/naming";
 import { missingCredentialsMessage } from "../shared/aws";
+import { ciRunUrl } from "../shared/ci";
 import { AWS_ENVIRONMENT, defineCli, environmentFlag, InvalidArgumentError, matching, printJson, runCli, say, USAGE_ERROR, wholeNumber } from "../shared/cli";
 import { defaultReleaseId } from "../shared/git";
-import { DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
+import { DEFAULT_LEASE_SECONDS, type HeldElsewhere } from "./lock";
+import { classifyByName, DEFAULT_CACHE_POLICIES, normalizePrefix, type CachePolicies } from "./plan";
 import { createS3AssetStore, type StoreError } from "./s3-port";
+import type { SymlinkNote } from "./scan";
 import { syncAssets, type SyncOutcome, type SyncProgress, type SyncSummary } from "./sync";
 
 /**
@@ -36,6 +39,8 @@ import { syncAssets, type SyncOutcome, type SyncProgress, type SyncSummary } fro
  * sockets.
  */
 export const DEFAULT_CONCURRENCY = 16;
+/** The hash cache (hash-cache.ts) lives with the project's other tool caches. */
+const HASH_CACHE_FOLDER = path.resolve(__dirname, "../../node_modules/.cache/sync-assets");
 const MAX_CONCURRENCY = 256;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -64,6 +69,7 @@ export const SYNC_ASSETS_CLI = defineCli({
     concurrency: { value: "<n>", help: "uploads in flight at once", parse: wholeNumber({ min: 1, max: MAX_CONCURRENCY }), default: String(DEFAULT_CONCURRENCY) },
     "hashed-cache-control": { value: "<v>", help: "Cache-Control of content-hashed files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.hashed },
     "unhashed-cache-control": { value: "<v>", help: "Cache-Control of other files", parse: headerValue, default: DEFAULT_CACHE_POLICIES.unhashed },
+    "follow-symlinks": { help: "upload the targets of symlinks that point outside --dir (refused by default, each named)" },
     "dry-run": { help: "list what would be uploaded; upload and write nothing" },
     json: { help: "print the result as one JSON object on stdout" },
   },
@@ -101,9 +107,12 @@ export function main(argv: readonly string[]): Promise<number> {
 
     const store = createS3AssetStore({ bucket, region: env.account.region, concurrency: flags.concurrency });
     const interrupt = new AbortController();
-    const onSignal = () => {
-      if (interrupt.signal.aborted) process.exit(1);
-      say("interrupted: aborting uploads in flight (press Ctrl-C again to quit at once)");
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (interrupt.signal.aborted) {
+        say(`${signal} again: quitting at once; the sync lease goes stale ${DEFAULT_LEASE_SECONDS} s after its last renewal`);
+        process.exit(1);
+      }
+      say(`interrupted (${signal}): aborting uploads in flight, then releasing the lease (${signal} again quits at once)`);
       interrupt.abort();
     };
     process.on("SIGINT", onSignal);
@@ -118,9 +127,13 @@ export function main(argv: readonly string[]): Promise<number> {
         prefix,
         releaseId,
         manifestKey,
+        lockKey: syncLockKey(env),
         concurrency: flags.concurrency,
-        policies,
+        classify: classifyByName(policies),
         dryRun,
+        followSymlinks: flags["follow-symlinks"],
+        hashCacheFolder: HASH_CACHE_FOLDER,
+        runUrl: ciRunUrl(process.env),
         signal: interrupt.signal,
         onProgress: progress.update,
       });
@@ -164,6 +177,11 @@ function report(outcome: SyncOutcome, where: Where): number {
       throw new UserError(directoryProblemMessage(outcome.problem, where));
     case "unreadable-file":
       throw new UserError(`cannot read ${outcome.path} under --dir (${outcome.message}); fix its permissions or remove it`);
+    case "symlink-problem":
+      for (const line of symlinkProblemLines(outcome.problem, outcome.links, where)) say(line);
+      return 1;
+    case "locked":
+      throw new UserError(lockedMessage(outcome.by, where));
     case "reserved-keys":
       throw new UserError(
         `--dir ${where.dirFlag} holds ${outcome.keys.length} file(s) that would land in _releases/ ` +
@@ -185,12 +203,84 @@ function report(outcome: SyncOutcome, where: Where): number {
     }
     case "incomplete":
       say(`error: ${outcome.missing.length} file(s) are not in the bucket after upload; no manifest was written:`);
-      for (const key of outcome.missing.slice(0, FAILED_KEYS_SHOWN)) say(`  ${key}`);
+      sayKeys(outcome.missing);
       return 1;
+    case "changed-during-sync":
+      say(
+        `error: ${outcome.keys.length} key(s) in s3://${where.bucket}/${where.prefix} changed while this sync ran: ` +
+          `they no longer hold the bytes it uploaded or verified, so no manifest was written:`,
+      );
+      sayKeys(outcome.keys);
+      say(
+        "  sync-assets runs hold a lease on the environment, so another writer did this (aws s3 cp, another tool); " +
+          "rerun once it is done",
+      );
+      return 1;
+    case "lost-lock":
+      throw new UserError(
+        `lost the sync lease s3://${where.bucket}/${outcome.key} part way: another run found it stale and took it over; ` +
+          `no manifest was written (${summaryLine(outcome.summary, false)}); rerun when that run is done`,
+      );
     case "interrupted":
-      say(`interrupted: ${summaryLine(outcome.summary, false)}; no manifest was written; rerun to finish`);
+      for (const line of interruptedLines(outcome)) say(line);
       return 1;
   }
+}
+
+function sayKeys(keys: readonly string[]): void {
+  for (const key of keys.slice(0, FAILED_KEYS_SHOWN)) say(`  ${key}`);
+  if (keys.length > FAILED_KEYS_SHOWN) say(`  … and ${keys.length - FAILED_KEYS_SHOWN} more`);
+}
+
+/** What an interrupted run did and did not do: it exits 1 and writes no manifest. */
+function interruptedLines(outcome: Extract<SyncOutcome, { kind: "interrupted" }>): string[] {
+  const { summary, notUploaded, abortedMultipart } = outcome;
+  const planned = summary.uploaded + notUploaded.length;
+  const mb = (summary.bytesUploaded / 1e6).toFixed(1);
+  const lines = [`interrupted: uploaded ${summary.uploaded} of ${planned} file(s) to upload (${mb} MB) before stopping`];
+  if (notUploaded.length > 0) {
+    lines.push(`  not uploaded (${notUploaded.length}):`);
+    for (const key of notUploaded.slice(0, FAILED_KEYS_SHOWN)) lines.push(`    ${key}`);
+    if (notUploaded.length > FAILED_KEYS_SHOWN) lines.push(`    … and ${notUploaded.length - FAILED_KEYS_SHOWN} more`);
+  }
+  for (const { key, abort } of abortedMultipart) {
+    lines.push(
+      abort === "done"
+        ? `  aborted the multipart upload of ${key} (AbortMultipartUpload: its parts are freed)`
+        : `  could not abort the multipart upload of ${key}: its parts stay until a lifecycle rule or aws s3api abort-multipart-upload removes them`,
+    );
+  }
+  lines.push("  no manifest was written; rerun to finish");
+  return lines;
+}
+
+function symlinkProblemLines(problem: "outside" | "broken", links: readonly SymlinkNote[], where: Where): string[] {
+  const shown = links.slice(0, FAILED_KEYS_SHOWN).map((link) => `  ${link.path} -> ${link.target}`);
+  if (links.length > FAILED_KEYS_SHOWN) shown.push(`  … and ${links.length - FAILED_KEYS_SHOWN} more`);
+  if (problem === "outside") {
+    return [
+      `error: --dir ${where.dirFlag} holds ${links.length} symlink(s) pointing outside it; their targets would be uploaded:`,
+      ...shown,
+      "  remove them, or pass --follow-symlinks to upload what they point at",
+    ];
+  }
+  return [
+    `error: --dir ${where.dirFlag} holds ${links.length} symlink(s) whose target does not exist:`,
+    ...shown,
+    "  the build is incomplete: rebuild it or remove the links",
+  ];
+}
+
+/** Another sync holds the environment's lease: who, since when, and when it goes stale. */
+function lockedMessage(by: HeldElsewhere, where: Where): string {
+  const holder = by.holder
+    ? `release ${by.holder.releaseId} on ${by.holder.host} (pid ${by.holder.pid}, started ${by.holder.startedAt}${by.holder.runUrl ? `, ${by.holder.runUrl}` : ""})`
+    : "an unknown holder";
+  return (
+    `another sync-assets run holds the lease s3://${where.bucket}/${by.key}: ${holder}, last renewed ${by.lastRenewed.toISOString()}; ` +
+    `nothing was written. Deploys to ${where.envName} are meant to run one at a time (the workflow's deploy-${where.envName} ` +
+    `concurrency group); if that run is gone, its lease goes stale at ${by.staleAt.toISOString()}: rerun after that`
+  );
 }
 
 interface Where {
@@ -240,8 +330,8 @@ export function storeErrorMessage(error: StoreError, stage: string, where: Where
       );
     case "access-denied":
       return (
-        `access denied to ${target} while ${stageVerb(stage)} (${error.code}); the credentials in use need ` +
-        `s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on its objects`
+        `access denied while ${stageVerb(stage)} ${target} (${error.code}); the credentials in use need ` +
+        `s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on its objects (s3:DeleteObject on _releases/<env>/sync-assets.lock)`
       );
     case "invalid-access-key":
       return `AWS does not know the access key id in use (InvalidAccessKeyId, ${target}); check AWS_ACCESS_KEY_ID or AWS_PROFILE`;
@@ -252,6 +342,9 @@ export function storeErrorMessage(error: StoreError, stage: string, where: Where
       );
     case "no-credentials":
       return missingCredentialsMessage(new Error(error.message));
+    case "precondition-failed":
+    case "not-found":
+    case "file-changed":
     case "aborted":
     case "other":
       return `${stageVerb(stage)} ${target} failed (${error.code}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ""}): ${error.message}`;
@@ -265,6 +358,8 @@ function stageVerb(stage: string): string {
       return "listing";
     case "head":
       return "reading object metadata in";
+    case "lock":
+      return "taking the sync lease in";
     case "manifest":
       return "writing the manifest to";
     default:
@@ -293,6 +388,9 @@ function toJson(
     uploaded: summary.uploaded,
     skipped: summary.skipped,
     bytesUploaded: summary.bytesUploaded,
+    filesRead: summary.filesRead,
+    heads: summary.heads,
+    previousManifest: summary.previousManifest,
     seconds: summary.seconds,
     phaseSeconds: summary.phaseSeconds,
   };
@@ -310,8 +408,16 @@ function toJson(
       };
     case "incomplete":
       return { ...base, ...counts, missing: outcome.missing };
+    case "changed-during-sync":
+      return { ...base, ...counts, changed: outcome.keys };
+    case "lost-lock":
+      return { ...base, ...counts, error: `lost the sync lease ${outcome.key}` };
     case "interrupted":
-      return { ...base, ...counts };
+      return { ...base, ...counts, notUploaded: outcome.notUploaded, abortedMultipart: outcome.abortedMultipart };
+    case "locked":
+      return { ...base, error: lockedMessage(outcome.by, context), holder: outcome.by.holder ?? null };
+    case "symlink-problem":
+      return { ...base, error: symlinkProblemLines(outcome.problem, outcome.links, context)[0], links: outcome.links };
     case "store-error":
       return { ...base, error: storeErrorMessage(outcome.error, outcome.stage, context) };
     case "directory-problem":

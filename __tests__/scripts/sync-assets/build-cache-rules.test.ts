@@ -1,6 +1,6 @@
 /** The app build's cache rules decide what is immutable before the name-based detection does. */
 import { immutableByRules } from "../../../lib/app-build/description";
-import { DEFAULT_CACHE_POLICIES, planAssets, type CachePolicies, type LocalFile } from "../../../scripts/sync-assets/plan";
+import { classifyByName, DEFAULT_CACHE_POLICIES, planAssets, type CachePolicies, type LocalFile } from "../../../scripts/sync-assets/plan";
 
 const file = (relativePath: string): LocalFile => ({ relativePath, absolutePath: `/build/${relativePath}`, size: 1, sha256: "0".repeat(64) });
 const withRules: CachePolicies = {
@@ -14,7 +14,7 @@ const withRules: CachePolicies = {
       path,
     ),
 };
-const cacheControlOf = (path: string, policies: CachePolicies) => planAssets([file(path)], "assets/", policies)[0]!.cacheControl;
+const cacheControlOf = (path: string, policies: CachePolicies) => planAssets([file(path)], "assets/", classifyByName(policies))[0]!.cacheControl;
 
 describe("sync-assets with the app build's cache rules", () => {
   it("makes a path the rules call immutable immutable, even when its name shows no hash", () => {

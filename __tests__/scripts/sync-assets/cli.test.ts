@@ -10,6 +10,7 @@ import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../../../lib/errors";
 import { main, resolveReleaseId } from "../../../scripts/sync-assets/cli";
+import { DEFAULT_LEASE_SECONDS } from "../../../scripts/sync-assets/lock";
 import { syncAssets, type SyncOutcome } from "../../../scripts/sync-assets/sync";
 import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
 import {
@@ -157,7 +158,7 @@ describe("failures (exit 1)", () => {
     afterAll(() => proxy.close());
 
     it.each([
-      ["AccessDenied", /^access denied to s3:\/\/.* while listing \(AccessDenied\); the credentials in use need s3:ListBucket/],
+      ["AccessDenied", /^access denied while taking the sync lease in s3:\/\/\S+ \(AccessDenied\); the credentials in use need s3:ListBucket/],
       ["InvalidAccessKeyId", /^AWS does not know the access key id in use \(InvalidAccessKeyId.*check AWS_ACCESS_KEY_ID/],
       ["SignatureDoesNotMatch", /^AWS rejected the request signature \(SignatureDoesNotMatch.*check AWS_SECRET_ACCESS_KEY/],
     ])("explains %s on one line", async (code, message) => {
@@ -260,13 +261,21 @@ describe("the command", () => {
     });
 
     it("left no manifest", async () => {
-      expect(await listKeys(s3, bucket, "_releases/")).toEqual([]);
+      expect((await listKeys(s3, bucket, "_releases/")).filter((key) => key.endsWith(".assets.json"))).toEqual([]);
     });
 
-    it("completes on rerun, uploading exactly what was missing", async () => {
+    it("refuses a rerun while the killed run's lease is fresh, naming its holder", async () => {
+      const store = storeFor(bucket);
+      const rerun = await syncAssets(store, syncRequest(dir, { releaseId: "r2" }));
+      store.close();
+      expect(rerun.kind === "locked" && rerun.by.holder).toMatchObject({ releaseId: "r1", tool: "sync-assets" });
+    });
+
+    it("completes on a rerun once that lease is stale, uploading exactly what was missing", async () => {
       const before = new Set(await listKeys(s3, bucket));
       const store = storeFor(bucket);
-      const rerun: SyncOutcome = await syncAssets(store, syncRequest(dir));
+      const afterTheLease = () => new Date(Date.now() + (DEFAULT_LEASE_SECONDS + 1) * 1000);
+      const rerun: SyncOutcome = await syncAssets(store, syncRequest(dir, { now: afterTheLease }));
       store.close();
       const missing = Object.keys(files).filter((key) => !before.has(key)).sort();
       expect({

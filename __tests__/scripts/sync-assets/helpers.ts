@@ -14,8 +14,8 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { assetManifestKey } from "../../../lib/naming";
-import { DEFAULT_CACHE_POLICIES } from "../../../scripts/sync-assets/plan";
+import { assetManifestKey, syncLockKey } from "../../../lib/naming";
+import { classifyByName } from "../../../scripts/sync-assets/plan";
 import { createS3AssetStore, type AssetStore, type S3AssetStoreOptions } from "../../../scripts/sync-assets/s3-port";
 import type { SyncRequest } from "../../../scripts/sync-assets/sync";
 import type { FaultDecision, ProxiedRequest } from "../../support/fault-proxy";
@@ -123,8 +123,9 @@ export function syncRequest(dir: string, overrides: Partial<SyncRequest> = {}): 
     prefix: "",
     releaseId,
     manifestKey: assetManifestKey({ name: "dev" }, releaseId),
+    lockKey: syncLockKey({ name: "dev" }),
     concurrency: 8,
-    policies: DEFAULT_CACHE_POLICIES,
+    classify: classifyByName(),
     dryRun: false,
     ...overrides,
   };

@@ -1,33 +1,43 @@
-import { AssetManifestSchema } from "../../../lib/asset-manifest";
+import { AssetManifestSchema, type AssetEntry } from "../../../lib/asset-manifest";
 import {
   buildManifest,
   buildPlan,
+  classifyByName,
+  confirmAgainstListing,
   contentHashOf,
   contentTypeFor,
   decide,
-  DEFAULT_CACHE_POLICIES,
+  evidenceFromRecord,
   IMMUTABLE_CACHE_CONTROL,
   isHashedName,
   keysInReleasesRoot,
-  missingKeys,
+  manifestEntries,
   needsHead,
+  newestManifestKey,
   normalizePrefix,
   planAssets,
   REVALIDATE_CACHE_CONTROL,
+  type Evidence,
+  type ListedObject,
   type LocalFile,
   type PlannedAsset,
 } from "../../../scripts/sync-assets/plan";
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
+const byName = classifyByName();
 
 function file(relativePath: string, size = 100, sha256 = SHA_A): LocalFile {
   return { relativePath, absolutePath: `/build/${relativePath}`, size, sha256 };
 }
 
 function asset(relativePath: string, size = 100, sha256 = SHA_A): PlannedAsset {
-  const [planned] = planAssets([file(relativePath, size, sha256)], "", DEFAULT_CACHE_POLICIES);
+  const [planned] = planAssets([file(relativePath, size, sha256)], "", byName);
   return planned as PlannedAsset;
+}
+
+function listed(size: number, etag = "e1"): ListedObject {
+  return { size, etag };
 }
 
 describe("hash detection", () => {
@@ -93,12 +103,24 @@ describe("headers", () => {
   });
 
   it("uses configured cache policies", () => {
-    const [planned] = planAssets([file("robots.txt")], "", { hashed: "h", unhashed: "public, max-age=60" });
+    const [planned] = planAssets([file("robots.txt")], "", classifyByName({ hashed: "h", unhashed: "public, max-age=60" }));
     expect(planned?.cacheControl).toBe("public, max-age=60");
   });
 
+  it("lets a classifier mark paths immutable whatever their names", () => {
+    const buildRules = (relativePath: string) =>
+      relativePath.startsWith("_next/static/")
+        ? { hashed: true, cacheControl: IMMUTABLE_CACHE_CONTROL }
+        : { hashed: false, cacheControl: "public, max-age=60" };
+    const planned = planAssets([file("_next/static/abc/_buildManifest.js"), file("BUILD_ID")], "", buildRules);
+    expect(planned.map(({ key, hashed, cacheControl }) => ({ key, hashed, cacheControl }))).toEqual([
+      { key: "BUILD_ID", hashed: false, cacheControl: "public, max-age=60" },
+      { key: "_next/static/abc/_buildManifest.js", hashed: true, cacheControl: IMMUTABLE_CACHE_CONTROL },
+    ]);
+  });
+
   it("puts the prefix before every key", () => {
-    expect(planAssets([file("assets/a.js")], "static/", DEFAULT_CACHE_POLICIES)[0]?.key).toBe("static/assets/a.js");
+    expect(planAssets([file("assets/a.js")], "static/", byName)[0]?.key).toBe("static/assets/a.js");
   });
 });
 
@@ -122,62 +144,116 @@ describe("normalizePrefix", () => {
   });
 });
 
+describe("what the bucket proves", () => {
+  const record: AssetEntry = {
+    key: "robots.txt",
+    sha256: SHA_A,
+    size: 100,
+    contentType: "text/plain; charset=utf-8",
+    cacheControl: REVALIDATE_CACHE_CONTROL,
+    etag: "e1",
+  };
+
+  it("takes the previous manifest's record for the object listed with its ETag and size", () => {
+    expect(evidenceFromRecord(record, listed(100, "e1"))).toMatchObject({ source: "manifest", sha256: SHA_A });
+  });
+
+  it("ignores a record whose ETag differs from the listing (the object was written since)", () => {
+    expect(evidenceFromRecord(record, listed(100, "e2"))).toBeUndefined();
+  });
+
+  it("ignores a record without an ETag (a manifest written before ETags were kept)", () => {
+    const { etag: _etag, ...old } = record;
+    expect(evidenceFromRecord(old, listed(100, "e1"))).toBeUndefined();
+  });
+
+  it("ignores a record whose size differs from the listing", () => {
+    expect(evidenceFromRecord(record, listed(99, "e1"))).toBeUndefined();
+  });
+
+  it("picks the newest manifest of a release folder listing", () => {
+    const objects = new Map<string, ListedObject>([
+      ["_releases/dev/r1.assets.json", { size: 1, etag: "a", lastModified: new Date(1000) }],
+      ["_releases/dev/r2.assets.json", { size: 1, etag: "b", lastModified: new Date(3000) }],
+      ["_releases/dev/sync-assets.lock", { size: 1, etag: "c", lastModified: new Date(5000) }],
+    ]);
+    expect(newestManifestKey(objects)).toBe("_releases/dev/r2.assets.json");
+  });
+});
+
 describe("deciding what to upload", () => {
   const hashed = asset("assets/main.6EFCQAEZ.js", 100);
   const unhashed = asset("robots.txt", 100, SHA_A);
-  const sameHead = { size: 100, sha256: SHA_A, contentType: unhashed.contentType, cacheControl: unhashed.cacheControl };
+  const same: Evidence = {
+    source: "head",
+    etag: "e1",
+    sha256: SHA_A,
+    contentType: unhashed.contentType,
+    cacheControl: unhashed.cacheControl,
+  };
 
   it("uploads a key that is not listed", () => {
     expect(decide(hashed, undefined, undefined)).toEqual({ action: "upload", reason: "new" });
   });
 
   it("skips a hashed key that is listed with the same size", () => {
-    expect(decide(hashed, { size: 100 }, undefined)).toEqual({ action: "skip", reason: "hashed-exists" });
+    expect(decide(hashed, listed(100), undefined)).toEqual({ action: "skip", reason: "hashed-exists" });
   });
 
   it("replaces a hashed key listed with another size (it is not this content)", () => {
-    expect(decide(hashed, { size: 99 }, undefined)).toEqual({ action: "upload", reason: "size-differs" });
+    expect(decide(hashed, listed(99), undefined)).toEqual({ action: "upload", reason: "size-differs" });
+  });
+
+  it("replaces a hashed key the bucket's evidence shows holding other bytes", () => {
+    expect(decide(hashed, listed(100), { ...same, source: "manifest", sha256: SHA_B })).toEqual({
+      action: "upload",
+      reason: "content-changed",
+    });
   });
 
   it("does not read metadata for hashed keys", () => {
-    expect(needsHead(hashed, { size: 100 })).toBe(false);
+    expect(needsHead(hashed, listed(100), undefined)).toBe(false);
   });
 
   it("reads metadata for an unhashed key listed with the same size", () => {
-    expect(needsHead(unhashed, { size: 100 })).toBe(true);
+    expect(needsHead(unhashed, listed(100), undefined)).toBe(true);
+  });
+
+  it("does not read metadata for an unhashed key the previous manifest vouches for", () => {
+    expect(needsHead(unhashed, listed(100), { ...same, source: "manifest" })).toBe(false);
   });
 
   it("does not read metadata when the size already differs", () => {
-    expect(needsHead(unhashed, { size: 7 })).toBe(false);
+    expect(needsHead(unhashed, listed(7), undefined)).toBe(false);
   });
 
   it("skips an unhashed key whose stored digest and headers match", () => {
-    expect(decide(unhashed, { size: 100 }, sameHead)).toEqual({ action: "skip", reason: "unchanged" });
+    expect(decide(unhashed, listed(100), same)).toEqual({ action: "skip", reason: "unchanged" });
   });
 
   it("uploads an unhashed key whose stored digest differs", () => {
-    expect(decide(unhashed, { size: 100 }, { ...sameHead, sha256: SHA_B })).toEqual({
+    expect(decide(unhashed, listed(100), { ...same, sha256: SHA_B })).toEqual({
       action: "upload",
       reason: "content-changed",
     });
   });
 
   it("uploads an unhashed key without a stored digest", () => {
-    expect(decide(unhashed, { size: 100 }, { ...sameHead, sha256: undefined })).toEqual({
+    expect(decide(unhashed, listed(100), { ...same, sha256: undefined })).toEqual({
       action: "upload",
       reason: "no-digest",
     });
   });
 
   it("uploads an unhashed key whose cache policy changed", () => {
-    expect(decide(unhashed, { size: 100 }, { ...sameHead, cacheControl: "no-store" })).toEqual({
+    expect(decide(unhashed, listed(100), { ...same, cacheControl: "no-store" })).toEqual({
       action: "upload",
       reason: "headers-changed",
     });
   });
 
   it("uploads an unhashed key whose metadata could not be read", () => {
-    expect(decide(unhashed, { size: 100 }, undefined)).toEqual({ action: "upload", reason: "unverified" });
+    expect(decide(unhashed, listed(100), undefined)).toEqual({ action: "upload", reason: "unverified" });
   });
 });
 
@@ -185,7 +261,7 @@ describe("buildPlan", () => {
   const assets = planAssets(
     [file("assets/a.6EFCQAEZ.js", 10), file("assets/b.I553WP56.js", 30), file("index.html", 5), file("robots.txt", 7)],
     "",
-    DEFAULT_CACHE_POLICIES,
+    byName,
   );
 
   it("separates hashed from unhashed uploads", () => {
@@ -199,53 +275,85 @@ describe("buildPlan", () => {
   });
 
   it("plans nothing when every hashed key exists and unhashed digests match", () => {
-    const listing = new Map(assets.map((a) => [a.key, { size: a.size }]));
-    const heads = new Map(
-      assets.map((a) => [a.key, { size: a.size, sha256: a.sha256, contentType: a.contentType, cacheControl: a.cacheControl }]),
+    const listing = new Map(assets.map((a) => [a.key, listed(a.size)]));
+    const evidence = new Map(
+      assets.map((a): [string, Evidence] => [
+        a.key,
+        { source: "head", etag: "e1", sha256: a.sha256, contentType: a.contentType, cacheControl: a.cacheControl },
+      ]),
     );
-    const plan = buildPlan(assets, listing, heads);
+    const plan = buildPlan(assets, listing, evidence);
     expect(plan.hashedUploads.length + plan.unhashedUploads.length).toBe(0);
   });
 });
 
 describe("confirmation and manifest", () => {
-  const assets = planAssets([file("assets/a.6EFCQAEZ.js", 10), file("robots.txt", 7)], "", DEFAULT_CACHE_POLICIES);
+  const assets = planAssets([file("assets/a.6EFCQAEZ.js", 10), file("robots.txt", 7)], "", byName);
+  const hashedKey = "assets/a.6EFCQAEZ.js";
+  // The hashed file is already there; robots.txt is uploaded and comes back with ETag "new".
+  const plan = buildPlan(assets, new Map([[hashedKey, listed(10, "old")]]), new Map());
+  const entries = manifestEntries(plan, new Map([["robots.txt", { etag: "new", sha256: SHA_B }]]));
+
+  it("records an uploaded key with the digest of the bytes sent and the ETag S3 gave them", () => {
+    expect(entries.find((e) => e.key === "robots.txt")).toMatchObject({ sha256: SHA_B, etag: "new" });
+  });
+
+  it("records a skipped key with the ETag it was listed with", () => {
+    expect(entries.find((e) => e.key === hashedKey)).toMatchObject({ sha256: SHA_A, etag: "old" });
+  });
+
+  it("confirms a listing that shows every key with the recorded ETag", () => {
+    const listing = new Map([
+      [hashedKey, listed(10, "old")],
+      ["robots.txt", listed(7, "new")],
+    ]);
+    expect(confirmAgainstListing(entries, listing)).toEqual({ missing: [], changed: [] });
+  });
 
   it("reports keys missing from the listing", () => {
-    expect(missingKeys(assets, new Map([["robots.txt", { size: 7 }]]))).toEqual(["assets/a.6EFCQAEZ.js"]);
+    expect(confirmAgainstListing(entries, new Map([["robots.txt", listed(7, "new")]])).missing).toEqual([hashedKey]);
   });
 
   it("reports keys listed with the wrong size", () => {
     const listing = new Map([
-      ["assets/a.6EFCQAEZ.js", { size: 10 }],
-      ["robots.txt", { size: 8 }],
+      [hashedKey, listed(10, "old")],
+      ["robots.txt", listed(8, "new")],
     ]);
-    expect(missingKeys(assets, listing)).toEqual(["robots.txt"]);
+    expect(confirmAgainstListing(entries, listing).missing).toEqual(["robots.txt"]);
+  });
+
+  it("reports keys that another writer replaced (same size, another ETag)", () => {
+    const listing = new Map([
+      [hashedKey, listed(10, "old")],
+      ["robots.txt", listed(7, "someone-else")],
+    ]);
+    expect(confirmAgainstListing(entries, listing).changed).toEqual(["robots.txt"]);
   });
 
   it("finds files that would land in _releases/", () => {
-    const planned = planAssets([file("_releases/dev/x.assets.json")], "", DEFAULT_CACHE_POLICIES);
+    const planned = planAssets([file("_releases/dev/x.assets.json")], "", byName);
     expect(keysInReleasesRoot(planned)).toEqual(["_releases/dev/x.assets.json"]);
   });
 
   it("builds a manifest that the shared schema accepts", () => {
-    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets });
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries });
     expect(AssetManifestSchema.safeParse(manifest).success).toBe(true);
   });
 
-  it("records every key with its sha256, size and headers", () => {
-    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets });
+  it("records every key with its sha256, size, headers and ETag", () => {
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries });
     expect(manifest.assets[1]).toEqual({
       key: "robots.txt",
-      sha256: SHA_A,
+      sha256: SHA_B,
       size: 7,
       contentType: "text/plain; charset=utf-8",
       cacheControl: REVALIDATE_CACHE_CONTROL,
+      etag: "new",
     });
   });
 
   it("refuses to build a manifest the schema rejects", () => {
-    const bad = [{ ...assets[0], sha256: "not-hex" } as PlannedAsset];
-    expect(() => buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), assets: bad })).toThrow();
+    const bad = [{ ...entries[0]!, sha256: "not-hex" }];
+    expect(() => buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries: bad })).toThrow();
   });
 });

@@ -7,8 +7,9 @@ import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AssetManifestSchema } from "../../../lib/asset-manifest";
-import { assetManifestKey } from "../../../lib/naming";
+import { assetManifestKey, syncLockKey } from "../../../lib/naming";
 import {
+  classifyByName,
   contentTypeFor,
   IMMUTABLE_CACHE_CONTROL,
   isHashedName,
@@ -140,7 +141,7 @@ describe("a rerun", () => {
     const store = storeFor(bucket);
     const outcome = await syncAssets(
       store,
-      syncRequest(dir, { policies: { hashed: IMMUTABLE_CACHE_CONTROL, unhashed: "public, max-age=60" } }),
+      syncRequest(dir, { classify: classifyByName({ hashed: IMMUTABLE_CACHE_CONTROL, unhashed: "public, max-age=60" }) }),
     );
     store.close();
     expect(outcome.kind === "synced" && outcome.summary.uploads).toEqual([
@@ -187,18 +188,17 @@ describe("request order", () => {
     expect(lastHashed).toBeLessThan(firstUnhashed);
   });
 
-  it("writes the manifest last, after a listing that follows every upload", () => {
-    const kinds = proxy.log.map((e) =>
-      isListing(e.request)
-        ? "list"
-        : isObjectPut(e.request)
-          ? (requestKey(e.request, bucket) ?? "").startsWith("_releases/")
-            ? "manifest"
-            : "asset"
-          : "other",
-    );
+  it("renews its lease and writes the manifest only after a listing that follows every upload, then releases the lease", () => {
+    const lockKey = syncLockKey({ name: "dev" });
+    const kinds = proxy.log.map(({ request }) => {
+      const key = requestKey(request, bucket) ?? "";
+      if (isListing(request)) return "list";
+      if (key === lockKey) return request.method === "DELETE" ? "release lease" : "lease";
+      if (isObjectPut(request)) return key.startsWith("_releases/") ? "manifest" : "asset";
+      return "other";
+    });
     const tail = kinds.slice(kinds.lastIndexOf("asset") + 1);
-    expect(tail).toEqual(["list", "manifest"]);
+    expect(tail).toEqual(["list", "lease", "manifest", "release lease"]);
   });
 });
 
