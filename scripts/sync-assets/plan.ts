@@ -358,9 +358,12 @@ function entryBase(asset: PlannedAsset) {
 }
 
 export interface ConfirmProblems {
-  /** Keys the listing does not show with the expected size. */
+  /** Keys the listing does not show. */
   readonly missing: readonly string[];
-  /** Keys listed with another ETag than the bytes this sync wrote or verified: someone else wrote them meanwhile. */
+  /**
+   * Keys listed with another size or ETag than the object this sync wrote or verified:
+   * someone else wrote them meanwhile.
+   */
   readonly changed: readonly string[];
 }
 
@@ -373,8 +376,8 @@ export function confirmAgainstListing(
   const changed: string[] = [];
   for (const entry of entries) {
     const listed = listing.get(entry.key);
-    if (listed === undefined || listed.size !== entry.size) missing.push(entry.key);
-    else if (entry.etag !== undefined && listed.etag !== entry.etag) changed.push(entry.key);
+    if (listed === undefined) missing.push(entry.key);
+    else if (listed.size !== entry.size || (entry.etag !== undefined && listed.etag !== entry.etag)) changed.push(entry.key);
   }
   return { missing, changed };
 }

@@ -314,12 +314,12 @@ describe("confirmation and manifest", () => {
     expect(confirmAgainstListing(entries, new Map([["robots.txt", listed(7, "new")]])).missing).toEqual([hashedKey]);
   });
 
-  it("reports keys listed with the wrong size", () => {
+  it("reports keys listed with another size as changed", () => {
     const listing = new Map([
       [hashedKey, listed(10, "old")],
       ["robots.txt", listed(8, "new")],
     ]);
-    expect(confirmAgainstListing(entries, listing).missing).toEqual(["robots.txt"]);
+    expect(confirmAgainstListing(entries, listing).changed).toEqual(["robots.txt"]);
   });
 
   it("reports keys that another writer replaced (same size, another ETag)", () => {

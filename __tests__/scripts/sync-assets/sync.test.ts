@@ -3,9 +3,10 @@
  * global setup); a pass-through fault proxy records the order of requests where it matters.
  */
 import { randomBytes } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { AssetManifestSchema } from "../../../lib/asset-manifest";
 import { assetManifestKey, syncLockKey } from "../../../lib/naming";
 import {
@@ -42,10 +43,17 @@ beforeAll(() => {
 });
 afterAll(() => s3.destroy());
 
-async function syncOnce(bucket: string, dir: string, options: { endpoint?: string; release?: string } = {}) {
+async function syncOnce(
+  bucket: string,
+  dir: string,
+  options: { endpoint?: string; release?: string; cacheFolder?: string } = {},
+) {
   const store = storeFor(bucket, options.endpoint ? { endpoint: options.endpoint } : {});
   try {
-    return await syncAssets(store, syncRequest(dir, { releaseId: options.release ?? "r1" }));
+    return await syncAssets(
+      store,
+      syncRequest(dir, { releaseId: options.release ?? "r1", hashCacheFolder: options.cacheFolder }),
+    );
   } finally {
     store.close();
   }
@@ -305,5 +313,123 @@ describe("an interrupted sync (Ctrl-C)", () => {
 
   it("leaves files for a rerun to upload", async () => {
     expect((await listKeys(s3, bucket)).length).toBeLessThan(Object.keys(files).length);
+  });
+});
+
+describe("a re-sync after a sync that recorded ETags", () => {
+  const files = { ...sampleBuild(), "about.html": "<p>about</p>\n", "manifest.webmanifest": "{}\n" };
+  let proxy: FaultProxy;
+  let bucket: string;
+  let outcome: SyncOutcome;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "evidence");
+    const dir = await makeBuildDir(files);
+    await syncOnce(bucket, dir);
+    proxy = await startFaultProxy(motoEndpoint());
+    outcome = await syncOnce(bucket, dir, { endpoint: proxy.endpoint, release: "r2" });
+  });
+  afterAll(() => proxy.close());
+
+  it("uploads nothing", () => {
+    expect(uploadedKeys(outcome)).toEqual([]);
+  });
+
+  it("reads no object's metadata: the previous manifest vouches for every listed ETag", () => {
+    expect(proxy.log.filter((e) => e.request.method === "HEAD").map((e) => requestKey(e.request, bucket))).toEqual([]);
+  });
+
+  it("names the manifest it trusted", () => {
+    expect(outcome.kind === "synced" && outcome.summary.previousManifest).toBe(assetManifestKey({ name: "dev" }, "r1"));
+  });
+
+  it("writes a manifest whose every entry matches the object in the bucket", async () => {
+    const manifest = AssetManifestSchema.parse(
+      JSON.parse((await getBody(s3, bucket, assetManifestKey({ name: "dev" }, "r2"))).toString("utf8")),
+    );
+    const stored = await Promise.all(
+      manifest.assets.map(async (entry) => ({ key: entry.key, sha256: sha256(await getBody(s3, bucket, entry.key)) })),
+    );
+    expect(stored).toEqual(manifest.assets.map(({ key, sha256: digest }) => ({ key, sha256: digest })));
+  });
+});
+
+describe("an unhashed object rewritten by another tool since the last sync", () => {
+  it("is read again (HEAD) rather than trusted from the manifest, and replaced", async () => {
+    const bucket = await createBucket(s3, "rewritten");
+    const dir = await makeBuildDir(sampleBuild());
+    await syncOnce(bucket, dir);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "robots.txt", Body: "User-agent: *\nDisallow: /\n" }));
+    const outcome = await syncOnce(bucket, dir, { release: "r2" });
+    expect(outcome.kind === "synced" && outcome.summary.uploads).toEqual([
+      { key: "robots.txt", reason: "size-differs", size: Buffer.byteLength(sampleBuild()["robots.txt"]!) },
+    ]);
+  });
+
+  it("at the same size, without our digest, is replaced too", async () => {
+    const bucket = await createBucket(s3, "rewritten-same-size");
+    const dir = await makeBuildDir(sampleBuild());
+    await syncOnce(bucket, dir);
+    const original = sampleBuild()["robots.txt"]!;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "robots.txt", Body: original.toUpperCase() }));
+    const outcome = await syncOnce(bucket, dir, { release: "r2" });
+    expect(outcome.kind === "synced" && outcome.summary.uploads.map((u) => `${u.key}: ${u.reason}`)).toEqual([
+      "robots.txt: no-digest",
+    ]);
+  });
+});
+
+describe("a writer that is not sync-assets changes a key during the sync", () => {
+  const files = sampleBuild("mine");
+  let proxy: FaultProxy;
+  let bucket: string;
+  let outcome: SyncOutcome;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, "intruder");
+    let intruded = false;
+    // Unhashed files go up largest first, one at a time: index.html, then robots.txt. Before
+    // robots.txt goes through, another tool writes its own index.html.
+    proxy = await startFaultProxy(motoEndpoint(), async (request) => {
+      if (!intruded && isObjectPut(request) && requestKey(request, bucket) === "robots.txt") {
+        intruded = true;
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "index.html", Body: "<!doctype html><title>theirs</title>\n" }));
+      }
+      return PASS;
+    });
+    const store = storeFor(bucket, { endpoint: proxy.endpoint, concurrency: 1 });
+    outcome = await syncAssets(store, syncRequest(await makeBuildDir(files), { concurrency: 1 }));
+    store.close();
+  });
+  afterAll(() => proxy.close());
+
+  it("fails, naming the key that no longer holds its bytes", () => {
+    expect(outcome.kind === "changed-during-sync" && outcome.keys).toEqual(["index.html"]);
+  });
+
+  it("writes no manifest", async () => {
+    expect((await listKeys(s3, bucket, "_releases/")).filter((key) => key.endsWith(".assets.json"))).toEqual([]);
+  });
+
+  it("releases its lease", async () => {
+    expect(await listKeys(s3, bucket, "_releases/")).toEqual([]);
+  });
+});
+
+describe("a hash cache that lies", () => {
+  it("cannot make the manifest disagree with the bucket", async () => {
+    const bucket = await createBucket(s3, "lying-cache");
+    const dir = await makeBuildDir(sampleBuild());
+    const cacheFolder = await mkdtemp(path.join(os.tmpdir(), "sync-cache-"));
+    await syncOnce(bucket, dir, { cacheFolder });
+    // Every cached digest replaced by a wrong one, keeping each entry's stamp.
+    const [cacheFile] = (await readdir(cacheFolder)).map((name) => path.join(cacheFolder, name));
+    const cache = JSON.parse(await readFile(cacheFile!, "utf8"));
+    for (const entry of Object.values(cache.entries) as unknown[][]) entry[5] = "0".repeat(64);
+    await writeFile(cacheFile!, JSON.stringify(cache));
+    await syncOnce(bucket, dir, { cacheFolder, release: "r2" });
+    const manifest = AssetManifestSchema.parse(
+      JSON.parse((await getBody(s3, bucket, assetManifestKey({ name: "dev" }, "r2"))).toString("utf8")),
+    );
+    const stored = await Promise.all(manifest.assets.map(async (entry) => sha256(await getBody(s3, bucket, entry.key))));
+    expect(stored).toEqual(manifest.assets.map((entry) => entry.sha256));
   });
 });
