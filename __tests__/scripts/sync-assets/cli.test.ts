@@ -3,7 +3,7 @@
  * Most cases call `main` in-process (a UserError carries the exit code runCli uses); a few
  * run the real command as a child process to check exit codes, stderr and a kill mid-run.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,12 +24,13 @@ import {
   requestKey,
   s3Error,
   sampleBuild,
+  startCommand,
   storeFor,
   syncRequest,
+  type CommandResult,
 } from "./helpers";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../../..");
-const CLI = path.join(PROJECT_ROOT, "scripts/sync-assets/cli.ts");
 
 let s3: S3Client;
 let buildDir: string;
@@ -193,21 +194,10 @@ function runCommand(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   onSpawn?: (kill: () => void) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // `node --import tsx` rather than the tsx binary: one process, so SIGKILL reaches the CLI itself.
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderrText = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderrText += chunk.toString()));
-    child.stdout.resume();
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stderr: stderrText }));
-    onSpawn?.(() => child.kill("SIGKILL"));
-  });
+): Promise<CommandResult> {
+  const { child, done } = startCommand(args, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env });
+  onSpawn?.(() => child.kill("SIGKILL"));
+  return done;
 }
 
 describe("the command", () => {

@@ -3,6 +3,7 @@
  * the global setup started, and readers that look at the bucket directly (not through the
  * code under test).
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -159,3 +160,35 @@ export function isListing(request: ProxiedRequest): boolean {
   return request.method === "GET" && request.url.includes("list-type=2");
 }
 
+
+const PROJECT_ROOT = path.resolve(__dirname, "../../..");
+const CLI = path.join(PROJECT_ROOT, "scripts/sync-assets/cli.ts");
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Starts the real command the way `npm run sync-assets` does (node --require tsx/cjs: one
+ * process, so a signal reaches the CLI itself), with `env` on top of the test's environment
+ * (a variable set to undefined is removed).
+ */
+export function startCommand(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CommandResult> } {
+  const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const done = new Promise<CommandResult>((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
