@@ -1,8 +1,8 @@
 /**
- * A deterministic build directory for the sync benchmark: `count` files of 1–20 KB, 99 %
- * content-hashed (`assets/<name>-<i>.<hash>.<ext>`, hash = sha256 of the bytes), the rest
- * unhashed (`static/…`: an SSR build's favicon, robots.txt, a few images). The same seed gives
- * the same bytes on every machine.
+ * A deterministic build directory for the sync benchmark: `count` files of 1–20 KB, most
+ * content-hashed (`assets/<name>-<i>.<hash>.<ext>`, hash = sha256 of the bytes), one in
+ * `unhashedEvery` unhashed (`static/…`: pages, images, data files, as a static export or
+ * an SSR build's public folder has them). The same seed gives the same bytes on every machine.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import path from "node:path";
 import { seededRandom } from "../support/seeded-random";
 
 const KiB = 1024;
-/** One file in this many is unhashed. */
+/** One file in this many is unhashed, unless the caller says otherwise. */
 const UNHASHED_EVERY = 100;
 const HASHED_KINDS = [
   { name: "chunk", ext: "js" },
@@ -46,7 +46,7 @@ function hashedPath(kind: { name: string; ext: string }, index: number, body: Bu
   return `assets/${kind.name}-${index}.${hash}.${kind.ext}`;
 }
 
-export function generateSite(dir: string, count: number, seed = 2000): GeneratedSite {
+export function generateSite(dir: string, count: number, seed = 2000, unhashedEvery = UNHASHED_EVERY): GeneratedSite {
   rmSync(dir, { recursive: true, force: true });
   const random = seededRandom(seed);
   const paths: string[] = [];
@@ -55,7 +55,7 @@ export function generateSite(dir: string, count: number, seed = 2000): Generated
   for (let i = 0; i < count; i++) {
     const size = KiB + Math.floor(random() * 19 * KiB);
     const body = randomBody(random, size);
-    const unhashed = i % UNHASHED_EVERY === UNHASHED_EVERY - 1;
+    const unhashed = i % unhashedEvery === unhashedEvery - 1;
     const relativePath = unhashed
       ? (() => {
           const kind = UNHASHED_KINDS[i % UNHASHED_KINDS.length]!;

@@ -6,7 +6,6 @@
  * Exit codes: 0 every file is present and the manifest is written, 1 failure, 2 usage error.
  */
 import path from "node:path";
-import { SingleBar } from "cli-progress";
 import { RELEASE_ID_PATTERN } from "../../lib/asset-manifest";
 import { describeValue, UserError } from "../../lib/errors";
 import { immutableByRules } from "../../lib/app-build/description";
@@ -459,6 +458,9 @@ export function resolveReleaseId(
 /** A progress bar on stderr when it is a terminal; nothing otherwise (CI logs, pipes). */
 function progressReporter(): { update: (progress: SyncProgress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  // Loaded only for a terminal: CI logs and pipes never pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SingleBar } = require("cli-progress") as typeof import("cli-progress");
   const bar = new SingleBar({
     stream: process.stderr,
     format: "uploading [{bar}] {value}/{total} files | {mb} MB | {duration_formatted}",

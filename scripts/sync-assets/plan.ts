@@ -124,9 +124,18 @@ export function isHashedName(fileName: string): boolean {
   return contentHashOf(fileName) !== undefined;
 }
 
+const contentTypeByExtension = new Map<string, string>();
+
 /** Content-Type from the extension, with `charset=utf-8` for text types. */
 export function contentTypeFor(fileName: string): string {
-  return mime.contentType(path.posix.extname(fileName) || "bin") || "application/octet-stream";
+  const extension = path.posix.extname(fileName) || "bin";
+  let type = contentTypeByExtension.get(extension);
+  if (type === undefined) {
+    // A build has a handful of extensions and thousands of files: look each up once.
+    type = mime.contentType(extension) || "application/octet-stream";
+    contentTypeByExtension.set(extension, type);
+  }
+  return type;
 }
 
 /**
