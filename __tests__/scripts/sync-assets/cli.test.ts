@@ -4,7 +4,7 @@
  * run the real command as a child process to check exit codes, stderr and a kill mid-run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, realpath, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -16,6 +16,7 @@ import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-prox
 import {
   createBucket,
   directClient,
+  getBody,
   isObjectPut,
   listKeys,
   makeBuildDir,
@@ -174,6 +175,35 @@ describe("failures (exit 1)", () => {
         lines: 1,
       });
     });
+  });
+});
+
+describe("symlinks pointing outside --dir", () => {
+  let dir: string;
+  let secret: string;
+  beforeAll(async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), "sync-outside-"));
+    secret = path.join(outside, "secret.txt");
+    await writeFile(secret, "not for the bucket\n");
+    dir = await makeBuildDir({ "index.html": "<p>x</p>\n" });
+    await symlink(secret, path.join(dir, "robots.txt"));
+  });
+
+  it("are refused by default: exit 1, each named with its target, nothing uploaded", async () => {
+    const bucket = await createBucket(s3, "symlink-refused");
+    const code = await main(["--env", "dev", "--dir", dir, "--release", "r1", "--bucket", bucket]);
+    const printed = stderr.mock.calls.map((call) => String(call[0])).join("");
+    expect({ code, named: printed.includes(`robots.txt -> ${await realpath(secret)}`), keys: await listKeys(s3, bucket) }).toEqual({
+      code: 1,
+      named: true,
+      keys: [],
+    });
+  });
+
+  it("are followed with --follow-symlinks, uploading what they point at", async () => {
+    const bucket = await createBucket(s3, "symlink-followed");
+    const code = await main(["--env", "dev", "--dir", dir, "--release", "r1", "--bucket", bucket, "--follow-symlinks"]);
+    expect({ code, robots: (await getBody(s3, bucket, "robots.txt")).toString() }).toEqual({ code: 0, robots: "not for the bucket\n" });
   });
 });
 

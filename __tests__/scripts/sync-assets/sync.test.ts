@@ -17,7 +17,7 @@ import {
   REVALIDATE_CACHE_CONTROL,
 } from "../../../scripts/sync-assets/plan";
 import { syncAssets, type SyncOutcome } from "../../../scripts/sync-assets/sync";
-import { PASS, startFaultProxy, type FaultProxy } from "../../support/fault-proxy";
+import { PASS, startFaultProxy, type FaultProxy, type ProxiedRequest } from "../../support/fault-proxy";
 import {
   createBucket,
   directClient,
@@ -431,5 +431,64 @@ describe("a hash cache that lies", () => {
     );
     const stored = await Promise.all(manifest.assets.map(async (entry) => sha256(await getBody(s3, bucket, entry.key))));
     expect(stored).toEqual(manifest.assets.map((entry) => entry.sha256));
+  });
+});
+
+describe("the sync lease", () => {
+  const lockKey = syncLockKey({ name: "dev" });
+
+  it("is renewed while a long upload runs", async () => {
+    const bucket = await createBucket(s3, "lease-renewed");
+    const isRenewal = (request: ProxiedRequest) =>
+      isObjectPut(request) && requestKey(request, bucket) === lockKey && request.headers["if-match"] !== undefined;
+    // The only upload is held until two renewals have gone by (one-second lease: every
+    // quarter second), or ten seconds at most.
+    let sawTwoRenewals: () => void = () => undefined;
+    const twoRenewals = new Promise<void>((resolve) => (sawTwoRenewals = resolve));
+    const proxy = await startFaultProxy(motoEndpoint(), async (request) => {
+      if (isRenewal(request) && proxy.log.filter((e) => isRenewal(e.request)).length >= 2) sawTwoRenewals();
+      if (isObjectPut(request) && requestKey(request, bucket) === "robots.txt") {
+        await Promise.race([twoRenewals, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      }
+      return PASS;
+    });
+    const store = storeFor(bucket, { endpoint: proxy.endpoint });
+    await syncAssets(store, syncRequest(await makeBuildDir({ "robots.txt": "x\n" }), { leaseSeconds: 1 }));
+    store.close();
+    await proxy.close();
+    const uploadIndex = proxy.log.findIndex((e) => requestKey(e.request, bucket) === "robots.txt");
+    expect(proxy.log.slice(uploadIndex).filter((e) => isRenewal(e.request)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe("taken over by another run while this one uploads", () => {
+    let bucket: string;
+    let outcome: SyncOutcome;
+    beforeAll(async () => {
+      bucket = await createBucket(s3, "lease-lost");
+      let takenOver = false;
+      const proxy = await startFaultProxy(motoEndpoint(), async (request) => {
+        if (!takenOver && isObjectPut(request) && requestKey(request, bucket) === "index.html") {
+          takenOver = true;
+          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: lockKey, Body: JSON.stringify({ tool: "sync-assets", releaseId: "other" }) }));
+        }
+        return PASS;
+      });
+      const store = storeFor(bucket, { endpoint: proxy.endpoint });
+      outcome = await syncAssets(store, syncRequest(await makeBuildDir(sampleBuild())));
+      store.close();
+      await proxy.close();
+    });
+
+    it("stops with the lease named", () => {
+      expect(outcome.kind === "lost-lock" && outcome.key).toBe(lockKey);
+    });
+
+    it("writes no manifest", async () => {
+      expect((await listKeys(s3, bucket, "_releases/")).filter((key) => key.endsWith(".assets.json"))).toEqual([]);
+    });
+
+    it("leaves the other run's lease in place", async () => {
+      expect(JSON.parse((await getBody(s3, bucket, lockKey)).toString()).releaseId).toBe("other");
+    });
   });
 });
