@@ -19,8 +19,9 @@ export interface EnvironmentSource {
 /** Reads every environment file named in ENVIRONMENT_NAMES (without validating). */
 export function readEnvironmentSources(names: readonly string[] = ENVIRONMENT_NAMES): EnvironmentSource[] {
   return names.map((name) => {
+    // With its extension, so that a bundler can map the name to the file (scripts/shared/run-bundled.cjs).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the list of files is data
-    const module = require(`./${name}`) as { default?: unknown };
+    const module = require(`./${name}.ts`) as { default?: unknown };
     return { file: `environments/${name}.ts`, data: module.default };
   });
 }

@@ -192,10 +192,7 @@ function report(outcome: SyncOutcome, where: Where): number {
       const fatal = outcome.failed.find((failure) => failure.error.kind !== "other");
       if (fatal) say(`error: ${storeErrorMessage(fatal.error, "upload", where)}`);
       say(`error: ${outcome.failed.length} file(s) failed to upload; no manifest was written:`);
-      for (const failure of outcome.failed.slice(0, FAILED_KEYS_SHOWN)) {
-        say(`  ${failure.key}: ${failure.error.code}: ${failure.error.message}`);
-      }
-      if (outcome.failed.length > FAILED_KEYS_SHOWN) say(`  … and ${outcome.failed.length - FAILED_KEYS_SHOWN} more`);
+      sayKeys(outcome.failed.map((failure) => `${failure.key}: ${failure.error.code}: ${failure.error.message}`));
       if (outcome.notAttempted > 0) say(`  ${outcome.notAttempted} file(s) not attempted`);
       say(`${summaryLine(outcome.summary, false)}; rerun to upload the rest`);
       return 1;
@@ -226,9 +223,15 @@ function report(outcome: SyncOutcome, where: Where): number {
   }
 }
 
+/** One line per item, indented, the first FAILED_KEYS_SHOWN of them, then how many more. */
+function itemLines(items: readonly string[], indent = "  "): string[] {
+  const lines = items.slice(0, FAILED_KEYS_SHOWN).map((item) => `${indent}${item}`);
+  if (items.length > FAILED_KEYS_SHOWN) lines.push(`${indent}… and ${items.length - FAILED_KEYS_SHOWN} more`);
+  return lines;
+}
+
 function sayKeys(keys: readonly string[]): void {
-  for (const key of keys.slice(0, FAILED_KEYS_SHOWN)) say(`  ${key}`);
-  if (keys.length > FAILED_KEYS_SHOWN) say(`  … and ${keys.length - FAILED_KEYS_SHOWN} more`);
+  for (const line of itemLines(keys)) say(line);
 }
 
 /** What an interrupted run did and did not do: it exits 1 and writes no manifest. */
@@ -237,11 +240,7 @@ function interruptedLines(outcome: Extract<SyncOutcome, { kind: "interrupted" }>
   const planned = summary.uploaded + notUploaded.length;
   const mb = (summary.bytesUploaded / 1e6).toFixed(1);
   const lines = [`interrupted: uploaded ${summary.uploaded} of ${planned} file(s) to upload (${mb} MB) before stopping`];
-  if (notUploaded.length > 0) {
-    lines.push(`  not uploaded (${notUploaded.length}):`);
-    for (const key of notUploaded.slice(0, FAILED_KEYS_SHOWN)) lines.push(`    ${key}`);
-    if (notUploaded.length > FAILED_KEYS_SHOWN) lines.push(`    … and ${notUploaded.length - FAILED_KEYS_SHOWN} more`);
-  }
+  if (notUploaded.length > 0) lines.push(`  not uploaded (${notUploaded.length}):`, ...itemLines(notUploaded, "    "));
   for (const { key, abort } of abortedMultipart) {
     lines.push(
       abort === "done"
@@ -254,8 +253,7 @@ function interruptedLines(outcome: Extract<SyncOutcome, { kind: "interrupted" }>
 }
 
 function symlinkProblemLines(problem: "outside" | "broken", links: readonly SymlinkNote[], where: Where): string[] {
-  const shown = links.slice(0, FAILED_KEYS_SHOWN).map((link) => `  ${link.path} -> ${link.target}`);
-  if (links.length > FAILED_KEYS_SHOWN) shown.push(`  … and ${links.length - FAILED_KEYS_SHOWN} more`);
+  const shown = itemLines(links.map((link) => `${link.path} -> ${link.target}`));
   if (problem === "outside") {
     return [
       `error: --dir ${where.dirFlag} holds ${links.length} symlink(s) pointing outside it; their targets would be uploaded:`,

@@ -163,6 +163,7 @@ export function isListing(request: ProxiedRequest): boolean {
 
 const PROJECT_ROOT = path.resolve(__dirname, "../../..");
 const CLI = path.join(PROJECT_ROOT, "scripts/sync-assets/cli.ts");
+const LAUNCHER = path.join(PROJECT_ROOT, "scripts/shared/run-bundled.cjs");
 
 export interface CommandResult {
   readonly code: number | null;
@@ -172,12 +173,12 @@ export interface CommandResult {
 }
 
 /**
- * Starts the real command the way `npm run sync-assets` does (node --require tsx/cjs: one
- * process, so a signal reaches the CLI itself), with `env` on top of the test's environment
- * (a variable set to undefined is removed).
+ * Starts the real command the way `npm run sync-assets` does (node scripts/shared/run-bundled.cjs:
+ * one process, so a signal reaches the CLI itself), with `env` on top of the test's
+ * environment (a variable set to undefined is removed).
  */
 export function startCommand(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CommandResult> } {
-  const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, ...args], {
+  const child = spawn(process.execPath, [LAUNCHER, CLI, ...args], {
     cwd: PROJECT_ROOT,
     env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)),
     stdio: ["ignore", "pipe", "pipe"],
