@@ -8,7 +8,7 @@ const PROVIDER_BARREL = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/", ".cache/", "examples/nextjs-app/", "examples/nuxt-app/", "**/.*.bundle.cjs"] },
+  { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/", ".cache/", "examples/nextjs-app/", "examples/nuxt-app/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,23 +1,23 @@
 /**
- * scripts/shared/run-bundled.cjs: runs a TypeScript tool from an esbuild bundle kept next to
- * its entry, rebuilds it when a source changed, and falls back to tsx when a source other
- * than the entry uses __dirname (which a bundle would move).
+ * scripts/shared/run-bundled.cjs: runs a TypeScript tool from an esbuild bundle of its
+ * sources, rebuilt when one changed, with each module's own __dirname, and from the sources
+ * under tsx when it cannot bundle them.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
 const LAUNCHER = path.resolve(__dirname, "../../../scripts/shared/run-bundled.cjs");
 
-/** A two-file tool in a fresh folder: its entry prints what lib.ts exports, then its arguments. */
-async function tool(lib: string): Promise<{ dir: string; entry: string }> {
+/** A tool in a fresh folder: its entry prints what lib/value.ts exports, then its arguments. */
+async function tool(value: string, extra: Record<string, string> = {}): Promise<{ dir: string; entry: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "run-bundled-"));
-  await writeFile(path.join(dir, "lib.ts"), lib);
+  await writeFile(path.join(dir, "value.ts"), value);
+  for (const [name, content] of Object.entries(extra)) await writeFile(path.join(dir, name), content);
   await writeFile(
     path.join(dir, "entry.ts"),
-    'import { value } from "./lib";\nif (require.main === module) console.log(JSON.stringify([value, ...process.argv.slice(2)]));\n',
+    'import { value } from "./value";\nif (require.main === module) console.log(JSON.stringify([value, ...process.argv.slice(2)]));\n',
   );
   return { dir, entry: path.join(dir, "entry.ts") };
 }
@@ -34,24 +34,41 @@ describe("running a tool through run-bundled", () => {
     expect(run(entry, "--flag", "x")).toEqual(["v1", "--flag", "x"]);
   });
 
-  it("keeps the bundle next to the entry", async () => {
-    const { dir, entry } = await tool('export const value = "v1";\n');
-    run(entry);
-    expect(existsSync(path.join(dir, ".entry.bundle.cjs"))).toBe(true);
-  });
-
   it("rebuilds the bundle when a source changed", async () => {
     const { dir, entry } = await tool('export const value = "v1";\n');
     run(entry);
-    await writeFile(path.join(dir, "lib.ts"), 'export const value = "version two";\n');
+    await writeFile(path.join(dir, "value.ts"), 'export const value = "version two";\n');
     expect(run(entry)).toEqual(["version two"]);
   });
 
-  it("runs the sources under tsx when a module other than the entry uses __dirname", async () => {
-    const { dir, entry } = await tool("export const value = __dirname;\n");
-    expect({ printed: run(entry), bundled: existsSync(path.join(dir, ".entry.bundle.cjs")) }).toEqual({
-      printed: [dir],
-      bundled: false,
-    });
+  it("gives a bundled module its own __dirname", async () => {
+    const { dir, entry } = await tool('export { value } from "./lib/where";\n');
+    await mkdir(path.join(dir, "lib"));
+    await writeFile(path.join(dir, "lib", "where.ts"), "export const value = __dirname;\n");
+    expect(run(entry)).toEqual([path.join(dir, "lib")]);
+  });
+
+  it("hands a TypeScript file the tool requires while running to tsx", async () => {
+    const { entry } = await tool(
+      [
+        'import path from "node:path";',
+        "// A path known only at run time (like app.config.ts): not part of the bundle.",
+        'const file = path.join(__dirname, ["runtime", "config.ts"].join("-"));',
+        "// eslint-disable-next-line @typescript-eslint/no-require-imports",
+        "export const value = (require(file) as { default: string }).default;",
+        "",
+      ].join("\n"),
+      { "runtime-config.ts": 'const typed: string = "typed at run time";\nexport default typed;\n' },
+    );
+    expect(run(entry)).toEqual(["typed at run time"]);
+  });
+
+  it("runs the sources under tsx when they cannot be bundled", async () => {
+    // esbuild has no loader for .data; Node reads an unknown extension as JavaScript.
+    const { entry } = await tool(
+      '// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const value: string = require("./value.data");\n',
+      { "value.data": 'module.exports = "from the sources";\n' },
+    );
+    expect(run(entry)).toEqual(["from the sources"]);
   });
 });
