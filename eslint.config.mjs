@@ -7,6 +7,8 @@ const PROVIDER_BARREL = {
   message: "Import by deep path, e.g. @cdktf/provider-aws/lib/s3-bucket (the barrel costs seconds per synth).",
 };
 
+const TEMP_DIR = "Use tempDir() from __tests__/support/temp-dir.ts: its folders are removed when the test file ends.";
+
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/", ".cache/", "examples/nextjs-app/", "examples/nuxt-app/"] },
   js.configs.recommended,
@@ -18,6 +20,30 @@ export default tseslint.config(
       // The provider's barrel import loads every resource class: seconds and hundreds of MB
       // per synth and test run. Import each resource by its deep path instead.
       "no-restricted-imports": ["error", { patterns: [PROVIDER_BARREL] }],
+    },
+  },
+  {
+    // Tests make temporary folders through support/temp-dir.ts only, which removes them when
+    // the test file ends, so `npm test` leaves nothing in the temp directory.
+    files: ["__tests__/**"],
+    ignores: ["__tests__/support/temp-dir.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [PROVIDER_BARREL],
+          paths: ["fs", "node:fs", "fs/promises", "node:fs/promises"].map((name) => ({ name, importNames: ["mkdtemp", "mkdtempSync"], message: TEMP_DIR })),
+        },
+      ],
+      "no-restricted-properties": ["error", ...["mkdtemp", "mkdtempSync"].map((property) => ({ object: "fs", property, message: TEMP_DIR }))],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.object.name='Testing'][callee.property.name='app']:not(:has(Property[key.name='outdir']))",
+          message: `Testing.app() makes a temp folder nobody removes: pass { outdir: tempDir() }. ${TEMP_DIR}`,
+        },
+        { selector: "CallExpression[callee.object.name='Testing'][callee.property.name='fullSynth']", message: `Testing.fullSynth makes a temp folder nobody removes. ${TEMP_DIR}` },
+      ],
     },
   },
   {

@@ -7,5 +7,7 @@ module.exports = {
   // One moto_server for the whole run; each test uses its own bucket/function names.
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
+  // Each test file's temporary folders are removed when it ends (support/temp-dir.ts).
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/remove-temp-dirs.ts"],
   testTimeout: 60000,
 };

@@ -2,10 +2,10 @@
  * The whole app as users run it: `main.ts` in a child process, writing into a temp dir.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readSynthesizedApp, type SynthesizedApp } from "./support/synth";
+import { tempDir } from "./support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -23,7 +23,7 @@ describe("npm run synth (main.ts)", () => {
   let synthesized: SynthesizedApp;
 
   beforeAll(() => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "main-synth-"));
+    const outdir = tempDir("main-synth-");
     const result = runMain(ROOT, outdir);
     if (result.status !== 0) throw new Error(`synth failed (${result.status}): ${result.stderr}`);
     synthesized = readSynthesizedApp(outdir);
@@ -83,7 +83,7 @@ describe("npm run synth (main.ts)", () => {
 
 /** A copy of the project whose dev environment file is changed by `edit`. */
 function projectWithDev(edit: (source: string) => string): string {
-  const project = mkdtempSync(path.join(tmpdir(), "broken-project-"));
+  const project = tempDir("broken-project-");
   for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", "examples", "package.json", "tsconfig.json"]) {
     cpSync(path.join(ROOT, entry), path.join(project, entry), {
       recursive: true,

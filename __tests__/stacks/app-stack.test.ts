@@ -10,6 +10,7 @@ import { findEnvironment, loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AppStack } from "../../stacks/app-stack";
 import { onlyResource, resourcesOfType, testAppStackOptions, type StackJson } from "../support/synth";
+import { tempDir } from "../support/temp-dir";
 
 Testing.setupJest();
 
@@ -17,7 +18,7 @@ const environments = loadEnvironments();
 const options = testAppStackOptions();
 
 function synthApp(env: EnvironmentConfig): { text: string; json: StackJson } {
-  const stack = new AppStack(Testing.app({ stackTraces: false }), env, options);
+  const stack = new AppStack(Testing.app({ outdir: tempDir("cdktf-test-"), stackTraces: false }), env, options);
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) as StackJson };
 }

@@ -2,9 +2,10 @@ import { Testing } from "cdktf";
 import { findEnvironment, loadEnvironments } from "../../environments";
 import { DnsStack } from "../../stacks/dns-stack";
 import { onlyResource, resourcesOfType, type StackJson } from "../support/synth";
+import { tempDir } from "../support/temp-dir";
 
 const environments = loadEnvironments();
-const synthDns = (name: string) => JSON.parse(Testing.synth(new DnsStack(Testing.app({ stackTraces: false }), findEnvironment(name, environments)))) as StackJson;
+const synthDns = (name: string) => JSON.parse(Testing.synth(new DnsStack(Testing.app({ outdir: tempDir("cdktf-test-"), stackTraces: false }), findEnvironment(name, environments)))) as StackJson;
 
 describe("DnsStack with dns.createHostedZone and a delegation (dev)", () => {
   const json = synthDns("dev");

@@ -1,13 +1,12 @@
 import { App } from "cdktf";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+
 import { loadEnvironments } from "../../environments";
 import { StateBootstrapStack, stateBucketGroups } from "../../stacks/state-bootstrap-stack";
 import { onlyResource, readSynthesizedApp, resourcesOfType, type StackJson } from "../support/synth";
+import { tempDir } from "../support/temp-dir";
 
 const environments = loadEnvironments();
-const outdir = mkdtempSync(path.join(tmpdir(), "bootstrap-"));
+const outdir = tempDir("bootstrap-");
 const app = new App({ outdir, stackTraces: false });
 for (const group of stateBucketGroups(environments)) new StateBootstrapStack(app, `state-${group.bucket}`, group);
 app.synth();

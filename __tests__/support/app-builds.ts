@@ -3,9 +3,9 @@
  * folder for tests: the real files' shapes (OpenNext 4.2's open-next.output.json, Nitro's
  * nitro.json, the example app's layout) with one-line bundles.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { tempDir as registeredTempDir } from "./temp-dir";
 
 function write(file: string, content: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -13,7 +13,7 @@ function write(file: string, content: string): void {
 }
 
 export function tempDir(prefix = "app-build-"): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  return registeredTempDir(prefix);
 }
 
 /** The open-next.output.json OpenNext 4.2.0 writes for the default configuration. */

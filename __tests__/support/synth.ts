@@ -2,8 +2,7 @@
  * Synthesizes stacks in-process for tests, from a small example-layout build written to a
  * temp folder, so tests do not depend on the example app having been built.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
 import { loadEnvironments } from "../../environments";
@@ -11,7 +10,8 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { describeAppBuild } from "../../lib/app-build/load";
 import type { AppBuildDescription } from "../../lib/app-build/description";
 import { createEnvironmentStacks } from "../../stacks/environment-stacks";
-import { tempDir, writeExampleBuild } from "./app-builds";
+import { writeExampleBuild } from "./app-builds";
+import { tempDir } from "./temp-dir";
 
 /** A synthesized stack's cdk.tf.json, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +25,7 @@ export interface SynthesizedApp {
 
 /** A small build in the example app's layout, described. */
 export function testAppBuild(): AppBuildDescription {
-  return describeAppBuild(writeExampleBuild(tempDir()), "test");
+  return describeAppBuild(writeExampleBuild(tempDir("app-build-")), "test");
 }
 
 /** Stack options for tests: the given build (default: a small example build), packages cached in a temp dir. */
@@ -38,7 +38,7 @@ export function synthesizeApp(
   environments: readonly EnvironmentConfig[] = loadEnvironments(),
   appBuild: AppBuildDescription = testAppBuild(),
 ): SynthesizedApp {
-  const outdir = mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+  const outdir = tempDir("cdktf-out-");
   const app = new App({ outdir, stackTraces: false });
   const options = testAppStackOptions(appBuild);
   for (const env of environments) createEnvironmentStacks(app, env, options);

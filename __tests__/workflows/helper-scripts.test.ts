@@ -1,7 +1,6 @@
 /** The small scripts under .github/scripts that the workflows call. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ENVIRONMENT_NAMES, findEnvironment, loadEnvironments } from "../../environments";
 import { environmentOutputs, formatOutputs } from "../../.github/scripts/env-outputs";
@@ -18,6 +17,7 @@ import {
   type DeployNoticeInput,
 } from "../../.github/scripts/release-summary";
 import { ROOT } from "./support";
+import { tempDir } from "../support/temp-dir";
 
 describe("env-outputs.ts", () => {
   const environments = loadEnvironments();
@@ -123,7 +123,7 @@ describe("terraform-plan.sh", () => {
 
   /** A stub terraform on PATH: logs each call; `plan` exits with the code named for the stack. */
   function setUp(stacks: readonly string[], planCodes: Record<string, number>): void {
-    dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
+    dir = tempDir("tf-plan-");
     calls = path.join(dir, "calls.log");
     for (const stack of stacks) mkdirSync(path.join(dir, "cdktf.out", "stacks", stack), { recursive: true });
     mkdirSync(path.join(dir, "bin"));
@@ -317,7 +317,7 @@ describe("release-summary.ts", () => {
   describe("the CLI", () => {
     let dir: string;
     beforeEach(() => {
-      dir = mkdtempSync(path.join(tmpdir(), "release-summary-"));
+      dir = tempDir("release-summary-");
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,6 +2,7 @@ import { Lazy, Testing, TerraformStack } from "cdktf";
 import { MonitoringDashboard, type MonitoringDashboardProps } from "../../../modules/monitoring/dashboard";
 import { onlyResource, synthesizeApp, type StackJson } from "../../support/synth";
 import { environment } from "./helpers";
+import { tempDir } from "../../support/temp-dir";
 
 const prod = synthesizeApp([environment("prod")]).stacks["prod-distribution"];
 const dashboard = onlyResource(prod, "aws_cloudwatch_dashboard");
@@ -103,7 +104,7 @@ describe("MonitoringDashboard", () => {
   });
 
   it("refuses a number token in the body, which would serialize as garbage", () => {
-    const stack = new TerraformStack(Testing.app(), "test");
+    const stack = new TerraformStack(Testing.app({ outdir: tempDir("cdktf-test-") }), "test");
     const timeoutSeconds = Lazy.numberValue({ produce: () => 10 });
     expect(() => new MonitoringDashboard(stack, "Dashboard", { ...props, ssrFunction: { functionName: "fn", timeoutSeconds } })).toThrow(
       /number token/,

@@ -3,6 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { DynamodbTableAlarms } from "../../../modules/monitoring/dynamodb-table-alarms";
 import { LambdaFunctionAlarms, type LambdaFunctionAlarmsProps } from "../../../modules/monitoring/lambda-function-alarms";
 import type { StackJson } from "../../support/synth";
+import { tempDir } from "../../support/temp-dir";
 
 const props: LambdaFunctionAlarmsProps = {
   alarmName: (what) => `app-test-ssr-${what}`,
@@ -19,7 +20,7 @@ const props: LambdaFunctionAlarmsProps = {
   },
 };
 
-const stack = () => new TerraformStack(Testing.app(), "test");
+const stack = () => new TerraformStack(Testing.app({ outdir: tempDir("cdktf-test-") }), "test");
 const synthAlarms = (build: (scope: TerraformStack) => void): StackJson[] => {
   const json = JSON.parse(Testing.synthScope((scope) => build(scope as TerraformStack))) as StackJson;
   return Object.values(json.resource.aws_cloudwatch_metric_alarm as StackJson);

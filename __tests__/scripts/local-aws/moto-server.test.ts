@@ -1,9 +1,8 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { UserError } from "../../../lib/errors";
 import { findMotoLauncher, startMotoServer } from "../../../scripts/local-aws/moto-server";
+import { tempDir } from "../../support/temp-dir";
 
 describe("local AWS emulator harness", () => {
   it("points SDK clients at moto through AWS_ENDPOINT_URL", async () => {
@@ -23,11 +22,10 @@ describe("local AWS emulator harness", () => {
 });
 
 describe("a machine where moto cannot be found or installed", () => {
-  let work: string;
   let thrown: unknown;
   beforeAll(() => {
     // No moto_server, no python3 on PATH, and no virtualenv yet.
-    work = mkdtempSync(path.join(tmpdir(), "no-moto-"));
+    const work = tempDir("no-moto-");
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       findMotoLauncher({ venvDir: path.join(work, ".venv"), env: { PATH: work } });
@@ -37,7 +35,6 @@ describe("a machine where moto cannot be found or installed", () => {
       stderr.mockRestore();
     }
   });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("is told what to install, as a user error (no stack trace)", () => {
     expect(thrown).toEqual(expect.any(UserError));

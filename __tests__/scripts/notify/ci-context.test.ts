@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readCiContext } from "../../../scripts/notify/ci-context";
+import { tempDir } from "../../support/temp-dir";
 
 const actions = {
   GITHUB_SERVER_URL: "https://github.com",
@@ -78,7 +78,7 @@ describe("readCiContext", () => {
     });
 
     it("reads the event file GITHUB_EVENT_PATH names from disk by default", () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "ci-context-"));
+      const dir = tempDir("ci-context-");
       try {
         const file = path.join(dir, "event.json");
         writeFileSync(file, JSON.stringify({ head_commit: { author: { username: "from-disk" } } }));

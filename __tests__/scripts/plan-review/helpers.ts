@@ -1,7 +1,6 @@
 /** Synthetic plans and review shortcuts shared by the plan-review tests. */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir as registeredTempDir } from "../../support/temp-dir";
 import { parsePlanText, type ParsedPlan } from "../../../scripts/plan-review/parse";
 import { DEFAULT_PROTECTED_TYPES, summarize, type Review, type ReviewOptions } from "../../../scripts/plan-review/summarize";
 
@@ -12,7 +11,7 @@ export function fixture(name: string): string {
 }
 
 export function tempDir(prefix = "plan-review-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return registeredTempDir(prefix);
 }
 
 /**

@@ -5,14 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 function policyOn(stack: string): { status: number | null; stderr: string; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-refusal-"));
+  const dir = tempDir("policy-refusal-");
   const file = path.join(dir, "stacks", "dev-app", "cdk.tf.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { "dev-app": { synthesizedStackPath: "stacks/dev-app/cdk.tf.json" } } }));

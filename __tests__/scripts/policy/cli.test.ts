@@ -2,9 +2,9 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { App } from "cdktf";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { awsStack } from "./support";
+import { tempDir } from "../../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -22,7 +22,7 @@ describe("npm run policy", () => {
   });
 
   it("exits 1 on an error-level violation and reports it as JSON on stdout", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
+    const dir = tempDir("policy-cli-");
     const app = new App({ outdir: dir, stackTraces: false });
     new S3Bucket(awsStack(app, "dev-app"), "Bucket", { bucket: "open-bucket" });
     app.synth();

@@ -7,12 +7,12 @@
  */
 import fc from "fast-check";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { UserError } from "../../../lib/errors";
 import { checkStack, readJsonFile } from "../../../scripts/policy/stack-file";
+import { tempDir } from "../../support/temp-dir";
 
-const FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-property-")), "cdk.tf.json");
+const FILE = path.join(tempDir("stack-property-"), "cdk.tf.json");
 
 /** What policy does with a stack file before any rule runs: read it, then check its shape. */
 function gate(content: string): "read" | UserError {

@@ -1,19 +1,19 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { checkStack, manifestStacks, MAX_STACK_BYTES, readJsonFile, stackProblems } from "../../../scripts/policy/stack-file";
 import { loadWorkspace } from "../../../scripts/policy/workspace";
 import { thrownUserError as thrown } from "../../support/user-error";
+import { tempDir } from "../../support/temp-dir";
 
 function tempFile(name: string, content: string | Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-")), name);
+  const file = path.join(tempDir("stack-file-"), name);
   fs.writeFileSync(file, content);
   return file;
 }
 
 /** A synthesis directory whose one stack (dev-app) has this content. */
 function synthDir(stack: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-dir-"));
+  const dir = tempDir("stack-dir-");
   fs.mkdirSync(path.join(dir, "stacks", "dev-app"), { recursive: true });
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ stacks: { "dev-app": { synthesizedStackPath: "stacks/dev-app/cdk.tf.json" } } }));
   fs.writeFileSync(path.join(dir, "stacks", "dev-app", "cdk.tf.json"), stack);

@@ -7,7 +7,6 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadEnvironments } from "../../../environments";
 import type { EnvironmentConfig } from "../../../environments/schema";
@@ -18,6 +17,7 @@ import { AppFunction, type AppFunctionProps } from "../../../modules/app-functio
 import { runPolicy, type PolicyReport, type RuleResult, type Violation } from "../../../scripts/policy/engine";
 import { RULES } from "../../../scripts/policy/rules";
 import { loadWorkspace, type Workspace } from "../../../scripts/policy/workspace";
+import { tempDir } from "../../support/temp-dir";
 
 export const ENVIRONMENTS = loadEnvironments();
 export const DEV = environment("dev");
@@ -31,7 +31,7 @@ export function environment(name: string): EnvironmentConfig {
 
 /** A placeholder Lambda bundle for constructs that package code. */
 export const CODE_ZIP = (() => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-code-")), "server.zip");
+  const file = path.join(tempDir("policy-code-"), "server.zip");
   fs.writeFileSync(file, "not really a zip");
   return file;
 })();
@@ -91,7 +91,7 @@ export function awsStack(scope: Construct, id: string, options: StackOptions = {
 
 /** Synthesizes whatever `build` adds to a fresh app and reads it back as `npm run policy` would. */
 export function synth(build: (app: App) => void): Workspace {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-synth-"));
+  const outdir = tempDir("policy-synth-");
   try {
     const app = new App({ outdir, stackTraces: false });
     build(app);

@@ -1,17 +1,16 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { App } from "cdktf";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { readPolicy } from "../../../scripts/policy/iam";
 import { loadWorkspace } from "../../../scripts/policy/workspace";
 import { awsStack } from "./support";
 import { thrownUserError as thrown } from "../../support/user-error";
+import { tempDir } from "../../support/temp-dir";
 
 /** A synthesis directory (kept on disk, as `npm run synth` leaves it) with one stack. */
 function synthDir(stackId: string, build: (stack: ReturnType<typeof awsStack>) => void): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-dir-"));
+  const outdir = tempDir("policy-dir-");
   const app = new App({ outdir, stackTraces: false });
   build(awsStack(app, stackId));
   app.synth();
@@ -34,7 +33,7 @@ describe("loadWorkspace", () => {
   });
 
   it("tells the user to synthesize when a directory has no manifest", () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "policy-empty-"));
+    const empty = tempDir("policy-empty-");
     const error = thrown(() => loadWorkspace([empty]));
     expect([error.exitCode, error.message]).toEqual([1, expect.stringMatching(/no manifest\.json .*run `npm run synth` first/)]);
   });

@@ -2,11 +2,11 @@
  * The commit and CI run link every CLI records (scripts/shared/git.ts, scripts/shared/ci.ts).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
+
 import path from "node:path";
 import { ciRunUrl } from "../../../scripts/shared/ci";
 import { defaultReleaseId, resolveCommit } from "../../../scripts/shared/git";
+import { tempDir } from "../../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -25,7 +25,7 @@ describe("defaultReleaseId", () => {
   });
 
   it("says why when there is no commit to default to", () => {
-    const notRepo = mkdtempSync(path.join(os.tmpdir(), "not-a-repo-"));
+    const notRepo = tempDir("not-a-repo-");
     expect(resolveCommit(undefined, { cwd: notRepo, vars: {} })).toMatchObject({ ok: false, problem: expect.stringContaining(notRepo) });
   });
 });

@@ -9,8 +9,7 @@
  * credentials.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../../lib/errors";
 import { ENV_OUTPUTS_CLI, main as envOutputs } from "../../../.github/scripts/env-outputs";
@@ -25,6 +24,7 @@ import { main as releaseTools, RELEASE_TOOLS } from "../../../scripts/release/cl
 import type { Cli, FlagSpecs } from "../../../scripts/shared/cli";
 import { main as syncAssets, SYNC_ASSETS_CLI } from "../../../scripts/sync-assets/cli";
 import { captureOutput } from "../../support/output";
+import { tempDir } from "../../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -284,7 +284,7 @@ describe("with no AWS credentials anywhere", () => {
   let work: string;
   let exits: Map<string, Exit>;
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), "no-credentials-"));
+    work = tempDir("no-credentials-");
     const empty = path.join(work, "empty");
     writeFileSync(empty, "");
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_EC2_METADATA_DISABLED: "true" };
@@ -297,7 +297,6 @@ describe("with no AWS credentials anywhere", () => {
     const results = await inBatches(awsTools, 3, (tool) => runEntry(tool.entry, (tool.callsAws ?? []).map((arg) => (arg === "<build>" ? dir : arg)), env));
     exits = new Map(awsTools.map((tool, i) => [tool.name, results[i] as Exit]));
   }, 180_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it.each(awsTools.map((tool) => [tool.name]))("%s says so in one plain line and exits 1", (name) => {
     const exit = exits.get(name) as Exit;

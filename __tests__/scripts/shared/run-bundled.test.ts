@@ -4,15 +4,15 @@
  * under tsx when it cannot bundle them.
  */
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { tempDir } from "../../support/temp-dir";
 
 const LAUNCHER = path.resolve(__dirname, "../../../scripts/shared/run-bundled.cjs");
 
 /** A tool in a fresh folder: its entry prints what lib/value.ts exports, then its arguments. */
 async function tool(value: string, extra: Record<string, string> = {}): Promise<{ dir: string; entry: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "run-bundled-"));
+  const dir = tempDir("run-bundled-");
   await writeFile(path.join(dir, "value.ts"), value);
   for (const [name, content] of Object.entries(extra)) await writeFile(path.join(dir, name), content);
   await writeFile(

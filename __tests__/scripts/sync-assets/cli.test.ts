@@ -4,8 +4,7 @@
  * run the real command as a child process to check exit codes, stderr and a kill mid-run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, realpath, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../../../lib/errors";
@@ -30,6 +29,7 @@ import {
   syncRequest,
   type CommandResult,
 } from "./helpers";
+import { tempDir } from "../../support/temp-dir";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../../..");
 
@@ -123,7 +123,7 @@ describe("the release id", () => {
   });
 
   it("asks for --release outside a git repository", async () => {
-    const notRepo = await mkdtemp(path.join(os.tmpdir(), "not-a-repo-"));
+    const notRepo = tempDir("not-a-repo-");
     expect(() => resolveReleaseId(undefined, notRepo, {})).toThrow(/pass --release <id>/);
   });
 });
@@ -137,7 +137,7 @@ describe("failures (exit 1)", () => {
   });
 
   it("refuses an empty --dir", async () => {
-    const empty = await mkdtemp(path.join(os.tmpdir(), "empty-build-"));
+    const empty = tempDir("empty-build-");
     expect(await userError(["--env", "dev", "--dir", empty, "--release", "r1"])).toMatchObject({
       exitCode: 1,
       message: /^--dir: no files to upload in /,
@@ -182,7 +182,7 @@ describe("symlinks pointing outside --dir", () => {
   let dir: string;
   let secret: string;
   beforeAll(async () => {
-    const outside = await mkdtemp(path.join(os.tmpdir(), "sync-outside-"));
+    const outside = tempDir("sync-outside-");
     secret = path.join(outside, "secret.txt");
     await writeFile(secret, "not for the bucket\n");
     dir = await makeBuildDir({ "index.html": "<p>x</p>\n" });

@@ -3,12 +3,11 @@
  * inode, device) is unchanged, never for files hashed within the racy window, and an
  * unreadable cache file counts as empty.
  */
-import { mkdtemp, readFile, stat, utimes, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { hashCachePath, openHashCache, RACY_WINDOW_MS } from "../../../scripts/sync-assets/hash-cache";
 import { scanDirectory, type ScannedFile } from "../../../scripts/sync-assets/scan";
 import { makeBuildDir, sha256 } from "./helpers";
+import { tempDir } from "../../support/temp-dir";
 
 function scanned(dir: string): ScannedFile {
   const result = scanDirectory(dir);
@@ -22,7 +21,7 @@ function later(file: ScannedFile): number {
 }
 
 async function cacheFileFor(dir: string): Promise<string> {
-  return hashCachePath(await mkdtemp(path.join(os.tmpdir(), "sync-cache-")), dir);
+  return hashCachePath(tempDir("sync-cache-"), dir);
 }
 
 describe("the hash cache", () => {

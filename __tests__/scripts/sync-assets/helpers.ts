@@ -5,8 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   CreateBucketCommand,
@@ -20,6 +19,7 @@ import { classifyByName } from "../../../scripts/sync-assets/plan";
 import { createS3AssetStore, type AssetStore, type S3AssetStoreOptions } from "../../../scripts/sync-assets/s3-port";
 import type { SyncRequest } from "../../../scripts/sync-assets/sync";
 import type { FaultDecision, ProxiedRequest } from "../../support/fault-proxy";
+import { tempDir } from "../../support/temp-dir";
 export { seededRandom } from "../../../bench/support/seeded-random";
 
 export const REGION = "eu-west-1";
@@ -46,7 +46,7 @@ export async function createBucket(client: S3Client, label: string): Promise<str
 
 /** Writes `files` (relative path -> content) into a new temporary directory. */
 export async function makeBuildDir(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "sync-assets-"));
+  const dir = tempDir("sync-assets-");
   await writeFiles(dir, files);
   return dir;
 }

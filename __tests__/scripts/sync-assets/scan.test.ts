@@ -3,11 +3,11 @@
  * leaving it refused (each named) unless followSymlinks, loops not re-entered, broken links
  * named.
  */
-import { mkdir, mkdtemp, realpath, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { scanDirectory, type ScanResult } from "../../../scripts/sync-assets/scan";
 import { makeBuildDir } from "./helpers";
+import { tempDir } from "../../support/temp-dir";
 
 function paths(result: ScanResult): string[] {
   if (result.kind !== "ok") throw new Error(`expected ok, got ${JSON.stringify(result)}`);
@@ -17,7 +17,7 @@ function paths(result: ScanResult): string[] {
 let outsideDir: string;
 beforeAll(async () => {
   // Real path: that is what the scan names as a link's target.
-  outsideDir = await realpath(await mkdtemp(path.join(os.tmpdir(), "sync-outside-")));
+  outsideDir = await realpath(tempDir("sync-outside-"));
   await writeFile(path.join(outsideDir, "secret.txt"), "not for the bucket\n");
   await mkdir(path.join(outsideDir, "folder"));
   await writeFile(path.join(outsideDir, "folder", "inner.txt"), "also not\n");
@@ -45,7 +45,7 @@ describe("reading --dir", () => {
   });
 
   it("says when the directory holds no files", async () => {
-    expect(scanDirectory(await mkdtemp(path.join(os.tmpdir(), "sync-empty-"))).kind).toBe("empty");
+    expect(scanDirectory(tempDir("sync-empty-")).kind).toBe("empty");
   });
 });
 
@@ -76,7 +76,7 @@ describe("symlinks", () => {
   });
 
   it("refuses a relative link that climbs out of --dir", async () => {
-    const parent = await mkdtemp(path.join(os.tmpdir(), "sync-parent-"));
+    const parent = tempDir("sync-parent-");
     await writeFile(path.join(parent, "credentials"), "x");
     const dir = path.join(parent, "build");
     await mkdir(dir);
@@ -103,7 +103,7 @@ describe("symlinks", () => {
 
   it("accepts --dir given as a symlink to the build", async () => {
     const dir = await makeBuildDir({ "index.html": "x" });
-    const alias = path.join(await mkdtemp(path.join(os.tmpdir(), "sync-alias-")), "client");
+    const alias = path.join(tempDir("sync-alias-"), "client");
     await symlink(dir, alias);
     expect(paths(scanDirectory(alias))).toEqual(["index.html"]);
   });

@@ -3,8 +3,7 @@
  * global setup); a pass-through fault proxy records the order of requests where it matters.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { AssetManifestSchema } from "../../../lib/asset-manifest";
@@ -36,6 +35,7 @@ import {
   syncRequest,
   writeFiles,
 } from "./helpers";
+import { tempDir } from "../../support/temp-dir";
 
 let s3: S3Client;
 beforeAll(() => {
@@ -418,7 +418,7 @@ describe("a hash cache that lies", () => {
   it("cannot make the manifest disagree with the bucket", async () => {
     const bucket = await createBucket(s3, "lying-cache");
     const dir = await makeBuildDir(sampleBuild());
-    const cacheFolder = await mkdtemp(path.join(os.tmpdir(), "sync-cache-"));
+    const cacheFolder = tempDir("sync-cache-");
     await syncOnce(bucket, dir, { cacheFolder });
     // Every cached digest replaced by a wrong one, keeping each entry's stamp.
     const [cacheFile] = (await readdir(cacheFolder)).map((name) => path.join(cacheFolder, name));
