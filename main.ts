@@ -1,6 +1,6 @@
 /**
  * The cdktf app: validate every environment, read the app build (app.config.ts or APP_DIR),
- * create each environment's three stacks, synthesize. A config or build error (or a Lambda
+ * create each environment's three stacks, synthesize, say what was written. A config or build error (or a Lambda
  * runtime AWS no longer accepts today) prints what is wrong and exits 1 before anything is
  * written.
  */
@@ -9,6 +9,7 @@ import { App } from "cdktf";
 import { loadEnvironmentsOrExit } from "./environments";
 import { loadAppBuild } from "./lib/app-build/load";
 import { UserError } from "./lib/errors";
+import { printSynthSummary } from "./lib/synth-summary";
 import { createEnvironmentStacks } from "./stacks/environment-stacks";
 
 function main(): void {
@@ -19,6 +20,7 @@ function main(): void {
     const app = new App({ stackTraces: false });
     for (const env of environments) createEnvironmentStacks(app, env, { appBuild });
     app.synth();
+    printSynthSummary(app.outdir);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -21,12 +21,22 @@ function runMain(projectDir: string, outdir: string) {
 
 describe("npm run synth (main.ts)", () => {
   let synthesized: SynthesizedApp;
+  let stderr: string;
+  let outdir: string;
 
   beforeAll(() => {
-    const outdir = tempDir("main-synth-");
+    outdir = tempDir("main-synth-");
     const result = runMain(ROOT, outdir);
     if (result.status !== 0) throw new Error(`synth failed (${result.status}): ${result.stderr}`);
     synthesized = readSynthesizedApp(outdir);
+    stderr = result.stderr;
+  });
+
+  it("ends by saying what it wrote where, and what to run next", () => {
+    expect(stderr.trimEnd().split("\n").slice(-2)).toEqual([
+      expect.stringMatching(new RegExp(`^synth: 9 stacks \\(dev, staging, prod\\) written to ${outdir}/ in \\d+\\.\\d s$`)),
+      expect.stringMatching(/^next: npm run policy/),
+    ]);
   });
 
   it("writes the three stacks of every environment", () => {
