@@ -42,7 +42,10 @@ export default tseslint.config(
           selector: "CallExpression[callee.object.name='Testing'][callee.property.name='app']:not(:has(Property[key.name='outdir']))",
           message: `Testing.app() makes a temp folder nobody removes: pass { outdir: tempDir() }. ${TEMP_DIR}`,
         },
-        { selector: "CallExpression[callee.object.name='Testing'][callee.property.name='fullSynth']", message: `Testing.fullSynth makes a temp folder nobody removes. ${TEMP_DIR}` },
+        {
+          selector: "CallExpression[callee.object.name='Testing'][callee.property.name=/^(fullSynth|synthScope)$/]",
+          message: `Testing.fullSynth and Testing.synthScope make a temp folder nobody removes: use synthScope from __tests__/support/synth-scope.ts. ${TEMP_DIR}`,
+        },
       ],
     },
   },

@@ -3,6 +3,7 @@ import { MonitoringDashboard, type MonitoringDashboardProps } from "../../../mod
 import { onlyResource, synthesizeApp, type StackJson } from "../../support/synth";
 import { environment } from "./helpers";
 import { tempDir } from "../../support/temp-dir";
+import { synthScope } from "../../support/synth-scope";
 
 const prod = synthesizeApp([environment("prod")]).stacks["prod-distribution"];
 const dashboard = onlyResource(prod, "aws_cloudwatch_dashboard");
@@ -93,7 +94,7 @@ describe("MonitoringDashboard", () => {
 
   it("leaves out the DynamoDB graphs when there are no tables", () => {
     const json = JSON.parse(
-      Testing.synthScope((scope) => {
+      synthScope((scope) => {
         new MonitoringDashboard(scope, "Dashboard", props);
       }),
     ) as StackJson;

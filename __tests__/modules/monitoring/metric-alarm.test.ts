@@ -4,6 +4,7 @@ import { DynamodbTableAlarms } from "../../../modules/monitoring/dynamodb-table-
 import { LambdaFunctionAlarms, type LambdaFunctionAlarmsProps } from "../../../modules/monitoring/lambda-function-alarms";
 import type { StackJson } from "../../support/synth";
 import { tempDir } from "../../support/temp-dir";
+import { synthScope } from "../../support/synth-scope";
 
 const props: LambdaFunctionAlarmsProps = {
   alarmName: (what) => `app-test-ssr-${what}`,
@@ -22,7 +23,7 @@ const props: LambdaFunctionAlarmsProps = {
 
 const stack = () => new TerraformStack(Testing.app({ outdir: tempDir("cdktf-test-") }), "test");
 const synthAlarms = (build: (scope: TerraformStack) => void): StackJson[] => {
-  const json = JSON.parse(Testing.synthScope((scope) => build(scope as TerraformStack))) as StackJson;
+  const json = JSON.parse(synthScope(build)) as StackJson;
   return Object.values(json.resource.aws_cloudwatch_metric_alarm as StackJson);
 };
 

@@ -3,7 +3,6 @@
  * the real SsrDistribution construct and fail when its behaviours or security headers and
  * the local edge's route table or header values drift apart.
  */
-import { Testing } from "cdktf";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
 import { describeAppBuild } from "../../../lib/app-build/load";
 import { ALL_METHODS, API_PATH_PREFIX, ASSET_METHODS, EXAMPLE_ROUTES, PAGE_METHODS, routeRequest, routeTableFor } from "../../../scripts/e2e-local/routes";
@@ -15,6 +14,7 @@ import {
   SECURITY_HEADERS,
   type SynthesizedSecurityHeadersConfig,
 } from "../../../scripts/e2e-local/security-headers";
+import { synthScope } from "../../support/synth-scope";
 
 interface Behaviour {
   readonly path_pattern?: string;
@@ -24,7 +24,7 @@ interface Behaviour {
 }
 
 const synthesized = JSON.parse(
-  Testing.synthScope((scope) => {
+  synthScope((scope) => {
     new SsrDistribution(scope, "Site", {
       namePrefix: "acme-web-test",
       aliases: ["test.example.com"],
