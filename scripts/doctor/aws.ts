@@ -50,7 +50,8 @@ export function classifyError(error: unknown, missingNames: readonly string[] = 
   const status = e.$metadata?.httpStatusCode;
   // The SDK's deserialization errors run over several lines; the first says what happened.
   const message = `${name && name !== "Error" ? `${name}: ` : ""}${errorMessage(error).split("\n")[0]}`;
-  if (isMissingCredentials(error)) return { kind: "denied", message: missingCredentialsMessage(error) };
+  // No credentials at all is a set-up problem, not a denial: no "grant access" advice for it.
+  if (isMissingCredentials(error)) return { kind: "failed", message: missingCredentialsMessage(error) };
   if (missingNames.includes(name)) return { kind: "missing", message };
   if (DENIED.has(name) || status === 403) return { kind: "denied", message };
   if (UNREACHABLE_CODES.has(e.code ?? "") || UNREACHABLE_CODES.has(name) || name === "UnknownEndpoint" || name === "TimeoutError") {

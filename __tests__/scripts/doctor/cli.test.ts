@@ -3,12 +3,11 @@
  * (MOTO_ACCOUNT_ID=111111111111): an empty account, then the bootstrap's bucket.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { startMotoServer, type MotoServer } from "../../../scripts/local-aws/moto-server";
+import { tempDir } from "../../support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const STATE_BUCKET = "acme-web-tfstate-111111111111";
@@ -30,7 +29,7 @@ function doctor(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const noStacks = mkdtempSync(path.join(tmpdir(), "doctor-no-cdktf-out-"));
+const noStacks = tempDir("doctor-no-cdktf-out-");
 const json = (...args: string[]) => {
   const run = doctor(...args, "--json", "--dns-server", "127.0.0.1:9", "--cdktf-out", noStacks);
   return { ...run, report: JSON.parse(run.stdout) as Report };
