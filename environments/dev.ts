@@ -5,6 +5,8 @@ export default {
   name: "dev",
   project: "acme-web",
   account: { id: "111111111111", region: "eu-west-1" },
+  // Deploys with staging, in the first wave.
+  deploy: { wave: 1 },
   dns: {
     hostedZoneName: "dev.example.com",
     // Created here and delegated from example.com (prod's account) through its delegation role.

@@ -1,60 +1,96 @@
 /**
- * The list of environments and their loader. To add one, create `environments/<name>.ts`
- * exporting its data as default and add its name to ENVIRONMENT_NAMES (one line).
+ * Finds, loads and validates the environments. Every `environments/<name>.ts` except this
+ * file and schema.ts is an environment (support code lives in subfolders such as rules/), so
+ * adding an environment is adding one file. Environments come back in pipeline order: by
+ * deploy wave, then by name.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { z } from "zod";
-import { ConfigError, describeValue } from "../lib/errors";
-import { STACK_KINDS, stateKey } from "../lib/naming";
+import { ConfigError, describeValue, errorMessage } from "../lib/errors";
 import { lambdaRuntimeStatus } from "../lib/lambda-runtimes";
+import { crossEnvironmentProblems } from "./rules/cross-environment";
 import { EnvironmentSchema, type EnvironmentConfig } from "./schema";
 
-export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+/** Files in environments/ that are not environments. */
+const SUPPORT_FILES = new Set(["index.ts", "schema.ts"]);
 
-/** Raw environment data and the file it came from, for error messages. */
-export interface EnvironmentSource {
-  readonly file: string;
-  readonly data: unknown;
+/** Raw environment data and the file it came from, or why that file could not be loaded. */
+export type EnvironmentSource =
+  | { readonly file: string; readonly data: unknown }
+  | { readonly file: string; readonly loadProblem: string };
+
+/** The environment files in `dir` (sorted), named as error messages name them. */
+export function environmentFiles(dir: string = __dirname): { readonly file: string; readonly absolute: string }[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts"))
+    .filter((entry) => !SUPPORT_FILES.has(entry.name) && !entry.name.endsWith(".test.ts"))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => ({ file: `${path.basename(dir)}/${name}`, absolute: path.join(dir, name) }));
 }
 
-/** Reads every environment file named in ENVIRONMENT_NAMES (without validating). */
-export function readEnvironmentSources(names: readonly string[] = ENVIRONMENT_NAMES): EnvironmentSource[] {
-  return names.map((name) => {
-    // With its extension, so that a bundler can map the name to the file (scripts/shared/run-bundled.cjs).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the list of files is data
-    const module = require(`./${name}.ts`) as { default?: unknown };
-    return { file: `environments/${name}.ts`, data: module.default };
+/** Loads every environment file in `dir` without validating it; a file that fails to load says why. */
+export function readEnvironmentSources(dir: string = __dirname): EnvironmentSource[] {
+  return environmentFiles(dir).map(({ file, absolute }): EnvironmentSource => {
+    let module: { default?: unknown };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the files are found at run time
+      module = require(absolute) as { default?: unknown };
+    } catch (error) {
+      return { file, loadProblem: loadFailure(file, absolute, error) };
+    }
+    if (module.default === undefined) {
+      return {
+        file,
+        loadProblem: `${file}: has no default export; end it with \`export default { … } satisfies EnvironmentInput;\` (copy staging.ts)`,
+      };
+    }
+    return { file, data: module.default };
   });
 }
 
 /**
- * Validates every environment and the rules between them. Returns configs in list order,
+ * Validates every environment and the rules between them. Returns configs in pipeline order,
  * or throws one ConfigError listing every problem as `<file>: <path>: <problem> (got <value>)`.
  */
 export function validateEnvironments(sources: readonly EnvironmentSource[]): EnvironmentConfig[] {
   const problems: string[] = [];
   const configs: { file: string; config: EnvironmentConfig }[] = [];
 
-  for (const { file, data } of sources) {
+  if (sources.length === 0) problems.push("environments/: no environment files; add one, e.g. environments/dev.ts (see the README)");
+  for (const source of sources) {
+    if ("loadProblem" in source) {
+      problems.push(source.loadProblem);
+      continue;
+    }
+    const { file, data } = source;
     const result = EnvironmentSchema.safeParse(data);
     if (!result.success) {
       problems.push(...result.error.issues.flatMap((issue) => formatIssue(file, data, issue)));
       continue;
     }
-    const expectedName = file.replace(/^.*\//, "").replace(/\.ts$/, "");
+    const expectedName = path.basename(file, ".ts");
     if (result.data.name !== expectedName) {
       problems.push(`${file}: name: must match the file name "${expectedName}" (got ${describeValue(result.data.name)})`);
     }
     configs.push({ file, config: result.data });
   }
 
-  problems.push(...crossEnvironmentProblems(configs));
+  // Between the valid ones; rules about the whole pipeline only when every file is valid.
+  problems.push(...crossEnvironmentProblems(configs, problems.length === 0));
   if (problems.length > 0) throw new ConfigError(problems);
-  return configs.map((c) => c.config);
+  return configs.map((c) => c.config).sort(byPipelineOrder);
 }
 
-/** Loads and validates the shipped environments. */
-export function loadEnvironments(names: readonly string[] = ENVIRONMENT_NAMES): EnvironmentConfig[] {
-  return validateEnvironments(readEnvironmentSources(names));
+/** Loads and validates the environments in `dir` (default: this folder). */
+export function loadEnvironments(dir?: string): EnvironmentConfig[] {
+  return validateEnvironments(readEnvironmentSources(dir));
+}
+
+/** The names of the environments, in pipeline order. */
+export function environmentNames(dir?: string): string[] {
+  return loadEnvironments(dir).map((env) => env.name);
 }
 
 export interface LoadOptions {
@@ -118,61 +154,32 @@ export function findEnvironment(name: string, environments: readonly Environment
   return env;
 }
 
-function crossEnvironmentProblems(configs: readonly { file: string; config: EnvironmentConfig }[]): string[] {
-  const problems: string[] = [];
-  const firstOwner = new Map<string, string>();
-  const claim = (key: string, file: string, path: string, value: string, what: string) => {
-    const owner = firstOwner.get(key);
-    if (owner === undefined) firstOwner.set(key, file);
-    else problems.push(`${file}: ${path}: ${what} is already used by ${owner} (got ${describeValue(value)})`);
-  };
+function byPipelineOrder(a: EnvironmentConfig, b: EnvironmentConfig): number {
+  return a.deploy.wave - b.deploy.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
 
-  // Things environments may share only when they agree on where the thing lives.
-  const firstSetting = new Map<string, { file: string; setting: string }>();
-  const agree = (key: string, file: string, path: string, setting: string, why: string) => {
-    const first = firstSetting.get(key);
-    if (first === undefined) firstSetting.set(key, { file, setting });
-    else if (first.setting !== setting) {
-      problems.push(`${file}: ${path}: is shared with ${first.file}, which has ${first.setting}; ${why} (got ${setting})`);
-    }
-  };
+/**
+ * One line for a file that does not load. A syntax error is `<file>:<line>:<column>: <what>`
+ * (1-based, as editors count), read from esbuild, which also compiles the file under tsx;
+ * anything else the file throws is `<file>: could not be loaded: <message>`.
+ */
+function loadFailure(file: string, absolute: string, error: unknown): string {
+  const syntax = syntaxError(absolute);
+  if (syntax) return `${file}:${syntax.line}:${syntax.column + 1}: ${syntax.text}`;
+  return `${file}: could not be loaded: ${errorMessage(error).split("\n")[0]}`;
+}
 
-  const zoneCreators = new Map<string, string>();
-  for (const { file, config } of configs) {
-    agree(
-      `bucket:${config.state.bucket}`,
-      file,
-      "state.bucket",
-      `account ${config.account.id}, region ${config.state.region}, lock table ${config.state.lockTable ?? "none"}`,
-      "one state bucket has one bootstrap stack, so its account, region and lock table must match",
-    );
-    agree(
-      `zone:${config.dns.hostedZoneName}`,
-      file,
-      "dns.hostedZoneName",
-      `account ${config.account.id}`,
-      "a hosted zone lives in one account; give each account its own delegated subdomain zone",
-    );
-    if (config.dns.createHostedZone) {
-      // Route 53 allows two public zones of one name; only one of them can be delegated to.
-      const creator = zoneCreators.get(config.dns.hostedZoneName);
-      if (creator === undefined) zoneCreators.set(config.dns.hostedZoneName, file);
-      else {
-        problems.push(
-          `${file}: dns.createHostedZone: ${creator} creates the hosted zone ${config.dns.hostedZoneName} already; set false here to share it (got true)`,
-        );
-      }
-    }
-    claim(`name:${config.name}`, file, "name", config.name, "environment name");
-    config.dns.domainNames.forEach((domain, i) =>
-      claim(`domain:${domain}`, file, `dns.domainNames[${i}]`, domain, "domain name"),
-    );
-    for (const kind of STACK_KINDS) {
-      const key = `s3://${config.state.bucket}/${stateKey(config, kind)}`;
-      claim(`state:${key}`, file, "state", key, "state key");
-    }
+function syntaxError(absolute: string): { line: number; column: number; text: string } | undefined {
+  // Only on the error path: the loader itself needs no compiler. esbuild comes with tsx.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  try {
+    esbuild.transformSync(readFileSync(absolute, "utf8"), { loader: "ts", sourcefile: absolute });
+    return undefined;
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location: { line: number; column: number } | null }[] }).errors?.[0];
+    return first?.location ? { line: first.location.line, column: first.location.column, text: first.text } : undefined;
   }
-  return problems;
 }
 
 function formatIssue(file: string, data: unknown, issue: z.core.$ZodIssue): string[] {
@@ -200,7 +207,8 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** `tables[0].name`, `ssr.environment.AWS_REGION`; `(root)` for the file as a whole. */
+export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(root)";
   return path
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))

@@ -6,6 +6,16 @@ export default {
   project: "acme-web",
   protected: true,
   account: { id: "333333333333", region: "eu-west-1", lambdaConcurrencyLimit: 1000 },
+  // After the E2E gate, behind the `production` GitHub environment's required reviewers; a
+  // canary release, E2E against production, and an automatic rollback when that fails.
+  deploy: {
+    wave: 2,
+    e2e: true,
+    rollbackOnFailure: true,
+    canary: { percent: 10, steps: 3, stepMinutes: 5 },
+    githubEnvironment: "production",
+    rollbackGithubEnvironment: "production-rollback",
+  },
   dns: {
     hostedZoneName: "example.com",
     // The apex zone exists already: the domain's registrar points at its name servers (a

@@ -7,25 +7,79 @@
  * difference between environments is a field here.
  */
 import { z } from "zod";
+import { isAwsRegion } from "../lib/aws-regions";
 import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES_SOURCE, NODEJS_RUNTIME_IDS } from "../lib/lambda-runtimes";
-import { STACK_KINDS } from "../lib/naming";
+import {
+  alarmTopicKeyAlias,
+  alarmTopicName,
+  apiAccessLogGroupName,
+  assetsBucketName,
+  chatbotConfigurationName,
+  chatbotRoleName,
+  dashboardName,
+  edgeAlarmTopicName,
+  httpApiName,
+  lambdaLogGroupName,
+  ssrFunctionName,
+  ssrRoleName,
+  ssrStackVariables,
+  STACK_KINDS,
+  tableConstructId,
+  tableName,
+  type NamingInput,
+} from "../lib/naming";
 import { POLICY_RULE_IDS } from "../lib/policy-rule-ids";
+import { WORKSPACE_TAG_KEYS } from "../lib/tags";
+import {
+  dnsNameProblems,
+  dynamoAttributeNameProblems,
+  dynamoTableNameProblems,
+  GITHUB_ENVIRONMENT_NAME,
+  LAMBDA_ENVIRONMENT_MAX_BYTES,
+  LAMBDA_VARIABLE_NAME,
+  lambdaEnvironmentBytes,
+  NAME_RULES,
+  nameRuleProblems,
+  s3BucketNameProblems,
+  tagKeyProblems,
+  TAGS_PER_RESOURCE_MAX,
+  tagValueProblems,
+} from "./rules/aws-names";
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** Lower-case words joined by hyphens: safe inside bucket, function and table names. */
 const SLUG = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-/** Tag keys/values as AWS accepts them (letters, digits, spaces and + - = . _ : / @). */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** The retention periods CloudWatch Logs accepts; anything else fails at apply time. */
+/**
+ * The retention periods CloudWatch Logs accepts; anything else fails at apply time.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
   2922, 3288, 3653,
 ] as const;
 
-/** Lambda refuses a reservation that leaves fewer than this many executions unreserved. */
+/**
+ * Lambda refuses a reservation that leaves fewer than this many executions unreserved, per
+ * account and Region ("Lambda function scaling": reserved concurrency).
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
 export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/**
+ * ACM's default quota of domain names per certificate (the certificate holds every
+ * `dns.domainNames` entry); more fails RequestCertificate with LimitExceededException.
+ * https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html
+ */
+export const ACM_DOMAIN_NAMES_PER_CERTIFICATE = 10;
+
+/** deploy.yml has a job per wave (`deploy-wave-1` … `deploy-wave-3`); more waves need more jobs there. */
+export const MAX_DEPLOY_WAVES = 3;
+
+/**
+ * The deploy job's release step waits out the whole canary within its timeout
+ * (deploy.yml: 75 minutes), so a canary's steps × stepMinutes stays at most this.
+ */
+export const MAX_CANARY_MINUTES = 60;
 
 /**
  * Variables Lambda sets itself (AWS_*, LAMBDA_*, _HANDLER, …) or the app stack sets
@@ -39,11 +93,21 @@ const slug = (maxLength: number) =>
     .max(maxLength, `must be at most ${maxLength} characters`)
     .regex(SLUG, "must be lower-case letters, digits and single hyphens, starting with a letter");
 
+/** A string checked by a rule that returns its problems (one issue each). */
+const checkedString = (problemsOf: (value: string) => string[]) =>
+  z.string().superRefine((value, ctx) => {
+    for (const message of problemsOf(value)) ctx.addIssue({ code: "custom", message });
+  });
+
+const awsRegion = z.string().refine(isAwsRegion, {
+  message: "must be an AWS Region of the aws partition, such as eu-west-1 (lib/aws-regions.ts lists them)",
+});
+
 const AccountSchema = z.strictObject({
   /** The 12-digit AWS account id the environment deploys into. */
   id: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
   /** Region of the stacks (CloudFront's certificate and metrics always live in us-east-1). */
-  region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
+  region: awsRegion,
   /** The account's Lambda concurrent-executions quota; reserved concurrency must fit under it. */
   lambdaConcurrencyLimit: z.number().int().min(UNRESERVED_CONCURRENCY_MINIMUM).default(1000),
 });
@@ -54,7 +118,7 @@ const AccountSchema = z.strictObject({
  */
 const DnsDelegationSchema = z.strictObject({
   /** The parent zone, e.g. `example.com` for `dev.example.com`. */
-  parentZoneName: z.string().regex(DNS_NAME, "must be a lower-case DNS name"),
+  parentZoneName: checkedString((name) => dnsNameProblems(name, { wildcard: false })),
   /** Its Route 53 hosted zone id; the role may change this zone only, so it is not looked up. */
   parentZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
   /** Role in the parent zone's account that may write this zone's NS record (and nothing else). */
@@ -65,7 +129,7 @@ const DnsDelegationSchema = z.strictObject({
 
 const DnsSchema = z.strictObject({
   /** Public Route 53 hosted zone that holds the environment's records, e.g. `example.com`. */
-  hostedZoneName: z.string().regex(DNS_NAME, "must be a lower-case DNS name"),
+  hostedZoneName: checkedString((name) => dnsNameProblems(name, { wildcard: false })),
   /**
    * True: the environment's dns stack creates the zone. False: the zone exists already (made
    * by hand or by another workspace) and is looked up by name.
@@ -75,18 +139,20 @@ const DnsSchema = z.strictObject({
   delegation: DnsDelegationSchema.optional(),
   /** The names the site answers on; the first is the certificate's primary name. */
   domainNames: z
-    .array(z.string().regex(DNS_NAME, "must be a lower-case DNS name"))
-    .min(1, "must list at least one domain name"),
+    .array(checkedString((name) => dnsNameProblems(name, { wildcard: true })))
+    .min(1, "must list at least one domain name")
+    .max(
+      ACM_DOMAIN_NAMES_PER_CERTIFICATE,
+      `must list at most ${ACM_DOMAIN_NAMES_PER_CERTIFICATE} names: ACM's default quota of domain names per certificate`,
+    ),
 });
 
 const StateBackendSchema = z.strictObject({
   /** S3 bucket holding Terraform state, created once per account by `npm run bootstrap`. */
-  bucket: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
-  region: z.string().regex(AWS_REGION, "must be an AWS region such as eu-west-1"),
+  bucket: checkedString(s3BucketNameProblems),
+  region: awsRegion,
   /** Optional DynamoDB lock table, for Terraform versions older than 1.10 that lack `use_lockfile`. */
-  lockTable: z.string().min(3).max(255).optional(),
+  lockTable: checkedString(dynamoTableNameProblems).optional(),
 });
 
 const SsrFunctionSchema = z.strictObject({
@@ -107,11 +173,12 @@ const SsrFunctionSchema = z.strictObject({
   /** Reserved concurrency; `null` leaves the function on the account's unreserved pool. */
   reservedConcurrency: z.number().int().min(1).nullable().default(null),
   /** Non-secret environment variables. Secrets belong in SSM/Secrets Manager, never here. */
+  /** The 4 KB Lambda allows for all variables is checked with the stack's own (below). */
   environment: z
     .record(
       z
         .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be a valid variable name")
+        .regex(LAMBDA_VARIABLE_NAME, "must be a letter followed by at least one letter, digit or underscore, as Lambda requires")
         .refine((name) => !RESERVED_VARIABLE.test(name), {
           message: "is reserved (AWS_*, LAMBDA_*, _*, TZ are set by Lambda; APP_ENV and TABLE_* by the app stack)",
         }),
@@ -128,7 +195,7 @@ const HttpApiSchema = z.strictObject({
 });
 
 const KeySchema = z.strictObject({
-  name: z.string().min(1).max(255),
+  name: checkedString(dynamoAttributeNameProblems),
   type: z.enum(["S", "N", "B"]),
 });
 
@@ -142,7 +209,7 @@ const TableSchema = z.strictObject({
   readCapacity: z.number().int().min(1).optional(),
   writeCapacity: z.number().int().min(1).optional(),
   /** Attribute holding an epoch-seconds expiry; absent means no TTL. */
-  ttlAttribute: z.string().min(1).optional(),
+  ttlAttribute: checkedString(dynamoAttributeNameProblems).optional(),
   pointInTimeRecovery: z.boolean().default(false),
   deletionProtection: z.boolean().default(false),
 });
@@ -208,6 +275,60 @@ const PolicySuppressionSchema = z.strictObject({
   reason: z.string().trim().min(10, "must explain why the rule does not apply (at least 10 characters)"),
 });
 
+const githubEnvironmentName = z
+  .string()
+  .regex(
+    GITHUB_ENVIRONMENT_NAME,
+    "must be a GitHub environment name: 1 to 255 letters, digits, dots, hyphens and underscores, starting with a letter or digit",
+  );
+
+/** A release that shifts traffic in steps, watching the environment's alarms (`release --canary`). */
+const CanarySchema = z
+  .strictObject({
+    /** Share of traffic the new version gets in the first step (`--canary`); later steps rise linearly. */
+    percent: z.number().int().min(1).max(99),
+    /** How many steps before all traffic moves (`--steps`). */
+    steps: z.number().int().min(1).max(20),
+    /** Minutes each step waits, watching the alarms (`--step-minutes`). */
+    stepMinutes: z.number().int().min(1).max(120),
+  })
+  .refine((canary) => canary.steps * canary.stepMinutes <= MAX_CANARY_MINUTES, {
+    path: ["stepMinutes"],
+    message: `makes steps × stepMinutes exceed ${MAX_CANARY_MINUTES} minutes, the most the deploy job's release step waits`,
+  });
+
+/**
+ * Where the environment sits in the pipeline (deploy.yml). Environments of one wave deploy
+ * in parallel from the same build; a wave starts once every environment of the wave before
+ * it deployed (and passed its E2E run, where it has one).
+ */
+const DeploySchema = z.strictObject({
+  /** 1 for the first wave; waves are numbered without gaps. */
+  wave: z.number().int().min(1).max(MAX_DEPLOY_WAVES),
+  /**
+   * Run the Playwright E2E suite against the environment right after its release, inside its
+   * deploy job, and check afterwards that it still serves the version that was tested. Later
+   * waves only start when it passed: this is the E2E gate.
+   */
+  e2e: z.boolean().default(false),
+  /** When a step fails after the release (E2E included), roll the environment back at once. */
+  rollbackOnFailure: z.boolean().default(false),
+  /** Release as a canary instead of moving all traffic at once. */
+  canary: CanarySchema.optional(),
+  /**
+   * GitHub environment the deploy job runs in: its protection rules (required reviewers) gate
+   * the deploy, and the deploy role trusts its OIDC subject. Required for protected
+   * environments. @default the environment's name
+   */
+  githubEnvironment: githubEnvironmentName.optional(),
+  /**
+   * GitHub environment of the Rollback workflow's job. Give protected environments one
+   * without required reviewers, so an emergency rollback never waits for an approval.
+   * @default deploy.githubEnvironment
+   */
+  rollbackGithubEnvironment: githubEnvironmentName.optional(),
+});
+
 export const EnvironmentSchema = z
   .strictObject({
     /** Environment name: the stack id prefix and part of every physical name. */
@@ -224,6 +345,7 @@ export const EnvironmentSchema = z
      */
     protected: z.boolean().default(false),
     account: AccountSchema,
+    deploy: DeploySchema,
     dns: DnsSchema,
     state: StateBackendSchema,
     ssr: SsrFunctionSchema.prefault({}),
@@ -238,11 +360,17 @@ export const EnvironmentSchema = z
       })
       .default(30),
     slack: SlackSchema.optional(),
+    /** Extra tags on every resource, besides the workspace's own (lib/tags.ts). */
     tags: z
       .record(
-        z.string().min(1).max(128).regex(TAG_TEXT, "must be a valid AWS tag key"),
-        z.string().max(256).regex(TAG_TEXT, "must be a valid AWS tag value"),
+        checkedString(tagKeyProblems).refine((key) => !(WORKSPACE_TAG_KEYS as readonly string[]).includes(key), {
+          message: `is set by the workspace on every resource (${WORKSPACE_TAG_KEYS.join(", ")}); choose another key`,
+        }),
+        checkedString(tagValueProblems),
       )
+      .refine((tags) => Object.keys(tags).length <= TAGS_PER_RESOURCE_MAX - WORKSPACE_TAG_KEYS.length, {
+        message: `must hold at most ${TAGS_PER_RESOURCE_MAX - WORKSPACE_TAG_KEYS.length} tags: AWS allows ${TAGS_PER_RESOURCE_MAX} per resource and the workspace adds ${WORKSPACE_TAG_KEYS.length}`,
+      })
       .default({}),
     policySuppressions: z.array(PolicySuppressionSchema).default([]),
   })
@@ -272,6 +400,23 @@ export const EnvironmentSchema = z
       const duplicate = env.tables.findIndex((other) => other.name === table.name);
       if (duplicate !== i) {
         problem(["tables", i, "name"], `duplicates tables[${duplicate}].name`);
+      } else {
+        const sameId = env.tables.findIndex((other) => tableConstructId(other.name) === tableConstructId(table.name));
+        if (sameId !== i) {
+          problem(
+            ["tables", i, "name"],
+            `gets the same construct id (${tableConstructId(table.name)}) as tables[${sameId}].name "${env.tables[sameId]!.name}"; rename one`,
+          );
+        }
+      }
+      for (const message of dynamoTableNameProblems(tableName(env, table.name))) {
+        problem(["tables", i, "name"], `makes the table name "${tableName(env, table.name)}", which ${message}`);
+      }
+      const keyTypes = new Map([table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])].map((k) => [k.name, k.type]));
+      const ttlKeyType = table.ttlAttribute === undefined ? undefined : keyTypes.get(table.ttlAttribute);
+      if (ttlKeyType !== undefined && ttlKeyType !== "N") {
+        // DynamoDB expires items by a Number attribute of epoch seconds; a key of another type never expires anything.
+        problem(["tables", i, "ttlAttribute"], `is a key attribute of type ${ttlKeyType}; a TTL attribute must hold a Number`);
       }
     });
 
@@ -303,6 +448,24 @@ export const EnvironmentSchema = z
       problem(["dns", "delegation", "parentZoneName"], `must be a parent of dns.hostedZoneName ${env.dns.hostedZoneName}`);
     }
 
+    const variables = { ...env.ssr.environment, ...ssrStackVariables(env) };
+    const variableBytes = lambdaEnvironmentBytes(variables);
+    if (variableBytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+      problem(
+        ["ssr", "environment"],
+        `with the stack's own variables (APP_ENV, TABLE_*) makes ${variableBytes} bytes of names and values; Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} in all`,
+      );
+    }
+
+    if (env.protected && env.deploy.githubEnvironment === undefined) {
+      problem(
+        ["deploy", "githubEnvironment"],
+        "must name the GitHub environment whose required reviewers approve deploys of a protected environment",
+      );
+    }
+
+    for (const [path, message] of physicalNameProblems(env)) problem(path, message);
+
     env.dns.domainNames.forEach((domain, i) => {
       const zone = env.dns.hostedZoneName;
       if (domain !== zone && !domain.endsWith(`.${zone}`)) {
@@ -313,6 +476,37 @@ export const EnvironmentSchema = z
       }
     });
   });
+
+/**
+ * The physical names lib/naming.ts makes from `project` and `name`, against what AWS accepts
+ * for each (reported on `name`: the part that usually makes a name too long).
+ */
+function physicalNameProblems(env: NamingInput): [(string | number)[], string][] {
+  const topic = alarmTopicName(env);
+  const edgeTopic = edgeAlarmTopicName(env);
+  const names: [keyof typeof NAME_RULES, string][] = [
+    ["lambdaFunction", ssrFunctionName(env)],
+    ["iamRole", ssrRoleName(env)],
+    ["iamRole", chatbotRoleName(env)],
+    ["logGroup", lambdaLogGroupName(ssrFunctionName(env))],
+    ["logGroup", apiAccessLogGroupName(httpApiName(env))],
+    ["httpApi", httpApiName(env)],
+    ["snsTopic", topic],
+    ["snsTopic", edgeTopic],
+    ["kmsAlias", alarmTopicKeyAlias(topic)],
+    ["kmsAlias", alarmTopicKeyAlias(edgeTopic)],
+    ["dashboard", dashboardName(env)],
+    ["chatbotConfiguration", chatbotConfigurationName(env)],
+  ];
+  const problems: [(string | number)[], string][] = names.flatMap(([rule, name]) =>
+    nameRuleProblems(NAME_RULES[rule], name).map((message): [(string | number)[], string] => [["name"], message]),
+  );
+  const bucket = assetsBucketName(env);
+  for (const message of s3BucketNameProblems(bucket)) {
+    problems.push([["name"], `makes the assets bucket name "${bucket}", which ${message}`]);
+  }
+  return problems;
+}
 
 /** What an environment file holds: defaults may be omitted. */
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;

@@ -5,6 +5,8 @@ export default {
   name: "staging",
   project: "acme-web",
   account: { id: "222222222222", region: "eu-west-1" },
+  // First wave, with dev; runs the E2E gate that production waits for.
+  deploy: { wave: 1, e2e: true },
   dns: {
     hostedZoneName: "staging.example.com",
     // Created here and delegated from example.com (prod's account) through its delegation role.

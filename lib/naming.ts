@@ -96,6 +96,31 @@ export function tableName(env: NamingInput, logicalName: string): string {
   return `${resourcePrefix(env)}-${logicalName}`;
 }
 
+/**
+ * Construct id of a table (`cache-2` → `TableCache2`): the one id taken from config, because a
+ * table's logical name is its identity. Two names that map to one id (`cache-2`, `cache2`)
+ * are a config error, not a constructs crash.
+ */
+export function tableConstructId(logicalName: string): string {
+  return `Table${logicalName.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase())}`;
+}
+
+/** The SSR function's variable holding a table's physical name: `TABLE_<NAME>`. */
+export function tableVariableName(logicalName: string): string {
+  return `TABLE_${logicalName.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/**
+ * The variables the app stack sets on the SSR function besides `ssr.environment`, with
+ * their values: the environment's name and every table's physical name.
+ */
+export function ssrStackVariables(env: NamingInput & { readonly tables: readonly { readonly name: string }[] }): Record<string, string> {
+  return {
+    ...Object.fromEntries(env.tables.map((table) => [tableVariableName(table.name), tableName(env, table.name)])),
+    APP_ENV: env.name,
+  };
+}
+
 export function httpApiName(env: NamingInput): string {
   return `${resourcePrefix(env)}-api`;
 }

@@ -30,7 +30,9 @@ import {
   functionRoleName,
   httpApiName,
   LIVE_ALIAS,
+  tableConstructId,
   tableName,
+  tableVariableName,
 } from "../lib/naming";
 import { pascalCase } from "../lib/construct-id";
 import { EnvironmentStack } from "./environment-stack";
@@ -179,7 +181,7 @@ export class AppStack extends EnvironmentStack {
     // Ids from the table's logical name, like the tables themselves (see createTables).
     const tables = this.env.tables.map(
       (table, i) =>
-        new DynamodbTableAlarms(this, `Table${pascalCase(table.name)}Alarms`, {
+        new DynamodbTableAlarms(this, `${tableConstructId(table.name)}Alarms`, {
           ...common(`table-${table.name}`),
           tableName: this.tables[i]!.table.name,
           thresholds: tableThresholds,
@@ -201,7 +203,7 @@ export class AppStack extends EnvironmentStack {
     // order is not), and renaming a table replaces it anyway. Use moveTo to rename safely.
     return this.env.tables.map(
       (table) =>
-        new EncryptedTable(this, `Table${pascalCase(table.name)}`, {
+        new EncryptedTable(this, tableConstructId(table.name), {
           tableName: tableName(this.env, table.name),
           partitionKey: table.partitionKey,
           sortKey: table.sortKey,
@@ -335,7 +337,7 @@ export class AppStack extends EnvironmentStack {
 
   private tableVariables(): Record<string, string> {
     return Object.fromEntries(
-      this.env.tables.map((table, i) => [`TABLE_${table.name.toUpperCase().replace(/-/g, "_")}`, this.tables[i]!.table.name]),
+      this.env.tables.map((table, i) => [tableVariableName(table.name), this.tables[i]!.table.name]),
     );
   }
 

@@ -2,8 +2,6 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ENVIRONMENT_NAMES, findEnvironment, loadEnvironments } from "../../environments";
-import { environmentOutputs, formatOutputs } from "../../.github/scripts/env-outputs";
 import { findFailedStep, type WorkflowJob } from "../../.github/scripts/failed-step";
 import {
   checkPin,
@@ -18,19 +16,6 @@ import {
 } from "../../.github/scripts/release-summary";
 import { ROOT } from "./support";
 import { tempDir } from "../support/temp-dir";
-
-describe("env-outputs.ts", () => {
-  const environments = loadEnvironments();
-
-  it.each(ENVIRONMENT_NAMES)("gives %s's account, region and https URL from its config", (name) => {
-    const env = findEnvironment(name, environments);
-    expect(environmentOutputs(env)).toEqual({ name, account: env.account.id, region: env.account.region, url: `https://${env.dns.domainNames[0]}` });
-  });
-
-  it("writes GITHUB_OUTPUT lines", () => {
-    expect(formatOutputs({ a: "1", b: "x y" })).toBe("a=1\nb=x y\n");
-  });
-});
 
 describe("failed-step.ts", () => {
   const runUrl = "https://github.com/o/r/actions/runs/7";

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ENVIRONMENT_NAMES, loadEnvironments } from "../../environments";
+import { environmentNames, loadEnvironments } from "../../environments";
 import { errorMessage, UserError } from "../../lib/errors";
 import { defineCli, InvalidArgumentError, oneOf, runCli, say, wholeNumber, type FlagValues } from "../shared/cli";
 import { readPlanFile } from "./parse";
@@ -100,7 +100,7 @@ async function review(flags: FlagValues<typeof PLAN_REVIEW_CLI.spec.flags>, io: 
   const plans: StackPlan[] = inputs.map(({ stackId, file }) => ({ stackId, parsed: readPlanFile(file) }));
 
   const stackEnvs = plans.map((p) => parseStackId(p.stackId).env);
-  const envOrder = [...ENVIRONMENT_NAMES];
+  const envOrder = environmentNames();
   const result = summarize(plans, {
     protectEnvs: parseProtectEnvs(flags["protect-envs"], stackEnvs),
     protectTypes: flags["protect-types"] ? [...new Set(flags["protect-types"].flat())] : [...DEFAULT_PROTECTED_TYPES],
@@ -151,7 +151,7 @@ async function collectPlanFiles(
   if (planFlags.length > 0) return planFlags.reduce(rejectDuplicateStacks, []);
   if (flags.dir === undefined) throw new UserError("give plans with --plan <stack-id>=<plan.json> or a cdktf output directory with --dir (see --help)");
 
-  const stacks = orderStacks(readManifest(flags.dir), ENVIRONMENT_NAMES, `${flags.dir}/manifest.json`);
+  const stacks = orderStacks(readManifest(flags.dir), environmentNames(), `${flags.dir}/manifest.json`);
   if (stacks.length === 0) throw new UserError(`${flags.dir}/manifest.json: lists no stacks; run \`npm run synth\` first`);
   if (!flags.run) return requireExisting(existingPlanFiles(stacks));
 
@@ -213,7 +213,7 @@ function parseProtectEnvs(values: readonly string[] | undefined, stackEnvs: read
       throw new UserError(`cannot tell which environments are protected: ${errorMessage(error)}\nFix environments/ or pass --protect-envs.`);
     }
   }
-  const known = new Set<string>([...ENVIRONMENT_NAMES, ...stackEnvs]);
+  const known = new Set<string>([...environmentNames(), ...stackEnvs]);
   const envs = listFlag(values);
   for (const env of envs) {
     if (!known.has(env)) {

@@ -12,7 +12,6 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../../lib/errors";
-import { ENV_OUTPUTS_CLI, main as envOutputs } from "../../../.github/scripts/env-outputs";
 import { FAILED_STEP_CLI, main as failedStep } from "../../../.github/scripts/failed-step";
 import { main as releaseSummary, RELEASE_SUMMARY_TOOLS } from "../../../.github/scripts/release-summary";
 import { DEMO_CLI, main as demo } from "../../../scripts/demo/cli";
@@ -149,13 +148,6 @@ const TOOLS: readonly Tool[] = [
     main: demo,
     entry: npmScript("demo"),
     misspelt: ["--jsno", "--json"],
-  },
-  {
-    name: "npx tsx .github/scripts/env-outputs.ts",
-    cli: ENV_OUTPUTS_CLI,
-    main: envOutputs,
-    entry: ["--import", "tsx", ".github/scripts/env-outputs.ts"],
-    misspelt: ["--hepl", "--help"],
   },
   {
     name: "npx tsx .github/scripts/failed-step.ts",
