@@ -1,17 +1,47 @@
 /**
  * The pipeline's shape, read from the workflow files: what runs in parallel, what gates
- * what, and the deploy sequence inside each environment's job.
+ * what, and the deploy sequence inside each environment's job. Which environments there are,
+ * their waves and gates come from environments/ at run time, so the expectations here come
+ * from the config too, through the workflows' own `npm run environments` steps.
  */
-import { ENVIRONMENT_NAMES } from "../../environments";
-import { ancestors, environmentName, needsOf, runs, stepIndex, usesAction, workflow, type Job } from "./support";
+import { loadEnvironments } from "../../environments";
+import { MAX_DEPLOY_WAVES } from "../../environments/schema";
+import { describePipeline, type PipelineEnvironment } from "../../scripts/environments/describe";
+import {
+  environmentName,
+  fromJsonOutput,
+  JobStepFailed,
+  needsOf,
+  ROOT,
+  runJobOutputs,
+  runs,
+  stepIndex,
+  usesAction,
+  workflow,
+  type Job,
+} from "./support";
 
 const ci = workflow("ci.yml");
 const deploy = workflow("deploy.yml");
+const deployEnvironment = workflow("deploy-environment.yml");
 const rollback = workflow("rollback.yml");
 const drift = workflow("drift.yml");
 
 const CHECKS = ["typecheck", "lint", "test"] as const;
-const DEPLOY_JOBS = { dev: "deploy-dev", staging: "deploy-staging", prod: "deploy-prod" } as const;
+const pipeline = describePipeline(loadEnvironments());
+const names = (envs: readonly { name: string }[]) => envs.map((e) => e.name);
+
+/**
+ * The outputs of deploy.yml's `environments` job, run here as GitHub would run it (once: ci.yml
+ * and drift.yml have the same job, see below).
+ */
+let listed: Record<string, string> | undefined;
+const environmentsOutputs = () => (listed ??= runJobOutputs(deploy, "environments", ROOT));
+
+/** The environments a job's matrix runs for, once its `environments` job has run. */
+function matrixEnvironments(job: Job, outputs: Record<string, string>): PipelineEnvironment[] {
+  return fromJsonOutput(job.strategy?.matrix?.env, { environments: outputs }) as PipelineEnvironment[];
+}
 
 describe("ci.yml (pull requests)", () => {
   it("runs on pull requests", () => {
@@ -31,12 +61,12 @@ describe("ci.yml (pull requests)", () => {
     expect([needsOf(job), job.steps.some((s) => runs(s, /npm run e2e:local/))]).toEqual([[], true]);
   });
 
-  it("plans only after synth, from its artifact", () => {
-    expect(needsOf(ci.jobs.plan!)).toEqual(["synth"]);
+  it("plans only after synth, from its artifact, and the list of environments", () => {
+    expect(needsOf(ci.jobs.plan!)).toEqual(["synth", "environments"]);
   });
 
-  it("plans every environment", () => {
-    expect(ci.jobs.plan!.strategy?.matrix?.include?.map((m) => m.env)).toEqual([...ENVIRONMENT_NAMES]);
+  it("plans every environment of the config, read at run time", () => {
+    expect(names(matrixEnvironments(ci.jobs.plan!, environmentsOutputs()))).toEqual(names(pipeline.environments));
   });
 
   it("keeps the plan JSON of every environment as an artifact", () => {
@@ -62,187 +92,195 @@ describe("ci.yml (pull requests)", () => {
 });
 
 describe("deploy.yml (push to main)", () => {
+  const waveJobs = Object.keys(deploy.jobs).filter((id) => /^deploy-wave-\d+$/.test(id));
+  let outputs: Record<string, string>;
+  beforeAll(() => {
+    outputs = environmentsOutputs();
+  });
+
   it("runs on pushes to main and by hand", () => {
     expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: expect.anything() });
   });
 
-  it.each([...CHECKS, "build"])("runs %s in parallel with the other checks and the build", (job) => {
+  it.each([...CHECKS, "build", "environments"])("runs %s in parallel with the other checks and the build", (job) => {
     expect(needsOf(deploy.jobs[job]!)).toEqual([]);
   });
 
   it("builds once: only the build job builds or synthesizes", () => {
     const builders = Object.entries(deploy.jobs)
-      .filter(([, job]) => job.steps.some((s) => runs(s, /npm run (synth|build:example)\b/)))
+      .filter(([, job]) => (job.steps ?? []).some((s) => runs(s, /npm run (synth|build:example)\b/)))
       .map(([id]) => id);
     expect(builders).toEqual(["build"]);
   });
 
-  it.each(ENVIRONMENT_NAMES)("deploys %s from the build artifact", (env) => {
-    const download = deploy.jobs[DEPLOY_JOBS[env]]!.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"));
-    expect(download?.with?.name).toBe("build");
+  it("lists the environments at run time with npm run environments -- --json", () => {
+    expect(JSON.parse(outputs.json!)).toEqual(JSON.parse(JSON.stringify(pipeline)));
   });
 
-  it.each(["dev", "staging"] as const)("deploys %s only after every check and the build passed", (env) => {
-    expect(needsOf(deploy.jobs[DEPLOY_JOBS[env]]!).sort()).toEqual([...CHECKS, "build"].sort());
+  it("has one deploy job per wave the schema allows", () => {
+    expect(waveJobs).toEqual(Array.from({ length: MAX_DEPLOY_WAVES }, (_, i) => `deploy-wave-${i + 1}`));
   });
 
-  it("deploys dev and staging in parallel: neither waits for the other", () => {
-    expect([ancestors(deploy, "deploy-dev").has("deploy-staging"), ancestors(deploy, "deploy-staging").has("deploy-dev")]).toEqual([false, false]);
+  it("deploys every environment in the job of its configured wave", () => {
+    const deployed = waveJobs.map((id, i) => (i < pipeline.waveCount ? names(matrixEnvironments(deploy.jobs[id]!, outputs)) : []));
+    expect(deployed).toEqual(waveJobs.map((_, i) => names(pipeline.waves[i]?.environments ?? [])));
   });
 
-  /** Jobs that run the E2E suite against staging's URL (from env-outputs.ts staging). */
-  const stagingE2eJobs = () =>
-    Object.entries(deploy.jobs)
-      .filter(([, job]) => job.steps.some((s) => runs(s, /env-outputs\.ts staging\b/)) && job.steps.some((s) => runs(s, /^npm run e2e$/m)))
-      .map(([id]) => id);
-  const stagingJob = () => deploy.jobs["deploy-staging"]!;
-  const stagingE2e = () => stepIndex(stagingJob(), (s) => runs(s, /^npm run e2e$/m));
-
-  it("runs E2E against staging in exactly one job: the staging deploy job", () => {
-    expect(stagingE2eJobs()).toEqual(["deploy-staging"]);
+  it("runs a wave job only when the config has that wave", () => {
+    expect(waveJobs.slice(1).map((id) => deploy.jobs[id]!.if)).toEqual(
+      waveJobs.slice(1).map((_, i) => `fromJSON(needs.environments.outputs.json).waveCount >= ${i + 2}`),
+    );
   });
 
-  it("runs E2E after staging is deployed and released, in the same job", () => {
-    const release = stepIndex(stagingJob(), (s) => s.id === "release");
-    expect([release > -1, stagingE2e() > release]).toEqual([true, true]);
+  it("deploys the first wave only after every check and the build passed", () => {
+    expect(needsOf(deploy.jobs["deploy-wave-1"]!).sort()).toEqual([...CHECKS, "build", "environments"].sort());
   });
 
-  it("runs E2E against the staging URL the staging job read from its config", () => {
-    const env = stagingJob().steps.find((s) => s.id === "env");
-    expect([env?.run, stagingJob().steps[stagingE2e()]?.env?.BASE_URL]).toEqual([
-      expect.stringContaining("env-outputs.ts staging"),
-      "${{ steps.env.outputs.url }}",
+  it("starts each later wave only after the wave before it", () => {
+    expect(waveJobs.slice(1).map((id) => needsOf(deploy.jobs[id]!))).toEqual(waveJobs.slice(0, -1).map((before) => ["environments", before]));
+  });
+
+  it("deploys the environments of one wave in parallel, each to the end even when another fails", () => {
+    expect(waveJobs.map((id) => (deploy.jobs[id]!.strategy as { "fail-fast"?: boolean })["fail-fast"])).toEqual(waveJobs.map(() => false));
+  });
+
+  it("deploys each environment with deploy-environment.yml, given its entry of npm run environments", () => {
+    expect(waveJobs.map((id) => [deploy.jobs[id]!.uses, deploy.jobs[id]!.with?.environment])).toEqual(
+      waveJobs.map(() => ["./.github/workflows/deploy-environment.yml", "${{ toJSON(matrix.env) }}"]),
+    );
+  });
+
+  it("passes the unpin input on to every environment", () => {
+    expect(waveJobs.map((id) => deploy.jobs[id]!.with?.unpin)).toEqual(waveJobs.map(() => "${{ inputs.unpin == true }}"));
+  });
+
+  it("gives every protected environment an earlier wave with an E2E gate (the shipped config)", () => {
+    const ungated = pipeline.environments.filter((env) => env.protected && !pipeline.environments.some((o) => o.e2e && o.wave < env.wave));
+    expect([pipeline.environments.some((e) => e.protected), names(ungated)]).toEqual([true, []]);
+  });
+
+  it("notifies when the checks, the build or the environment list fail, are cancelled or time out, before any deploy", () => {
+    const blocked = deploy.jobs["notify-blocked"]!;
+    expect([needsOf(blocked).sort(), blocked.if]).toEqual([
+      [...CHECKS, "build", "environments"].sort(),
+      "(failure() || cancelled()) && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))",
     ]);
   });
 
-  it("runs staging's E2E inside the deploy-staging concurrency group, so no later push redeploys staging under it", () => {
-    const group = stagingJob().concurrency;
-    expect(typeof group === "object" ? group.group : group).toBe("deploy-staging");
+  it("names the failing check in that notice and says no environment was deployed", () => {
+    const notify = deploy.jobs["notify-blocked"]!.steps.find((s) => runs(s, /npm run notify/))!;
+    expect([notify.run!.includes('--step "$FAILED_STEP"'), /deployed to no environment/.test(notify.run!)]).toEqual([true, true]);
+  });
+});
+
+describe("deploy-environment.yml (one environment's deploy)", () => {
+  const job = deployEnvironment.jobs.deploy!;
+  const sync = stepIndex(job, (s) => runs(s, /npm run sync-assets -- --env "\$ENV_NAME" /));
+  const apply = stepIndex(job, (s) => runs(s, /npx cdktf deploy "\$ENV_NAME-\*" --auto-approve/));
+  const release = stepIndex(job, (s) => s.id === "release");
+  const e2e = stepIndex(job, (s) => s.id === "e2e");
+  const preflight = stepIndex(job, (s) => s.id === "preflight");
+  const input = (field: keyof PipelineEnvironment) => `\${{ fromJSON(inputs.environment).${field} }}`;
+
+  it("is only called by other workflows, with the environment's object", () => {
+    const inputs = (deployEnvironment.on.workflow_call as { inputs: Record<string, { type: string; required?: boolean }> }).inputs;
+    expect([Object.keys(deployEnvironment.on), inputs.environment]).toEqual([["workflow_call"], expect.objectContaining({ type: "string", required: true })]);
   });
 
-  it("checks after E2E that staging still serves the version this run released", () => {
-    const check = stepIndex(stagingJob(), (s) => runs(s, /release-summary\.ts check-serving .*--env staging --version "\$VERSION"/));
-    expect([check > stagingE2e(), stagingJob().steps[check]?.env?.VERSION]).toEqual([true, "${{ steps.release.outputs.version }}"]);
+  it("acts on the environment it was given, by the name in its object", () => {
+    expect(job.env?.ENV_NAME).toBe(input("name"));
   });
 
-  it("deploys prod only after E2E passed on staging", () => {
-    expect(needsOf(deploy.jobs["deploy-prod"]!)).toEqual(expect.arrayContaining(stagingE2eJobs()));
+  it("runs in the environment's GitHub environment, whose required reviewers gate protected ones", () => {
+    expect(environmentName(job)).toBe(input("githubEnvironment"));
   });
 
-  it("deploys prod only after staging (through E2E) and dev", () => {
-    const before = ancestors(deploy, "deploy-prod");
-    expect([before.has("deploy-staging"), before.has("deploy-dev")]).toEqual([true, true]);
+  it("names a GitHub environment of its own for every protected environment of the config", () => {
+    const own = pipeline.environments.filter((env) => env.protected).map((env) => env.githubEnvironment !== env.name);
+    expect([own.length > 0, own.every(Boolean)]).toEqual([true, true]);
   });
 
-  it("deploys prod in the production environment, whose required reviewers gate it", () => {
-    expect(environmentName(deploy.jobs["deploy-prod"]!)).toBe("production");
+  it("deploys from the build artifact", () => {
+    expect(job.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"))?.with?.name).toBe("build");
   });
 
-  it("deploys no environment but prod in the production environment", () => {
-    const production = Object.entries(deploy.jobs).filter(([, job]) => environmentName(job) === "production").map(([id]) => id);
-    expect(production).toEqual(["deploy-prod"]);
+  it("assumes the role in the environment's role variable", () => {
+    const creds = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(creds?.with?.["role-to-assume"]).toBe("${{ vars[fromJSON(inputs.environment).roleVariable] }}");
   });
 
-  describe.each(ENVIRONMENT_NAMES)("the %s deploy job", (env) => {
-    const job = (): Job => deploy.jobs[DEPLOY_JOBS[env]]!;
-    const sync = () => stepIndex(job(), (s) => runs(s, new RegExp(`npm run sync-assets -- --env ${env} `)));
-    const apply = () => stepIndex(job(), (s) => runs(s, new RegExp(`npx cdktf deploy '${env}-\\*' --auto-approve`)));
-    const release = () =>
-      stepIndex(job(), (s) => runs(s, new RegExp(`npm run (--silent )?release -- "\\$\\{args\\[@\\]\\}"`)) && s.run!.includes(`--env ${env} `));
-    const preflight = () => stepIndex(job(), (s) => s.id === "preflight");
-
-    it("uploads assets before it deploys infrastructure", () => {
-      expect(sync()).toBeGreaterThan(-1);
-      expect(sync()).toBeLessThan(apply());
-    });
-
-    it("deploys infrastructure before it releases", () => {
-      expect(apply()).toBeGreaterThan(-1);
-      expect(apply()).toBeLessThan(release());
-    });
-
-    it("uses the release id of the assets manifest for the release", () => {
-      expect([job().steps[sync()]!.run, job().steps[release()]!.run].every((r) => r?.includes('"$RELEASE_ID"'))).toBe(true);
-    });
-
-    it("assumes its own environment's role", () => {
-      const creds = job().steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-      expect(creds?.with?.["role-to-assume"]).toBe(`\${{ vars.AWS_ROLE_ARN_${env.toUpperCase()} }}`);
-    });
-
-    it("never names another environment", () => {
-      const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
-      const text = JSON.stringify(job().steps);
-      expect(others.filter((other) => new RegExp(`--env ${other}\\b|'${other}-\\*'|AWS_ROLE_ARN_${other.toUpperCase()}\\b`).test(text))).toEqual([]);
-    });
-
-    it("notifies when a step fails, with the failed step", () => {
-      const notify = job().steps.filter((s) => runs(s, /npm run notify -- --status failure/));
-      expect(notify.length > 0 && notify.every((s) => String(s.if).includes("failure()") && s.run!.includes('--step "$FAILED_STEP"'))).toBe(true);
-    });
-
-    it("notifies a cancelled or timed-out run too", () => {
-      const notify = job().steps.filter((s) => runs(s, /npm run notify -- --status (failure|rollback)/));
-      expect(notify.filter((s) => !String(s.if).startsWith("(failure() || cancelled())") && s.if !== "failure() || cancelled()").map((s) => s.name)).toEqual([]);
-    });
-
-    it("looks up the failed step on a cancelled or timed-out run too", () => {
-      expect(job().steps.find((s) => s.id === "failed")?.if).toBe("failure() || cancelled()");
-    });
-
-    it("checks the pin before it changes anything (before sync-assets)", () => {
-      expect([preflight() > -1, preflight() < sync()]).toEqual([true, true]);
-    });
-
-    it("reads the pin from the releases list's JSON and stops unless the run was started with unpin", () => {
-      const run = job().steps[preflight()]?.run ?? "";
-      expect([
-        new RegExp(`npm run --silent releases -- --env ${env} --json > (\\S+)`).test(run),
-        new RegExp(`release-summary\\.ts check-pin \\S+ --env ${env} --unpin "\\$UNPIN"`).test(run),
-      ]).toEqual([true, true]);
-    });
-
-    it("releases with --json and keeps its summary as a step output", () => {
-      const run = job().steps[release()]?.run ?? "";
-      expect([run.includes("--json)"), /release-summary\.ts release \S+ --env \S+ >> "\$GITHUB_OUTPUT"/.test(run), run.includes('exit "$code"')]).toEqual([
-        true,
-        true,
-        true,
-      ]);
-    });
-
-    it("builds its failure notice from what the steps and the release tools reported, and what the environment serves now", () => {
-      const notify = job().steps.find((s) => s.name === "Notify failure")!;
-      const now = job().steps.find((s) => s.id === "now");
-      expect([
-        notify.run!.includes(`release-summary.ts deploy-notice --env ${env})`),
-        notify.env?.RELEASE_SUMMARY,
-        notify.env?.SERVING,
-        notify.env?.JOB_STATUS,
-        now?.run?.includes(`npm run --silent releases -- --env ${env} --json`),
-      ]).toEqual([true, "${{ steps.release.outputs.summary }}", "${{ steps.now.outputs.summary }}", "${{ job.status }}", true]);
-    });
-
-    it("states nothing about the alias that no step reported", () => {
-      const text = job().steps.map((s) => s.run ?? "").join("\n");
-      expect(text).not.toMatch(/still serves the previous release|to the previous release:/i);
-    });
+  it("runs in a concurrency group of its environment", () => {
+    expect(job.concurrency).toEqual({ group: `deploy-${input("name")}`, "cancel-in-progress": false });
   });
 
-  it("rolls prod back automatically when a step fails after the release", () => {
-    const job = deploy.jobs["deploy-prod"]!;
-    const release = stepIndex(job, (s) => s.id === "release");
-    const rollbackStep = stepIndex(job, (s) => runs(s, /npm run (--silent )?rollback -- --env prod /));
-    expect([rollbackStep > release, job.steps[rollbackStep]?.if]).toEqual([true, "(failure() || cancelled()) && steps.release.outcome == 'success'"]);
+  it("checks the pin before it changes anything (before sync-assets)", () => {
+    expect([preflight > -1, preflight < sync]).toEqual([true, true]);
   });
 
-  it("rolls prod back with --json and keeps its summary (before → after, or already in effect) for the notice", () => {
-    const job = deploy.jobs["deploy-prod"]!;
+  it("uploads assets before it deploys infrastructure", () => {
+    expect([sync > -1, sync < apply]).toEqual([true, true]);
+  });
+
+  it("deploys infrastructure before it releases", () => {
+    expect([apply > -1, apply < release]).toEqual([true, true]);
+  });
+
+  it("uses the release id of the assets manifest for the release", () => {
+    expect([job.steps[sync]!.run, job.steps[release]!.run].every((r) => r?.includes('"$RELEASE_ID"'))).toBe(true);
+  });
+
+  it("reads the pin from the releases list's JSON and stops unless the run was started with unpin", () => {
+    const run = job.steps[preflight]?.run ?? "";
+    expect([
+      /npm run --silent releases -- --env "\$ENV_NAME" --json > (\S+)/.test(run),
+      /release-summary\.ts check-pin \S+ --env "\$ENV_NAME" --unpin "\$UNPIN"/.test(run),
+    ]).toEqual([true, true]);
+  });
+
+  it("releases with --json and keeps its summary as a step output", () => {
+    const run = job.steps[release]?.run ?? "";
+    expect([run.includes("--json)"), /release-summary\.ts release \S+ --env \S+ >> "\$GITHUB_OUTPUT"/.test(run), run.includes('exit "$code"')]).toEqual([true, true, true]);
+  });
+
+  it("releases as a canary with the environment's configured percent, steps and step minutes", () => {
+    const step = job.steps[release]!;
+    expect([
+      step.env,
+      step.run!.includes('args+=(--canary "$CANARY_PERCENT" --steps "$CANARY_STEPS" --step-minutes "$CANARY_STEP_MINUTES")'),
+    ]).toEqual([
+      {
+        CANARY_PERCENT: "${{ fromJSON(inputs.environment).canary.percent }}",
+        CANARY_STEPS: "${{ fromJSON(inputs.environment).canary.steps }}",
+        CANARY_STEP_MINUTES: "${{ fromJSON(inputs.environment).canary.stepMinutes }}",
+      },
+      true,
+    ]);
+  });
+
+  it("runs E2E after the release, against the environment's URL, where the config asks for it", () => {
+    const step = job.steps[e2e]!;
+    expect([e2e > release, step.if, step.env?.BASE_URL, runs(step, /^npm run e2e$/m)]).toEqual([true, "fromJSON(inputs.environment).e2e", input("url"), true]);
+  });
+
+  it("checks after E2E that the environment still serves the version this run released", () => {
+    const check = stepIndex(job, (s) => runs(s, /release-summary\.ts check-serving .*--env "\$ENV_NAME" --version "\$VERSION"/));
+    expect([check > e2e, job.steps[check]?.if, job.steps[check]?.env?.VERSION]).toEqual([true, "fromJSON(inputs.environment).e2e", "${{ steps.release.outputs.version }}"]);
+  });
+
+  it("rolls back automatically after a failure past the release, where the config asks for it", () => {
+    const step = job.steps.find((s) => s.id === "rollback")!;
+    expect([stepIndex(job, (s) => s === step) > release, step.if]).toEqual([
+      true,
+      "(failure() || cancelled()) && steps.release.outcome == 'success' && fromJSON(inputs.environment).rollbackOnFailure",
+    ]);
+  });
+
+  it("rolls back with --json and keeps its summary (before → after, or already in effect) for the notice", () => {
     const step = job.steps.find((s) => s.id === "rollback")!;
     const notices = job.steps.filter((s) => s.name === "Notify rollback" || s.name === "Notify failure");
     expect([
-      /npm run --silent rollback -- --env prod --json .*> (\S+) \|\| code=\$\?/.test(step.run!),
-      /release-summary\.ts rollback \S+ --env prod >> "\$GITHUB_OUTPUT"/.test(step.run!),
+      /npm run --silent rollback -- --env "\$ENV_NAME" --json .*> (\S+) \|\| code=\$\?/.test(step.run!),
+      /release-summary\.ts rollback \S+ --env "\$ENV_NAME" >> "\$GITHUB_OUTPUT"/.test(step.run!),
       notices.map((s) => [s.env?.ROLLBACK, s.env?.ROLLBACK_SUMMARY]),
     ]).toEqual([
       true,
@@ -255,7 +293,6 @@ describe("deploy.yml (push to main)", () => {
   });
 
   it("posts a rollback notice when the automatic rollback ran, and a failure notice otherwise", () => {
-    const job = deploy.jobs["deploy-prod"]!;
     const conditions = ["Notify rollback", "Notify failure"].map((name) => job.steps.find((s) => s.name === name)?.if);
     expect(conditions).toEqual([
       "(failure() || cancelled()) && steps.rollback.outcome == 'success'",
@@ -263,63 +300,102 @@ describe("deploy.yml (push to main)", () => {
     ]);
   });
 
-  it("bounds every prod step from the pre-flight on by its own timeout, within the job's", () => {
-    const job = deploy.jobs["deploy-prod"]!;
-    const from = stepIndex(job, (s) => s.id === "preflight");
-    const bounded = job.steps.slice(from).filter((s) => s.uses === undefined);
-    const total = bounded.reduce((sum, s) => sum + (typeof s["timeout-minutes"] === "number" ? s["timeout-minutes"] : Number.NaN), 0);
-    // 10 minutes for checkout, npm ci, the artifact and the credentials before the pre-flight.
-    expect([from > -1, total + 10 <= job["timeout-minutes"]!]).toEqual([true, true]);
-  });
-
-  it("verifies prod after the release, so a broken release is rolled back", () => {
-    const job = deploy.jobs["deploy-prod"]!;
-    const release = stepIndex(job, (s) => s.id === "release");
-    const verify = stepIndex(job, (s) => runs(s, /^npm run e2e$/m));
-    expect(verify).toBeGreaterThan(release);
-  });
-
-  it("notifies when the checks or the build fail, are cancelled or time out, before any deploy", () => {
-    const blocked = deploy.jobs["notify-blocked"]!;
-    expect([needsOf(blocked).sort(), blocked.if]).toEqual([
-      [...CHECKS, "build"].sort(),
-      "(failure() || cancelled()) && (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled'))",
+  it("says in its failure notice which later environments this run now does not deploy", () => {
+    const notify = job.steps.find((s) => s.name === "Notify failure")!;
+    expect([notify.env?.BLOCKS, notify.run!.includes('export NOTE="This run does not deploy $BLOCKS."')]).toEqual([
+      "${{ join(fromJSON(inputs.environment).blocks, ', ') }}",
+      true,
     ]);
   });
 
-  it("names the failing check in that notice and says no environment was deployed", () => {
-    const notify = deploy.jobs["notify-blocked"]!.steps.find((s) => runs(s, /npm run notify/))!;
-    expect([notify.run!.includes('--step "$FAILED_STEP"'), /deployed to no environment/.test(notify.run!)]).toEqual([true, true]);
+  it("builds its failure notice from what the steps and the release tools reported, and what the environment serves now", () => {
+    const notify = job.steps.find((s) => s.name === "Notify failure")!;
+    const now = job.steps.find((s) => s.id === "now");
+    expect([
+      notify.run!.includes('release-summary.ts deploy-notice --env "$ENV_NAME")'),
+      notify.env?.RELEASE_SUMMARY,
+      notify.env?.SERVING,
+      notify.env?.JOB_STATUS,
+      now?.run?.includes('npm run --silent releases -- --env "$ENV_NAME" --json'),
+    ]).toEqual([true, "${{ steps.release.outputs.summary }}", "${{ steps.now.outputs.summary }}", "${{ job.status }}", true]);
   });
 
-  it("notifies a failed E2E run", () => {
-    const job = deploy.jobs["deploy-staging"]!;
-    const notify = stepIndex(job, (s) => runs(s, /npm run notify -- --status failure --env staging/));
-    expect(notify).toBeGreaterThan(stepIndex(job, (s) => runs(s, /^npm run e2e$/m)));
+  it("notifies a cancelled or timed-out run too", () => {
+    const notify = job.steps.filter((s) => runs(s, /npm run notify -- --status (failure|rollback)/));
+    expect([notify.length, notify.filter((s) => !String(s.if).startsWith("(failure() || cancelled())")).map((s) => s.name)]).toEqual([2, []]);
+  });
+
+  it("looks up the failed step on a cancelled or timed-out run too", () => {
+    expect(job.steps.find((s) => s.id === "failed")?.if).toBe("failure() || cancelled()");
+  });
+
+  it("states nothing about the alias that no step reported", () => {
+    const text = job.steps.map((s) => s.run ?? "").join("\n");
+    expect(text).not.toMatch(/still serves the previous release|to the previous release:/i);
+  });
+
+  it("bounds every step from the pre-flight on by its own timeout, within the job's", () => {
+    const bounded = job.steps.slice(preflight).filter((s) => s.uses === undefined);
+    const total = bounded.reduce((sum, s) => sum + (typeof s["timeout-minutes"] === "number" ? s["timeout-minutes"] : Number.NaN), 0);
+    // 10 minutes for checkout, npm ci, the artifact and the credentials before the pre-flight.
+    expect([preflight > -1, total + 10 <= job["timeout-minutes"]!]).toEqual([true, true]);
   });
 });
 
 describe("rollback.yml", () => {
   const job = rollback.jobs.rollback!;
+  const inputs = (rollback.on.workflow_dispatch as { inputs: Record<string, { type?: string; required?: boolean; options?: string[] }> }).inputs;
+  /** The check job, run here as GitHub would with the given input. */
+  const check = (name: string) => runJobOutputs(rollback, "environment", ROOT, { ENV_NAME: name });
 
   it("is started by hand with an environment, an optional target and a reason", () => {
-    const inputs = (rollback.on.workflow_dispatch as { inputs: Record<string, { required?: boolean; options?: string[] }> }).inputs;
-    expect([inputs.environment?.options, inputs.to?.required, inputs.reason?.required]).toEqual([[...ENVIRONMENT_NAMES], false, true]);
+    expect([inputs.environment?.required, inputs.to?.required, inputs.reason?.required]).toEqual([true, false, true]);
+  });
+
+  it("takes the environment as text, listing no names (the config has them)", () => {
+    expect([inputs.environment?.type, inputs.environment?.options]).toEqual(["string", undefined]);
+  });
+
+  it("checks the input against the config before the rollback job starts", () => {
+    expect([needsOf(job), rollback.jobs.environment!.steps.find((s) => s.id === "check")?.env?.ENV_NAME]).toEqual([
+      ["environment"],
+      "${{ inputs.environment }}",
+    ]);
+  });
+
+  it("accepts an environment of the config, with its entry of npm run environments", () => {
+    const env = pipeline.environments.find((e) => e.protected) ?? pipeline.environments[0]!;
+    expect(JSON.parse(check(env.name).json!)).toEqual(JSON.parse(JSON.stringify(env)));
+  });
+
+  it("refuses an environment the config does not have, naming the ones it has", () => {
+    let failure: JobStepFailed | undefined;
+    try {
+      check("no-such-env-x9");
+    } catch (error) {
+      if (error instanceof JobStepFailed) failure = error;
+    }
+    expect(failure?.stderr).toContain(`unknown environment "no-such-env-x9"; known: ${names(pipeline.environments).join(", ")}`);
+  });
+
+  it("runs in the environment's rollback GitHub environment (production-rollback for prod: no required reviewers)", () => {
+    expect(environmentName(job)).toBe("${{ fromJSON(needs.environment.outputs.json).rollbackGithubEnvironment }}");
+  });
+
+  it("gives every protected environment of the config a rollback GitHub environment apart from its deploy's", () => {
+    const apart = pipeline.environments.filter((env) => env.protected).map((env) => env.rollbackGithubEnvironment !== env.githubEnvironment);
+    expect([apart.length > 0, apart.every(Boolean)]).toEqual([true, true]);
+  });
+
+  it("assumes the environment's own role", () => {
+    const creds = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(creds?.with?.["role-to-assume"]).toBe("${{ vars[fromJSON(needs.environment.outputs.json).roleVariable] }}");
   });
 
   it("runs npm run rollback, then notifies", () => {
     const rb = stepIndex(job, (s) => runs(s, /npm run (--silent )?rollback -- "\$\{args\[@\]\}"/));
     const notify = stepIndex(job, (s) => runs(s, /npm run notify -- --status rollback/));
     expect([rb > -1, notify > rb]).toEqual([true, true]);
-  });
-
-  it("runs prod rollbacks in production-rollback, an environment without the deploy's required reviewers", () => {
-    expect(environmentName(job)).toBe("${{ inputs.environment == 'prod' && 'production-rollback' || inputs.environment }}");
-  });
-
-  it("still assumes the environment's own role for prod (AWS_ROLE_ARN_PROD)", () => {
-    const creds = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(String(creds?.with?.["role-to-assume"])).toContain("inputs.environment == 'prod' && 'PROD'");
   });
 
   it("rolls back with --json and tells the notice what happened (before → after, already in effect, refused)", () => {
@@ -354,8 +430,8 @@ describe("drift.yml", () => {
     expect([(drift.on.schedule as { cron: string }[])[0]?.cron, "workflow_dispatch" in drift.on]).toEqual([expect.stringMatching(/^\d+ \d+ \* \* \*$/), true]);
   });
 
-  it("checks every environment", () => {
-    expect(job.strategy?.matrix?.include?.map((m) => m.env)).toEqual([...ENVIRONMENT_NAMES]);
+  it("checks every environment of the config, read at run time", () => {
+    expect(names(matrixEnvironments(job, environmentsOutputs()))).toEqual(names(pipeline.environments));
   });
 
   it("plans with -detailed-exitcode", () => {
@@ -367,3 +443,23 @@ describe("drift.yml", () => {
     expect(notify).toBeDefined();
   });
 });
+
+describe("every workflow", () => {
+  it.each([ci, drift].map((wf) => [wf.file, wf] as const))("%s lists the environments with the same job as deploy.yml", (_file, wf) => {
+    expect(wf.jobs.environments).toEqual(deploy.jobs.environments);
+  });
+
+  /** Every string value of a workflow (comments are not values), as text. */
+  const values = (wf: { jobs: unknown; on: unknown; env?: unknown }) => JSON.stringify([wf.on, wf.env, wf.jobs]);
+  const configNames = [
+    ...new Set(pipeline.environments.flatMap((env) => [env.name, env.githubEnvironment, env.rollbackGithubEnvironment])),
+  ];
+
+  it.each([ci, deploy, deployEnvironment, rollback, drift].map((wf) => [wf.file, wf] as const))(
+    "%s names no environment or GitHub environment of the config: they come from npm run environments",
+    (_file, wf) => {
+      expect(configNames.filter((name) => new RegExp(`(?<![\\w/.-])${name}(?![\\w-])`).test(values(wf)))).toEqual([]);
+    },
+  );
+});
+

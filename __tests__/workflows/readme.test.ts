@@ -4,6 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { loadEnvironments } from "../../environments";
+import { describePipeline } from "../../scripts/environments/describe";
 import { environmentName, ROOT, workflow } from "./support";
 
 const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -15,15 +17,19 @@ describe("README pipeline section", () => {
     expect([section.length > 1000, setup.length > 500]).toEqual([true, true]);
   });
 
-  it("lists every GitHub environment the deploy and rollback jobs run in", () => {
-    const names = ["deploy.yml", "rollback.yml"].flatMap((file) =>
-      Object.values(workflow(file).jobs)
-        .map((job) => environmentName(job))
-        // A literal name, or the names an expression picks (`… && 'production-rollback' || …`).
-        .flatMap((name) => (name === undefined ? [] : name.startsWith("$") ? [...name.matchAll(/&& '([\w-]+)'/g)].map((m) => m[1]!) : [name])),
-    );
-    const undocumented = [...new Set(names)].filter((name) => !["dev", "staging"].includes(name) && !setup.includes(`\`${name}\``));
-    expect([names.includes("production-rollback"), undocumented]).toEqual([true, []]);
+  const pipeline = describePipeline(loadEnvironments());
+
+  it("lists every GitHub environment the config names for deploy and rollback jobs (beyond the environments' own names)", () => {
+    const named = pipeline.environments.flatMap((env) => [env.githubEnvironment, env.rollbackGithubEnvironment].filter((name) => name !== env.name));
+    const undocumented = [...new Set(named)].filter((name) => !setup.includes(`\`${name}\``));
+    expect([named.includes("production-rollback"), undocumented]).toEqual([true, []]);
+  });
+
+  it("runs the deploy and rollback jobs in the GitHub environments the config names", () => {
+    expect([environmentName(workflow("deploy-environment.yml").jobs.deploy!), environmentName(workflow("rollback.yml").jobs.rollback!)]).toEqual([
+      "${{ fromJSON(inputs.environment).githubEnvironment }}",
+      "${{ fromJSON(needs.environment.outputs.json).rollbackGithubEnvironment }}",
+    ]);
   });
 
   it("documents production-rollback as limited to main and without required reviewers", () => {
@@ -41,9 +47,10 @@ describe("README pipeline section", () => {
 
   it("lists no repository variable the workflows do not read", () => {
     const listed = [...setup.matchAll(/^\| `([A-Z0-9_]+)`/gm)].map((m) => m[1]!);
-    const texts = ["ci.yml", "deploy.yml", "rollback.yml", "drift.yml"].map((file) => workflow(file).text).join("\n");
-    // Per-environment variables are read as format('AWS_ROLE_ARN_{0}', …).
-    const read = (name: string) => texts.includes(name) || texts.includes(`'${name.replace(/_(DEV|STAGING|PROD)$/, "_{0}")}'`);
+    const texts = ["ci.yml", "deploy.yml", "deploy-environment.yml", "rollback.yml", "drift.yml"].map((file) => workflow(file).text).join("\n");
+    // Role variables are per environment: the workflows read the names npm run environments gives.
+    const roleVariables = new Map(pipeline.environments.flatMap((env) => [[env.roleVariable, "roleVariable"], [env.planRoleVariable, "planRoleVariable"]] as const));
+    const read = (name: string) => texts.includes(name) || (roleVariables.has(name) && texts.includes(`.${roleVariables.get(name)}]`));
     expect([listed.length > 0, listed.filter((name) => !read(name))]).toEqual([true, []]);
   });
 
