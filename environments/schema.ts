@@ -77,9 +77,9 @@ export const MAX_DEPLOY_WAVES = 3;
 
 /**
  * The deploy job's release step waits out the whole canary within its timeout
- * (deploy.yml: 75 minutes), so a canary's steps × stepMinutes stays at most this.
+ * (deploy-environment.yml: 30 minutes), so a canary's steps × stepMinutes stays at most this.
  */
-export const MAX_CANARY_MINUTES = 60;
+export const MAX_CANARY_MINUTES = 20;
 
 /**
  * Variables Lambda sets itself (AWS_*, LAMBDA_*, _HANDLER, …) or the app stack sets
@@ -294,7 +294,7 @@ const CanarySchema = z
   })
   .refine((canary) => canary.steps * canary.stepMinutes <= MAX_CANARY_MINUTES, {
     path: ["stepMinutes"],
-    message: `makes steps × stepMinutes exceed ${MAX_CANARY_MINUTES} minutes, the most the deploy job's release step waits`,
+    message: `makes steps × stepMinutes exceed ${MAX_CANARY_MINUTES} minutes, the most the deploy job's release step (timeout 30 minutes) waits`,
   });
 
 /**

@@ -25,15 +25,26 @@ function problemsOf(sources: EnvironmentSource[]): string[] {
 
 const dev = (mutate: (env: Mutable) => void) => [variant(devConfig, "dev", mutate)];
 const prod = (mutate: (env: Mutable) => void) => [variant(prodConfig, "prod", mutate)];
+/** The three shipped environments, each changed by its own function (if any). */
+const all = (mutate: { dev?: (env: Mutable) => void; staging?: (env: Mutable) => void; prod?: (env: Mutable) => void }) => [
+  variant(devConfig, "dev", mutate.dev ?? (() => {})),
+  variant(stagingConfig, "staging", mutate.staging ?? (() => {})),
+  variant(prodConfig, "prod", mutate.prod ?? (() => {})),
+];
+const tables = (e: Mutable) => e.tables as Mutable[];
+const state = (e: Mutable) => e.state as Mutable;
+const deploy = (e: Mutable) => e.deploy as Mutable;
+const ssr = (e: Mutable) => e.ssr as Mutable;
+const dns = (e: Mutable) => e.dns as Mutable;
 
 describe("shipped environments", () => {
   it("validate with defaults filled in", () => {
     const [loadedDev] = loadEnvironments();
-    expect(loadedDev.alarms.periodSeconds).toBe(60);
+    expect(loadedDev!.alarms.periodSeconds).toBe(60);
   });
 
-  it("are dev, staging and prod in that order", () => {
-    expect(loadEnvironments().map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+  it("come in pipeline order: by deploy wave, then by name", () => {
+    expect(loadEnvironments().map((e) => `${e.deploy.wave}:${e.name}`)).toEqual(["1:dev", "1:staging", "2:prod"]);
   });
 
   it("mark only prod as protected", () => {
@@ -61,7 +72,17 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     [
       "a malformed region",
       dev((e) => ((e.account as Mutable).region = "Ireland")),
-      'environments/dev.ts: account.region: must be an AWS region such as eu-west-1 (got "Ireland")',
+      'environments/dev.ts: account.region: must be an AWS Region of the aws partition, such as eu-west-1 (lib/aws-regions.ts lists them) (got "Ireland")',
+    ],
+    [
+      "a region that does not exist",
+      dev((e) => ((e.account as Mutable).region = "eu-west-9")),
+      'environments/dev.ts: account.region: must be an AWS Region of the aws partition, such as eu-west-1 (lib/aws-regions.ts lists them) (got "eu-west-9")',
+    ],
+    [
+      "a state region in another partition",
+      dev((e) => (state(e).region = "us-gov-west-1")),
+      'environments/dev.ts: state.region: must be an AWS Region of the aws partition, such as eu-west-1 (lib/aws-regions.ts lists them) (got "us-gov-west-1")',
     ],
     [
       "a missing required field",
@@ -165,8 +186,8 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
     ],
     [
       "an environment name that does not match its file",
-      dev((e) => (e.name = "qa")),
-      'environments/dev.ts: name: must match the file name "dev" (got "qa")',
+      dev((e) => (e.name = "not-dev")),
+      'environments/dev.ts: name: must match the file name "dev" (got "not-dev")',
     ],
     [
       "a malformed Slack channel id",
@@ -229,6 +250,7 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
       ],
       "environments/staging.ts: dns.hostedZoneName: is shared with environments/dev.ts, which has account 111111111111; a hosted zone lives in one account",
     ],
+<<<<<<< HEAD
     [
       "two environments creating one hosted zone",
       [
@@ -240,6 +262,252 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
         }),
       ],
       'environments/qa.ts: dns.createHostedZone: environments/dev.ts creates the hosted zone dev.example.com already; set false here to share it (got true)',
+    ],
+
+    // S3 bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
+    ...(
+      [
+        ["a state bucket name longer than 63 characters", "a".repeat(64), "must be 3 to 63 characters long (is 64)"],
+        ["a state bucket name shorter than 3 characters", "ab", "must be 3 to 63 characters long (is 2)"],
+        ["a state bucket name with upper-case letters", "Acme-tfstate", "may only contain lower-case letters, digits, dots and hyphens"],
+        ["a state bucket name starting with a hyphen", "-acme-tfstate", "must begin and end with a letter or digit"],
+        ["a state bucket name formatted as an IP address", "192.168.5.4", "must not be formatted as an IP address"],
+        ["a state bucket name with dots", "acme.tfstate", "must not contain dots (virtual-hosted-style HTTPS, the SDK's and Terraform's default, cannot reach it)"],
+        ["a state bucket name starting with xn--", "xn--acme-tfstate", 'must not start with "xn--" (reserved by S3)'],
+        ["a state bucket name starting with sthree-", "sthree-acme", 'must not start with "sthree-" (reserved by S3)'],
+        ["a state bucket name starting with amzn-s3-demo-", "amzn-s3-demo-acme", 'must not start with "amzn-s3-demo-" (reserved by S3)'],
+        ["a state bucket name ending in -s3alias", "acme-tfstate-s3alias", 'must not end with "-s3alias" (reserved by S3)'],
+        ["a state bucket name ending in --ol-s3", "acme-tfstate--ol-s3", 'must not end with "--ol-s3" (reserved by S3)'],
+        ["a state bucket name ending in --x-s3", "acme-tfstate--x-s3", 'must not end with "--x-s3" (reserved by S3)'],
+        ["a state bucket name ending in --table-s3", "acme-tfstate--table-s3", 'must not end with "--table-s3" (reserved by S3)'],
+      ] as const
+    ).map(([name, bucket, problem]): [string, EnvironmentSource[], string] => [
+      name,
+      dev((e) => (state(e).bucket = bucket)),
+      `environments/dev.ts: state.bucket: ${problem} (got ${JSON.stringify(bucket)})`,
+    ]),
+    [
+      "a project that makes the assets bucket name start with a prefix S3 reserves",
+      dev((e) => (e.project = "sthree")),
+      'environments/dev.ts: name: makes the assets bucket name "sthree-dev-assets-111111111111", which must not start with "sthree-"',
+    ],
+    // DynamoDB naming rules (HowItWorks.NamingRulesDataTypes)
+    [
+      "a lock table name with characters DynamoDB refuses",
+      dev((e) => (state(e).lockTable = "locks!")),
+      'environments/dev.ts: state.lockTable: may only contain letters, digits, underscores, hyphens and dots (got "locks!")',
+    ],
+    [
+      "a lock table name shorter than 3 characters",
+      dev((e) => (state(e).lockTable = "lk")),
+      'environments/dev.ts: state.lockTable: must be 3 to 255 characters long (is 2) (got "lk")',
+    ],
+    [
+      "a key attribute name over 255 bytes",
+      dev((e) => ((tables(e)[0]!.partitionKey as Mutable).name = "é".repeat(128))),
+      "environments/dev.ts: tables[0].partitionKey.name: must be 1 to 255 bytes of UTF-8 (is 256)",
+    ],
+    [
+      "a TTL attribute name over 255 bytes",
+      dev((e) => (tables(e)[0]!.ttlAttribute = "t".repeat(256))),
+      "environments/dev.ts: tables[0].ttlAttribute: must be 1 to 255 bytes of UTF-8 (is 256)",
+    ],
+    [
+      "a TTL attribute that is a string key",
+      dev((e) => (tables(e)[0]!.ttlAttribute = "id")),
+      'environments/dev.ts: tables[0].ttlAttribute: is a key attribute of type S; a TTL attribute must hold a Number (got "id")',
+    ],
+    [
+      "two table names that map to one construct id",
+      dev((e) => {
+        tables(e)[0]!.name = "cache-2";
+        tables(e)[1]!.name = "cache2";
+      }),
+      'environments/dev.ts: tables[1].name: gets the same construct id (TableCache2) as tables[0].name "cache-2"; rename one (got "cache2")',
+    ],
+    // Lambda (API_Environment, gettingstarted-limits)
+    [
+      "a one-letter variable name",
+      dev((e) => (ssr(e).environment = { X: "1" })),
+      "environments/dev.ts: ssr.environment.X: must be a letter followed by at least one letter, digit or underscore, as Lambda requires",
+    ],
+    [
+      "variables over Lambda's 4 KB with the stack's own",
+      dev((e) => (ssr(e).environment = { LOG_LEVEL: "debug", BIG: "x".repeat(4002) })),
+      "environments/dev.ts: ssr.environment: with the stack's own variables (APP_ENV, TABLE_*) makes 4097 bytes of names and values; Lambda allows 4096 in all",
+    ],
+    // Tags (Tag Editor: tag naming limits and requirements)
+    [
+      "a tag key over 128 characters",
+      dev((e) => (e.tags = { ["k".repeat(129)]: "v" })),
+      `environments/dev.ts: tags.${"k".repeat(129)}: must be 1 to 128 characters long (is 129)`,
+    ],
+    [
+      "a tag value over 256 characters",
+      dev((e) => (e.tags = { Owner: "v".repeat(257) })),
+      "environments/dev.ts: tags.Owner: must be at most 256 characters long (is 257)",
+    ],
+    [
+      "a tag key with the prefix AWS reserves",
+      dev((e) => (e.tags = { "AWS:owner": "me" })),
+      'environments/dev.ts: tags.AWS:owner: must not start with "aws:" (reserved by AWS in any case)',
+    ],
+    [
+      "a tag value with the prefix AWS reserves",
+      dev((e) => (e.tags = { Owner: "aws:me" })),
+      'environments/dev.ts: tags.Owner: must not start with "aws:" (reserved by AWS in any case) (got "aws:me")',
+    ],
+    [
+      "a tag key with a character AWS refuses",
+      dev((e) => (e.tags = { "cost#center": "x" })),
+      "environments/dev.ts: tags.cost#center: may only contain letters, digits, spaces and _ . : / = + - @",
+    ],
+    [
+      "a tag the workspace sets itself",
+      dev((e) => (e.tags = { Environment: "production" })),
+      "environments/dev.ts: tags.Environment: is set by the workspace on every resource (Project, Environment, ManagedBy, Stack); choose another key",
+    ],
+    [
+      "more tags than fit beside the workspace's four",
+      dev((e) => (e.tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`Tag${i}`, "x"])))),
+      "environments/dev.ts: tags: must hold at most 46 tags: AWS allows 50 per resource and the workspace adds 4",
+    ],
+    // Route 53 and ACM names (DomainNameFormat, API_RequestCertificate, acm-limits)
+    [
+      "a wildcard hosted zone",
+      dev((e) => (dns(e).hostedZoneName = "*.example.com")),
+      'environments/dev.ts: dns.hostedZoneName: must not be a wildcard (got "*.example.com")',
+    ],
+    [
+      "a domain label over 63 characters",
+      dev((e) => (dns(e).domainNames = [`${"a".repeat(64)}.dev.example.com`])),
+      `environments/dev.ts: dns.domainNames[0]: label "${"a".repeat(64)}" must be 1 to 63 lower-case letters, digits or hyphens`,
+    ],
+    [
+      "a domain name over 253 characters",
+      dev((e) => (dns(e).domainNames = [`${Array.from({ length: 5 }, () => "a".repeat(50)).join(".")}.dev.example.com`])),
+      "environments/dev.ts: dns.domainNames[0]: must be at most 253 characters long (is 270)",
+    ],
+    [
+      "a domain name with upper-case letters",
+      dev((e) => (dns(e).domainNames = ["WWW.dev.example.com"])),
+      'environments/dev.ts: dns.domainNames[0]: label "WWW" must be 1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
+    ],
+    [
+      "a domain name ending in an all-digit label",
+      dev((e) => (dns(e).hostedZoneName = "example.123")),
+      'environments/dev.ts: dns.hostedZoneName: must not end in an all-digit label (got "example.123")',
+    ],
+    [
+      "a hosted zone name of one label",
+      dev((e) => (dns(e).hostedZoneName = "localhost")),
+      'environments/dev.ts: dns.hostedZoneName: must have at least two labels, such as example.com (got "localhost")',
+    ],
+    [
+      "more domain names than an ACM certificate takes",
+      dev((e) => (dns(e).domainNames = Array.from({ length: 11 }, (_, i) => `n${i}.dev.example.com`))),
+      "environments/dev.ts: dns.domainNames: must list at most 10 names: ACM's default quota of domain names per certificate",
+    ],
+    // Deploy order and GitHub environments
+    [
+      "a wave beyond the deploy workflow's wave jobs",
+      dev((e) => (deploy(e).wave = 4)),
+      "environments/dev.ts: deploy.wave: Too big: expected number to be <=3 (got 4)",
+    ],
+    [
+      "a canary longer than the release step waits",
+      prod((e) => (deploy(e).canary = { percent: 10, steps: 5, stepMinutes: 5 })),
+      "environments/prod.ts: deploy.canary.stepMinutes: makes steps × stepMinutes exceed 20 minutes",
+    ],
+    [
+      "a GitHub environment name OIDC subjects cannot carry",
+      dev((e) => (deploy(e).githubEnvironment = "dev:main")),
+      'environments/dev.ts: deploy.githubEnvironment: must be a GitHub environment name: 1 to 255 letters, digits, dots, hyphens and underscores, starting with a letter or digit (got "dev:main")',
+    ],
+    [
+      "a protected environment without a GitHub environment to approve its deploys",
+      prod((e) => delete deploy(e).githubEnvironment),
+      "environments/prod.ts: deploy.githubEnvironment: must name the GitHub environment whose required reviewers approve deploys of a protected environment (got nothing)",
+    ],
+    [
+      "waves with a gap",
+      all({ prod: (e) => (deploy(e).wave = 3) }),
+      "environments/prod.ts: deploy.wave: no environment is in wave 2; number the waves 1, 2, … without gaps (got 3)",
+    ],
+    [
+      "a protected environment with no E2E gate before it",
+      all({ staging: (e) => (deploy(e).e2e = false) }),
+      "environments/prod.ts: deploy.wave: a protected environment must deploy after an environment with deploy.e2e: true in an earlier wave, so it only gets builds that passed E2E (got 2)",
+    ],
+    [
+      "a protected environment in the same wave as the E2E gate",
+      all({ prod: (e) => (deploy(e).wave = 1) }),
+      "environments/prod.ts: deploy.wave: a protected environment must deploy after an environment with deploy.e2e: true in an earlier wave",
+    ],
+    [
+      "two environments in one GitHub environment",
+      all({ staging: (e) => (deploy(e).githubEnvironment = "Production") }),
+      'environments/prod.ts: deploy.githubEnvironment: is already the GitHub environment of environments/staging.ts; each environment needs its own, which its role trusts (got "production")',
+    ],
+    // Between environments: names, buckets, concurrency
+    [
+      "two environments whose resource names are the same",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(devConfig, "web-dev", (e) => {
+          e.name = "web-dev";
+          e.project = "acme";
+          dns(e).domainNames = ["web.dev.example.com"];
+        }),
+      ],
+      'environments/web-dev.ts: name: its resource names start with "acme-web-dev-", the prefix of every resource of environments/dev.ts in account 111111111111, so names and alarm watches collide; rename one environment or project (got "web-dev")',
+    ],
+    [
+      "an environment whose name prefix starts another's",
+      [
+        variant(devConfig, "dev", () => {}),
+        variant(devConfig, "dev-eu", (e) => {
+          e.name = "dev-eu";
+          dns(e).domainNames = ["eu.dev.example.com"];
+        }),
+      ],
+      'environments/dev-eu.ts: name: its resource names start with "acme-web-dev-", the prefix of every resource of environments/dev.ts in account 111111111111',
+    ],
+    [
+      "a state bucket that is an environment's assets bucket",
+      all({ dev: (e) => (state(e).bucket = "acme-web-staging-assets-222222222222") }),
+      'environments/dev.ts: state.bucket: is the assets bucket of environments/staging.ts, which the distribution stack creates and sync-assets and prune write to (got "acme-web-staging-assets-222222222222")',
+    ],
+    [
+      "a lock table that is one of the app's tables",
+      all({ prod: (e) => (state(e).lockTable = "acme-web-prod-sessions") }),
+      'environments/prod.ts: state.lockTable: is the table "sessions" of environments/prod.ts, which the app stack creates (got "acme-web-prod-sessions")',
+    ],
+    [
+      "reserved concurrency that fits each environment but not the account together",
+      [
+        variant(stagingConfig, "staging", (e) => (ssr(e).reservedConcurrency = 500)),
+        variant(stagingConfig, "staging-two", (e) => {
+          e.name = "staging-two";
+          dns(e).hostedZoneName = "two.staging.example.com";
+          dns(e).domainNames = ["two.staging.example.com"];
+          ssr(e).reservedConcurrency = 450;
+        }),
+      ],
+      "environments/staging-two.ts: ssr.reservedConcurrency: the environments in account 222222222222, eu-west-1 reserve 950 (staging 500 + staging-two 450), which leaves fewer than the 100 unreserved executions Lambda requires of the quota 1000 (got 450)",
+    ],
+    [
+      "two Lambda quotas for one account and region",
+      [
+        variant(stagingConfig, "staging", () => {}),
+        variant(stagingConfig, "staging-two", (e) => {
+          e.name = "staging-two";
+          dns(e).hostedZoneName = "two.staging.example.com";
+          dns(e).domainNames = ["two.staging.example.com"];
+          (e.account as Mutable).lambdaConcurrencyLimit = 2000;
+        }),
+      ],
+      "environments/staging-two.ts: account.lambdaConcurrencyLimit: is shared with environments/staging.ts, which has 1000 for account 222222222222 in eu-west-1; environments in one account and Region share one Lambda concurrency quota (got 2000 for account 222222222222 in eu-west-1)",
     ],
   ];
 
@@ -262,16 +530,35 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
   });
 });
 
-describe("adding an environment", () => {
-  it("accepts a fourth environment that differs in name, domain and state key", () => {
-    const qa = variant(stagingConfig, "qa", (e) => {
-      e.name = "qa";
-      (e.account as Mutable).id = "444444444444";
-      (e.state as Mutable).bucket = "acme-web-tfstate-444444444444";
-      (e.dns as Mutable).hostedZoneName = "qa.example.com";
-      (e.dns as Mutable).domainNames = ["qa.example.com"];
+describe("rules between environments accept", () => {
+  const sibling = (name: string, mutate: (env: Mutable) => void) =>
+    variant(stagingConfig, name, (e) => {
+      e.name = name;
+      dns(e).hostedZoneName = `${name}.example.com`;
+      dns(e).domainNames = [`${name}.example.com`];
+      mutate(e);
     });
-    const sources = [devConfig, stagingConfig, prodConfig].map((c, i) => variant(c, ["dev", "staging", "prod"][i], () => {}));
-    expect(validateEnvironments([...sources, qa]).map((e) => e.name)).toEqual(["dev", "staging", "prod", "qa"]);
+
+  it("a fourth environment that differs in name, domain and state key, in pipeline order", () => {
+    const sources = [...all({}), sibling("zz-extra", (e) => ((e.account as Mutable).id = "444444444444"))];
+    ((sources[3] as { data: Mutable }).data).state = { bucket: "acme-web-tfstate-444444444444", region: "eu-west-1" };
+    expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["dev", "staging", "zz-extra", "prod"]);
+  });
+
+  it("name prefixes that overlap in different accounts", () => {
+    const other = sibling("staging-eu", (e) => {
+      (e.account as Mutable).id = "444444444444";
+      state(e).bucket = "acme-web-tfstate-444444444444";
+    });
+    expect(validateEnvironments([variant(stagingConfig, "staging", () => {}), other]).map((e) => e.name)).toEqual(["staging", "staging-eu"]);
+  });
+
+  it("reservations that fit in the same account but different regions", () => {
+    const other = sibling("stg-us", (e) => {
+      (e.account as Mutable).region = "us-east-2";
+      ssr(e).reservedConcurrency = 850;
+    });
+    const sources = [variant(stagingConfig, "staging", (e) => (ssr(e).reservedConcurrency = 850)), other];
+    expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["staging", "stg-us"]);
   });
 });
