@@ -4,6 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { loadEnvironments } from "../environments";
+import { STACK_KINDS, stackId, stateKey } from "../lib/naming";
 import { readSynthesizedApp, type SynthesizedApp } from "./support/synth";
 import { tempDir } from "./support/temp-dir";
 
@@ -39,51 +41,41 @@ describe("npm run synth (main.ts)", () => {
     ]);
   });
 
-  it("writes the three stacks of every environment", () => {
-    expect(Object.keys(synthesized.manifest.stacks).sort()).toEqual([
-      "dev-app",
-      "dev-distribution",
-      "dev-dns",
-      "prod-app",
-      "prod-distribution",
-      "prod-dns",
-      "staging-app",
-      "staging-distribution",
-      "staging-dns",
-    ]);
+  const environments = loadEnvironments();
+
+  it("writes the stacks of every environment", () => {
+    expect(Object.keys(synthesized.manifest.stacks).sort()).toEqual(environments.flatMap((env) => STACK_KINDS.map((kind) => stackId(env, kind))).sort());
   });
 
   it("gives every stack its own state key", () => {
     const keys = Object.values(synthesized.stacks).map((s) => `${s.terraform.backend.s3.bucket}/${s.terraform.backend.s3.key}`);
-    expect(new Set(keys).size).toBe(9);
+    expect(new Set(keys).size).toBe(environments.length * STACK_KINDS.length);
   });
 
   it("makes the distribution depend on dns and app, and nothing depend on the distribution", () => {
     const dependencies = Object.fromEntries(
       Object.entries(synthesized.manifest.stacks).map(([id, stack]) => [id, [...stack.dependencies].sort()]),
     );
-    expect(dependencies).toEqual({
-      "dev-app": [],
-      "dev-dns": [],
-      "dev-distribution": ["dev-app", "dev-dns"],
-      "staging-app": [],
-      "staging-dns": [],
-      "staging-distribution": ["staging-app", "staging-dns"],
-      "prod-app": [],
-      "prod-dns": [],
-      "prod-distribution": ["prod-app", "prod-dns"],
-    });
+    expect(dependencies).toEqual(
+      Object.fromEntries(
+        environments.flatMap((env) => [
+          [stackId(env, "app"), []],
+          [stackId(env, "dns"), []],
+          [stackId(env, "distribution"), [stackId(env, "app"), stackId(env, "dns")]],
+        ]),
+      ),
+    );
   });
 
-  it("reads cross-stack values only through remote state of its own environment", () => {
-    const remoteKeys = Object.values(synthesized.stacks["staging-distribution"].data.terraform_remote_state).map(
+  it.each(environments.map((env) => [env.name, env] as const))("reads %s's cross-stack values only through its own remote state", (_name, env) => {
+    const remoteKeys = Object.values(synthesized.stacks[stackId(env, "distribution")].data.terraform_remote_state).map(
       (r) => (r as { config: { key: string } }).config.key,
     );
-    expect(remoteKeys.sort()).toEqual(["acme-web/staging/app.tfstate", "acme-web/staging/dns.tfstate"]);
+    expect(remoteKeys.sort()).toEqual([stateKey(env, "app"), stateKey(env, "dns")]);
   });
 
   it("packages the example app's server code into every app stack", () => {
-    const missing = ["dev-app", "staging-app", "prod-app"].filter((id) => {
+    const missing = environments.map((env) => stackId(env, "app")).filter((id) => {
       const filename = synthesized.stacks[id].resource.aws_lambda_function.Ssr_Function_64DAD378.filename as string;
       return !existsSync(path.join(synthesized.outdir, synthesized.manifest.stacks[id].workingDirectory, filename));
     });
@@ -105,6 +97,59 @@ function projectWithDev(edit: (source: string) => string): string {
   writeFileSync(devFile, edit(readFileSync(devFile, "utf8")));
   return project;
 }
+
+describe("npm run synth with a syntax error in an environment file", () => {
+  let result: ReturnType<typeof runMain>;
+  let outdir: string;
+  let line: number;
+
+  beforeAll(() => {
+    const project = projectWithDev((source) => {
+      const lines = source.split("\n");
+      const cdn = lines.findIndex((text) => text.startsWith("  cdn: "));
+      lines[cdn] = lines[cdn]!.replace(/},$/, "}");
+      line = cdn + 2;
+      return lines.join("\n");
+    });
+    outdir = path.join(project, "out");
+    result = runMain(project, outdir);
+  });
+
+  it("exits 1", () => {
+    expect(result.status).toBe(1);
+  });
+
+  it("names file, line, column and what esbuild expected, on one line", () => {
+    expect(result.stderr.split("\n").filter((text) => text.startsWith("  environments/"))).toEqual([
+      `  environments/dev.ts:${line}:3: Expected "}" but found "logRetentionDays"`,
+    ]);
+  });
+
+  it("prints no stack trace and no compiled code", () => {
+    expect(result.stderr.split("\n").filter((text) => text.trim() !== "")).toHaveLength(2);
+  });
+
+  it("writes no stack output", () => {
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe("npm run synth with two tables that map to one construct id", () => {
+  let result: ReturnType<typeof runMain>;
+
+  beforeAll(() => {
+    const project = projectWithDev((source) => source.replace('name: "sessions"', 'name: "cache-2"').replace('name: "content"', 'name: "cache2"'));
+    result = runMain(project, path.join(project, "out"));
+  });
+
+  it("is a config error on one line, not a constructs stack trace", () => {
+    expect([result.status, result.stderr.split("\n").filter((text) => text.startsWith("  environments/")), /\n\s+at /.test(result.stderr)]).toEqual([
+      1,
+      ['  environments/dev.ts: tables[1].name: gets the same construct id (TableCache2) as tables[0].name "cache-2"; rename one (got "cache2")'],
+      false,
+    ]);
+  });
+});
 
 describe("npm run synth with a broken environment", () => {
   let result: ReturnType<typeof runMain>;

@@ -250,7 +250,6 @@ describe("invalid configuration is reported as <file>: <path>: <problem> (got <v
       ],
       "environments/staging.ts: dns.hostedZoneName: is shared with environments/dev.ts, which has account 111111111111; a hosted zone lives in one account",
     ],
-<<<<<<< HEAD
     [
       "two environments creating one hosted zone",
       [
