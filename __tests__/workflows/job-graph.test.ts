@@ -375,7 +375,7 @@ describe("rollback.yml", () => {
     } catch (error) {
       if (error instanceof JobStepFailed) failure = error;
     }
-    expect(failure?.stderr).toContain(`unknown environment "no-such-env-x9"; known: ${names(pipeline.environments).join(", ")}`);
+    expect(failure?.stderr).toContain(`--env must name a known environment: ${names(pipeline.environments).join(", ")} (got "no-such-env-x9")`);
   });
 
   it("runs in the environment's rollback GitHub environment (production-rollback for prod: no required reviewers)", () => {

@@ -25,7 +25,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationCo
 import { errorMessage, UserError } from "../../lib/errors";
 import { assetManifestKey, assetsBucketName } from "../../lib/naming";
 import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import { chromiumExecutable } from "../../e2e/browser";
 import { defineCli, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
 import type { AppBuildDescription } from "../../lib/app-build/description";
@@ -72,7 +72,7 @@ export const E2E_LOCAL_CLI = defineCli({
     "app, starts moto_server with the environment's assets bucket, runs the real sync-assets into it, serves pages " +
     "and assets through a local edge that routes like the CloudFront distribution, then runs `playwright test`.",
   flags: {
-    env: { value: "<name>", help: `environment whose bucket name and config sync-assets uses (${ENVIRONMENT_NAMES.join(", ")})`, parse: knownEnvironment, default: "dev" },
+    env: { value: "<name>", help: "environment whose bucket name and config sync-assets uses (see npm run environments; default: the first one)", parse: knownEnvironment },
     app: {
       value: "<name>",
       help: `a framework example instead of the example app (${Object.keys(FRAMEWORK_APPS).join(", ")}); APP_DIR=<build> serves any build`,
@@ -119,7 +119,8 @@ function requireBrowser(): void {
 }
 
 async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[]): Promise<number> {
-  const env = flags.env;
+  // The first environment in pipeline order: the one a build reaches first.
+  const env = flags.env ?? loadEnvironments()[0]!;
   if (!flags.serve) requireBrowser();
   const started = performance.now();
   const timings: string[] = [];

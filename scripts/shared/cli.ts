@@ -43,7 +43,7 @@
  *   anything else prints one line and the hint that `DEBUG=1` shows the stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { ENVIRONMENT_NAMES, loadEnvironments } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { describeValue, errorMessage, UserError } from "../../lib/errors";
 import { isMissingCredentials, missingCredentialsMessage } from "./aws";
@@ -316,14 +316,18 @@ export function matching(pattern: RegExp, what: string): (raw: string) => string
  * known ones; an invalid configuration is a ConfigError (exit 1) listing every problem.
  */
 export function knownEnvironment(raw: string): EnvironmentConfig {
-  const env = loadEnvironments().find((candidate) => candidate.name === raw);
-  if (!env) throw new InvalidArgumentError(`must name a known environment: ${ENVIRONMENT_NAMES.join(", ")}`);
+  const environments = loadEnvironments();
+  const env = environments.find((candidate) => candidate.name === raw);
+  if (!env) throw new InvalidArgumentError(`must name a known environment: ${environments.map((e) => e.name).join(", ")}`);
   return env;
 }
 
-/** `--env <name>`, required, parsed into its validated configuration. */
+/**
+ * `--env <name>`, required, parsed into its validated configuration. The help does not list
+ * the names: they are files in environments/, read only when a command line is parsed.
+ */
 export function environmentFlag(help = "environment to act on") {
-  return { value: "<name>", help: `${help} (${ENVIRONMENT_NAMES.join(", ")})`, parse: knownEnvironment, required: true } as const;
+  return { value: "<name>", help: `${help} (see npm run environments)`, parse: knownEnvironment, required: true } as const;
 }
 
 // ---------------------------------------------------------------------------------------

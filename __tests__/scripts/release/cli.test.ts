@@ -3,6 +3,7 @@
  * runs check the real entry point as npm runs it (`node --import tsx`): exit codes, one JSON
  * object on stdout.
  */
+import { environmentNames } from "../../../environments";
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { main } from "../../../scripts/release/cli";
@@ -81,7 +82,8 @@ describe("release CLI usage errors (exit 2)", () => {
     expect(main(args)).rejects.toMatchObject({ name: "UserError", exitCode: 2, message: expect.stringMatching(message) });
 
   it("requires --env", () => usageError(["rollback"], /missing required flag --env/));
-  it("rejects an unknown environment, listing the known ones", () => usageError(["rollback", "--env", "qa"], /--env must name a known environment: dev, staging, prod \(got "qa"\)/));
+  it("rejects an unknown environment, listing the known ones", () =>
+    usageError(["rollback", "--env", "no-such-env-x9"], new RegExp(`--env must name a known environment: ${environmentNames().join(", ")} \\(got "no-such-env-x9"\\)`)));
   it("rejects an unknown flag", () => usageError(["rollback", "--env", "dev", "--force"], /unknown option '--force'/));
   it("suggests the flag a misspelt one was meant to be", () => usageError(["rollback", "--env", "dev", "--dryrun"], /\(Did you mean --dry-run\?\)/));
   it("rejects an unknown command", () => usageError(["deploy"], /unknown command "deploy"/));

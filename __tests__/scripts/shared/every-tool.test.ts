@@ -16,6 +16,7 @@ import { FAILED_STEP_CLI, main as failedStep } from "../../../.github/scripts/fa
 import { main as releaseSummary, RELEASE_SUMMARY_TOOLS } from "../../../.github/scripts/release-summary";
 import { DEMO_CLI, main as demo } from "../../../scripts/demo/cli";
 import { DOCTOR_CLI, main as doctor } from "../../../scripts/doctor/cli";
+import { ENVIRONMENTS_CLI, main as environments } from "../../../scripts/environments/cli";
 import { E2E_LOCAL_CLI, main as e2eLocal } from "../../../scripts/e2e-local/cli";
 import { main as notify, NOTIFY_CLI } from "../../../scripts/notify/cli";
 import { PLAN_REVIEW_CLI, planReview } from "../../../scripts/plan-review/cli";
@@ -143,6 +144,14 @@ const TOOLS: readonly Tool[] = [
     badValue: [["--trace", "sometimes"], "--trace"],
   },
   {
+    name: "npm run environments",
+    cli: ENVIRONMENTS_CLI,
+    main: environments,
+    entry: npmScript("environments"),
+    misspelt: ["--jsno", "--json"],
+    badValue: [["--env", "no-such-env-x9"], "--env"],
+  },
+  {
     name: "npm run demo",
     cli: DEMO_CLI,
     main: demo,
@@ -230,7 +239,7 @@ describe.each(TOOLS.filter((tool) => tool.badValue))("$name, given a bad value",
   it("refuses it with its usage code before any set-up work (nothing printed)", async () => {
     const [argv, flag] = tool.badValue ?? [[], ""];
     const error = await rejection(tool.main(argv));
-    expect([error.exitCode, error.message.startsWith(`${flag} must be`), output.stdout, output.stderr]).toEqual([usageCode(tool), true, "", ""]);
+    expect([error.exitCode, error.message.startsWith(`${flag} must `), output.stdout, output.stderr]).toEqual([usageCode(tool), true, "", ""]);
   });
 });
 
