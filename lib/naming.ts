@@ -102,7 +102,12 @@ export function tableName(env: NamingInput, logicalName: string): string {
  * are a config error, not a constructs crash.
  */
 export function tableConstructId(logicalName: string): string {
-  return `Table${logicalName.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase())}`;
+  return `Table${pascalCase(logicalName)}`;
+}
+
+/** `cache-2` → `Cache2`: the part of a construct id taken from a slug (config or build ids). */
+export function pascalCase(slug: string): string {
+  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 }
 
 /** The SSR function's variable holding a table's physical name: `TABLE_<NAME>`. */

@@ -30,6 +30,7 @@ import {
   functionRoleName,
   httpApiName,
   LIVE_ALIAS,
+  pascalCase,
   tableConstructId,
   tableName,
   tableVariableName,

@@ -11,11 +11,12 @@ import {
   ASSETS_PREFIX,
   assetsBucketName,
   CLOUDFRONT_CERTIFICATE_REGION,
-  forwardedHostFunctionName,
   chatbotConfigurationName,
   chatbotRoleName,
   dashboardName,
   edgeAlarmTopicName,
+  forwardedHostFunctionName,
+  pascalCase,
   resourcePrefix,
 } from "../lib/naming";
 import { standardTags } from "../lib/tags";
