@@ -26,7 +26,8 @@ beforeAll(() => {
   const build = spawnSync("node", ["examples/ssr-app/build.mjs", "--if-needed"], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`example build failed: ${build.stderr}`);
   project = mkdtempSync(path.join(tmpdir(), "qa-project-"));
-  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "environments", "stacks", "modules", "lib", "scripts", "examples", ".github"]) {
+  const entries = ["main.ts", "app.config.ts", "cdktf.json", "package.json", "tsconfig.json", "environments", "stacks", "modules", "lib", "scripts", path.join("examples", "ssr-app"), ".github"];
+  for (const entry of entries) {
     cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
