@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { STACK_KINDS } from "../lib/naming";
 import type { PipelineEnvironment, PipelineView } from "../scripts/environments/describe";
 import { fromJsonOutput, runJobOutputs, workflow } from "./workflows/support";
 
@@ -60,7 +61,7 @@ describe("with environments/qa.ts added", () => {
     const manifest = synth.status === 0 ? (JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> }) : undefined;
     expect([synth.stderr, Object.keys(manifest?.stacks ?? {}).filter((id) => id.startsWith("qa-")).sort()]).toEqual([
       "",
-      ["qa-app", "qa-certificates", "qa-distribution"],
+      STACK_KINDS.map((kind) => `qa-${kind}`).sort(),
     ]);
   });
 
