@@ -3,6 +3,7 @@
  * scripts both import this module, so `--env staging` in a script finds exactly the bucket,
  * function and alarms the stacks created. Change a name here and both sides follow.
  */
+import { pascalCase } from "./construct-id";
 import type { EnvironmentConfig } from "../environments/schema";
 
 /** The part of an environment that names depend on. */
@@ -103,11 +104,6 @@ export function tableName(env: NamingInput, logicalName: string): string {
  */
 export function tableConstructId(logicalName: string): string {
   return `Table${pascalCase(logicalName)}`;
-}
-
-/** `cache-2` → `Cache2`: the part of a construct id taken from a slug (config or build ids). */
-export function pascalCase(slug: string): string {
-  return slug.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
 }
 
 /** The SSR function's variable holding a table's physical name: `TABLE_<NAME>`. */

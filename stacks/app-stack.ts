@@ -30,7 +30,6 @@ import {
   functionRoleName,
   httpApiName,
   LIVE_ALIAS,
-  pascalCase,
   tableConstructId,
   tableName,
   tableVariableName,

@@ -16,7 +16,6 @@ import {
   dashboardName,
   edgeAlarmTopicName,
   forwardedHostFunctionName,
-  pascalCase,
   resourcePrefix,
 } from "../lib/naming";
 import { standardTags } from "../lib/tags";
