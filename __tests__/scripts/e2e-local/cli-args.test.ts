@@ -12,8 +12,8 @@ async function parsed(argv: string[]) {
 }
 
 describe("npm run e2e:local flags", () => {
-  it("defaults to the dev environment", async () => {
-    expect((await parsed([])).flags).toMatchObject({ env: { name: "dev" }, serve: false, verbose: false });
+  it("leaves --env unset by default: the run takes the first environment in pipeline order", async () => {
+    expect((await parsed([])).flags).toMatchObject({ env: undefined, serve: false, verbose: false });
   });
 
   it("reads --env in both spellings", async () => {
