@@ -6,13 +6,13 @@
  * deploy matrices and to the rollback check.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { STACK_KINDS } from "../lib/naming";
 import type { PipelineEnvironment, PipelineView } from "../scripts/environments/describe";
 import { fromJsonOutput, runJobOutputs, workflow } from "./workflows/support";
+import { tempDir } from "./support/temp-dir";
 
 const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ let project: string;
 beforeAll(() => {
   const build = spawnSync("node", ["examples/ssr-app/build.mjs", "--if-needed"], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`example build failed: ${build.stderr}`);
-  project = mkdtempSync(path.join(tmpdir(), "qa-project-"));
+  project = tempDir("qa-project-");
   const entries = ["main.ts", "app.config.ts", "cdktf.json", "package.json", "tsconfig.json", "environments", "stacks", "modules", "lib", "scripts", path.join("examples", "ssr-app"), ".github"];
   for (const entry of entries) {
     cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });

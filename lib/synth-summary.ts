@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ENVIRONMENT_NAMES } from "../environments";
+import { environmentNames } from "../environments";
 import { STACK_KINDS } from "./naming";
 
 export interface SynthSummary {
@@ -16,12 +16,12 @@ export interface SynthSummary {
 }
 
 /** Two lines: what was written, and the next command. */
-export function synthSummaryLines(summary: SynthSummary, cwd: string): [string, string] {
+export function synthSummaryLines(summary: SynthSummary, cwd: string, pipelineOrder: readonly string[] = environmentNames()): [string, string] {
   const inside = path.relative(cwd, summary.outdir);
   const where = inside === "" ? "." : inside.startsWith("..") || path.isAbsolute(inside) ? summary.outdir : inside;
   const kinds = new RegExp(`-(${STACK_KINDS.join("|")})$`);
-  // In pipeline order (environments/index.ts), as every other tool lists them.
-  const order = (env: string) => ((ENVIRONMENT_NAMES as readonly string[]).indexOf(env) + 1 || Infinity);
+  // In pipeline order (environments/index.ts: deploy waves), as every other tool lists them.
+  const order = (env: string) => pipelineOrder.indexOf(env) + 1 || Infinity;
   const environments = [...new Set(summary.stackIds.map((id) => id.replace(kinds, "")))].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   const stacks = `${summary.stackIds.length} stack${summary.stackIds.length === 1 ? "" : "s"}`;
   return [

@@ -2,17 +2,17 @@
  * Finding and loading environment files: every `<name>.ts` in the folder except index.ts and
  * schema.ts is an environment; a file that does not load is one line, not a stack trace.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { environmentFiles, loadEnvironments, readEnvironmentSources } from "../../environments";
 import { ConfigError } from "../../lib/errors";
+import { tempDir } from "../support/temp-dir";
 
 const SHIPPED = path.resolve(__dirname, "..", "..", "environments");
 
 /** A fresh `environments/` folder holding copies of the shipped environment files. */
 function folder(files: readonly string[] = ["dev.ts", "staging.ts", "prod.ts"]): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "envs-")), "environments");
+  const dir = path.join(tempDir("envs-"), "environments");
   mkdirSync(dir);
   for (const file of files) copyFileSync(path.join(SHIPPED, file), path.join(dir, file));
   return dir;

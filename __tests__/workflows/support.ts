@@ -1,9 +1,9 @@
 /** Loads the workflows once, with the little structure the workflow tests need. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { tempDir } from "../support/temp-dir";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const WORKFLOWS_DIR = path.join(ROOT, ".github", "workflows");
@@ -161,7 +161,7 @@ export function runJobOutputs(
 ): Record<string, string> {
   const job = wf.jobs[jobId];
   if (!job) throw new Error(`${wf.file}: job ${jobId} does not exist`);
-  const dir = mkdtempSync(path.join(tmpdir(), "gh-output-"));
+  const dir = tempDir("gh-output-");
   const stepOutputs: Record<string, Record<string, string>> = {};
   for (const [i, step] of job.steps.entries()) {
     if (step.run === undefined || /^npm ci\b/.test(step.run)) continue;
