@@ -92,6 +92,19 @@ test("the page loads in the browser: styles apply, the client script runs, nothi
   expect(failures).toEqual([]);
 });
 
+test("a chunk the page imports on demand loads when asked, from its own hashed file", async ({ page }) => {
+  const chunks: string[] = [];
+  page.on("response", (response) => {
+    if (response.request().resourceType() === "script") chunks.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  await page.goto("/", { waitUntil: "load" });
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const before = chunks.length;
+  await page.locator("[data-lazy-trigger]").click();
+  await expect(page.locator("[data-lazy-loaded]")).toHaveText(/^details from build /);
+  expect(chunks.slice(before)).toEqual([expect.stringMatching(/^200 \/assets\/details\.[A-Za-z0-9_-]{8,}\.js$/)]);
+});
+
 test("/api/health answers 200 with JSON", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);

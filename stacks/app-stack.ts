@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
@@ -6,7 +5,7 @@ import type { Construct } from "constructs";
 import { UNRESERVED_CONCURRENCY_MINIMUM, type EnvironmentConfig } from "../environments/schema";
 import type { AppBuildDescription, AppFunction as BuildFunction, EnvironmentValue, FunctionGrant } from "../lib/app-build/description";
 import { SERVER_FUNCTION_ID } from "../lib/app-build/description";
-import { packageFunction } from "../lib/app-build/package";
+import { DEFAULT_PACKAGE_CACHE_DIR, packageFunction } from "../lib/app-build/package";
 import { UserError } from "../lib/errors";
 import { EncryptedTable } from "../modules/dynamodb-table";
 import { EncryptedQueue } from "../modules/encrypted-queue";
@@ -46,8 +45,6 @@ export interface AppStackOptions {
    */
   readonly packageCacheDir?: string;
 }
-
-export const DEFAULT_PACKAGE_CACHE_DIR = path.resolve(__dirname, "..", ".cache", "function-packages");
 
 /** DynamoDB actions a function needs on its tables: data only, no table management. */
 const TABLE_DATA_ACTIONS = [

@@ -8,4 +8,9 @@ export default defineNuxtConfig({
     preset: "aws-lambda",
     awsLambda: { streaming: true },
   },
+  vite: {
+    // Inlined at build time: a second build with another label (examples/build-apps.mjs
+    // --variant b) differs in its pages and hashed chunks, for npm run rehearse.
+    define: { __BUILD_LABEL__: JSON.stringify(process.env.EXAMPLE_BUILD_LABEL || "a") },
+  },
 });

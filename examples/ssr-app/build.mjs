@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the example SSR app:
- *   dist/client/assets/<name>.<hash>.<ext>   content-hashed client assets (what sync-assets uploads)
+ *   dist/client/assets/<name>.<hash>.<ext>   content-hashed client assets (what sync-assets uploads),
+ *                                            including the chunk main.js imports on demand
  *   dist/server/index.js                     the Lambda handler, with the asset manifest built in
  *   dist/server.zip                          the same, zipped deterministically (the Lambda package)
  *
@@ -46,6 +47,9 @@ const client = await build({
   entryPoints: { main: path.join(here, "src/client/main.ts"), styles: path.join(here, "src/client/main.css") },
   outdir: path.join(outDir, "client/assets"),
   entryNames: "[name].[hash]",
+  // The details module is imported on demand: its own chunk, content-hashed like the entries.
+  splitting: true,
+  chunkNames: "[name].[hash]",
   bundle: true,
   minify: true,
   format: "esm",

@@ -13,6 +13,9 @@ import { zipSync, type Zippable } from "fflate";
 import { UserError } from "../errors";
 import { directoryDigest, listFilesRecursively } from "./digest";
 
+/** Where the stacks (and the local deploy step) keep packages, by content digest. */
+export const DEFAULT_PACKAGE_CACHE_DIR = path.resolve(__dirname, "..", "..", ".cache", "function-packages");
+
 export const MAX_DIRECT_UPLOAD_ZIP_BYTES = 50 * 1024 * 1024;
 export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
 /** DOS time starts in 1980: the earliest timestamp a zip entry can carry. */

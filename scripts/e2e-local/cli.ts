@@ -5,15 +5,16 @@
  *      (examples/ssr-app/build.mjs), or `--app <name>` (a framework example, built by
  *      examples/build-apps.mjs when its sources changed), or any build named by APP_DIR;
  *      read into its description (lib/app-build)
- *   2. start moto_server (the local AWS API), create the environment's assets bucket and the
- *      build's tables, and seed them with the build's deploy-time functions
- *   3. run the real `npm run sync-assets` for the static files (and for the incremental
- *      cache seed, where the build has one), and check the release manifest landed
- *   4. start the local edge (edge.ts), routing by the build's behaviours: static files from
- *      the bucket, everything else from the build's functions run in-process with their
- *      environment pointed at moto, the distribution's security headers on every response
- *   5. run `playwright test` (e2e/) with BASE_URL pointing at the edge and E2E_SUITE naming
- *      the specs (site for the example app, the framework example's name otherwise)
+ *   2. the local deployment (local-deployment.ts): moto_server with the environment's assets
+ *      bucket, and the local edge routing by the build's behaviours
+ *   3. the real `npm run sync-assets` for the static files (and for the incremental cache
+ *      seed, where the build has one), and a check that the release manifest landed
+ *   4. the deploy: the build's tables created and seeded by its deploy-time functions, its
+ *      functions created in moto from their packages with alias `live` on version 1; the
+ *      edge answers pages and `/api/*` with the version the alias serves, run from the
+ *      package moto holds for it, with the distribution's security headers on every response
+ *   5. `playwright test` (e2e/) with BASE_URL pointing at the edge and E2E_SUITE naming the
+ *      specs (site for the example app, the framework example's name otherwise)
  * and stops everything, whatever happened. Flags are checked, and a browser looked for,
  * before step 1 (`--help` lists them).
  */
@@ -21,20 +22,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CreateBucketCommand, HeadObjectCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { errorMessage, UserError } from "../../lib/errors";
-import { assetManifestKey, assetsBucketName } from "../../lib/naming";
-import { localAwsEnvironment, startMotoServer, type MotoServer } from "../local-aws/moto-server";
+import { assetManifestKey } from "../../lib/naming";
 import { loadEnvironments } from "../../environments";
 import { chromiumExecutable } from "../../e2e/browser";
 import { defineCli, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
 import type { AppBuildDescription } from "../../lib/app-build/description";
 import { describeAppBuild } from "../../lib/app-build/load";
-import { startLocalEdge, type LocalEdge } from "./edge";
-import { createBuildTables, loadHttpFunctions, runDeploymentFunctions } from "./local-build";
-import type { LocalFunction } from "./local-function";
-import { routeTableFor } from "./routes";
-import { s3AssetsOrigin } from "./s3-origin";
+import { unrunnableFunctions, type UnrunnableFunction } from "./local-function";
+import { startLocalDeployment, type LocalDeployment } from "./local-deployment";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BUILD_SCRIPT = path.join(ROOT, "examples", "ssr-app", "build.mjs");
@@ -134,13 +131,9 @@ async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[])
 
   const workDir = mkdtempSync(path.join(tmpdir(), "e2e-local-"));
   const appDir = path.join(workDir, "app");
-  let moto: MotoServer | undefined;
-  let edge: LocalEdge | undefined;
-  let assetsClient: S3Client | undefined;
+  let local: LocalDeployment | undefined;
   const stopAll = async () => {
-    await edge?.stop().catch(() => {});
-    assetsClient?.destroy();
-    await moto?.stop().catch(() => {});
+    await local?.stop().catch(() => {});
     rmSync(workDir, { recursive: true, force: true });
   };
   const onSignal = () => void stopAll().then(() => process.exit(130));
@@ -160,40 +153,28 @@ async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[])
     });
     say(`e2e:local: ${build.kind} build ${build.buildId} in ${build.root}: functions ${build.functions.map((fn) => fn.id).join(", ")}`);
 
-    moto = await step("start moto_server", () => startMotoServer());
-    const awsEnv = localAws(moto.endpoint);
-    const bucket = assetsBucketName(env);
-    const resources = { endpoint: moto.endpoint, region: env.account.region, bucket, env };
-    await step(`create bucket ${bucket} and the build's tables`, async () => {
-      await createBucket(moto!.endpoint, bucket, env.account.region);
-      await createBuildTables(build, resources);
-      runDeploymentFunctions(build, resources, awsEnv);
-    });
+    local = await step("start moto_server and the local edge", () =>
+      startLocalDeployment({ env, build, log: say, ...(flags.verbose ? { requestLog: say } : {}) }),
+    );
+    const deployment = local;
 
     const releaseId = `e2e-local-${Date.now()}`;
     await step("sync-assets", async () => {
-      const syncAssets = (args: readonly string[]) => run("npm", ["run", "--silent", "sync-assets", "--", "--env", env.name, ...args], { ...awsEnv, APP_DIR: build.root });
+      const syncAssets = (args: readonly string[]) =>
+        run("npm", ["run", "--silent", "sync-assets", "--", "--env", env.name, ...args], { ...deployment.awsEnvironment, APP_DIR: build.root });
       if (build.incrementalCache) {
         await syncAssets(["--dir", build.incrementalCache.dir, "--prefix", build.incrementalCache.keyPrefix, "--release", `${releaseId}-cache`]);
       }
       // Without --dir: sync-assets takes the static files, prefix and cache rules from the build.
       await syncAssets(["--release", releaseId]);
-      await requireObject(moto!.endpoint, env.account.region, bucket, assetManifestKey(env, releaseId));
+      await requireObject(deployment, assetManifestKey(env, releaseId));
     });
 
-    // The functions talk to moto with the emulator's credentials, never a real profile.
-    Object.assign(process.env, awsEnv);
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
-    const functions = await step("load the build's functions", () => loadHttpFunctions(build, resources));
-    const unavailable = [...functions.values()].filter((fn) => !fn.available);
-    for (const fn of unavailable) say(`e2e:local: ${fn.available ? "" : fn.reason}; its paths answer 502 and their tests are skipped`);
-    assetsClient = s3(moto.endpoint, env.account.region);
-    const assets = s3AssetsOrigin(assetsClient, bucket);
-    edge = await step("start the local edge", () =>
-      startLocalEdge({ assets, handler: functions, routes: routeTableFor(build), ...(flags.verbose ? { log: say } : {}) }),
-    );
-    say(`e2e:local: serving ${edge.url} (static files from s3://${bucket}/${build.staticFiles.keyPrefix} on ${moto.endpoint}, release ${releaseId})`);
+    const deployed = await step("deploy the build's functions (alias live on version 1)", () => deployment.deploy(build));
+    say(`e2e:local: functions ${Object.entries(deployed.versions).map(([id, version]) => `${id} v${version}`).join(", ")}`);
+    const unavailable = unrunnableFunctions(build);
+    for (const fn of unavailable) say(`e2e:local: ${fn.reason}; its paths answer 502 and their tests are skipped`);
+    say(`e2e:local: serving ${deployment.url} (static files from s3://${deployment.bucket}/${build.staticFiles.keyPrefix} on ${deployment.endpoint}, release ${releaseId})`);
 
     if (flags.serve) {
       say("e2e:local: --serve: press Ctrl-C to stop");
@@ -204,7 +185,7 @@ async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[])
     const code = await step("playwright test", () =>
       exitCode(process.execPath, [require.resolve("@playwright/test/cli"), "test", "--config", PLAYWRIGHT_CONFIG, ...playwrightArgs], {
         ...process.env,
-        BASE_URL: edge!.url,
+        BASE_URL: deployment.url,
         E2E_SUITE: process.env.E2E_SUITE ?? (flags.app ? FRAMEWORK_APPS[flags.app] : "site"),
         ...unavailableEnvironment(build, unavailable),
       }),
@@ -243,48 +224,26 @@ export function formatCounts(counts: TestCounts): string {
 }
 
 
-/** The caller's environment pointed at the emulator, without any real AWS profile or session. */
-function localAws(endpoint: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...localAwsEnvironment(endpoint) };
-  delete env.AWS_PROFILE;
-  delete env.AWS_SESSION_TOKEN;
-  return env;
-}
-
-function s3(endpoint: string, region: string): S3Client {
-  return new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-}
-
-async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
-  const client = s3(endpoint, region);
+async function requireObject(deployment: LocalDeployment, key: string): Promise<void> {
+  const client = new S3Client({ ...s3Settings(deployment), forcePathStyle: true });
   try {
-    await client.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-}
-
-async function requireObject(endpoint: string, region: string, bucket: string, key: string): Promise<void> {
-  const client = s3(endpoint, region);
-  try {
-    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    await client.send(new HeadObjectCommand({ Bucket: deployment.bucket, Key: key }));
   } catch (error) {
-    throw new UserError(`sync-assets exited 0 but s3://${bucket}/${key} is missing (${errorMessage(error)}): it must write the release manifest last`);
+    throw new UserError(`sync-assets exited 0 but s3://${deployment.bucket}/${key} is missing (${errorMessage(error)}): it must write the release manifest last`);
   } finally {
     client.destroy();
   }
+}
+
+function s3Settings(deployment: LocalDeployment) {
+  return { endpoint: deployment.endpoint, region: deployment.awsEnvironment.AWS_REGION, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
 }
 
 /**
  * Tells the specs which paths reach functions that cannot run here (E2E_UNAVAILABLE_PATHS, a
  * regular expression over the behaviours' patterns) and why, so they skip those with the reason.
  */
-export function unavailableEnvironment(build: AppBuildDescription, unavailable: readonly LocalFunction[]): Record<string, string> {
+export function unavailableEnvironment(build: AppBuildDescription, unavailable: readonly UnrunnableFunction[]): Record<string, string> {
   if (unavailable.length === 0) return {};
   const ids = new Set(unavailable.map((fn) => fn.id));
   const patterns = build.behaviours
@@ -292,7 +251,7 @@ export function unavailableEnvironment(build: AppBuildDescription, unavailable: 
     .map((b) => `^/${b.pathPattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
   return {
     E2E_UNAVAILABLE_PATHS: patterns.join("|"),
-    E2E_UNAVAILABLE_REASON: unavailable.map((fn) => (fn.available ? "" : fn.reason)).join("; "),
+    E2E_UNAVAILABLE_REASON: unavailable.map((fn) => fn.reason).join("; "),
   };
 }
 

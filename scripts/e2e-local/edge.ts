@@ -2,31 +2,41 @@
  * A local stand-in for the CloudFront distribution: one node:http server on loopback that
  * routes each request by the behaviours the stacks derive from the app build (routes.ts) to
  *   - the assets origin (s3-origin.ts: the assets bucket, through the SDK), or
- *   - one of the build's functions, invoked in-process with a payload 2.0 event
- *     (lambda-event.ts, local-function.ts; streaming handlers stream through),
+ *   - one of the build's functions with a payload 2.0 event (lambda-event.ts): the version its
+ *     alias `live` serves in moto at that moment, canary weights included (alias-router.ts),
+ *     each version in its own process (streaming handlers stream through),
  * sets x-forwarded-host from Host on requests to functions (the distribution's CloudFront
  * Function), and adds the response headers policy's security headers to every response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { badGateway, fromResultV2, toEventV2, type HttpEventV2, type HttpResponse } from "./lambda-event";
-import type { LocalFunction, LocalResponse, StreamMetadata } from "./local-function";
+import type { LocalResponse, StreamMetadata } from "./local-function";
 import { routeRequest, type EdgeRoute, type RouteTable } from "./routes";
 import type { AssetsOrigin } from "./s3-origin";
 import { SECURITY_HEADERS } from "./security-headers";
 
 export type SsrHandler = (event: HttpEventV2) => unknown;
 
+/** Invokes one of the build's functions by id (alias-router.ts does it through the alias). */
+export interface FunctionInvoker {
+  invoke(functionId: string, event: HttpEventV2): Promise<LocalResponse>;
+}
+
 export interface LocalEdgeOptions {
   /** Serves `/assets/*` (see s3AssetsOrigin). */
   readonly assets: AssetsOrigin;
   /**
-   * The server: a bare handler (dist/server/index.js `handler`), or the build's functions by
-   * id (the server is `server`), as loadLocalFunction loads them.
+   * The functions: a bare handler that answers everything a function would (tests), or the
+   * build's functions by id (the server is `server`) through their aliases.
    */
-  readonly handler: SsrHandler | ReadonlyMap<string, LocalFunction>;
-  /** @default the example app's routes (`/assets/*` from the bucket root, `/api/*`) */
-  readonly routes?: RouteTable;
+  readonly handler: SsrHandler | FunctionInvoker;
+  /**
+   * The behaviours, or where to read them per request: a deploy changes the distribution's
+   * behaviours when the next build's differ (the rehearsal deploys a second build).
+   * @default the example app's routes (`/assets/*` from the bucket root, `/api/*`)
+   */
+  readonly routes?: RouteTable | (() => RouteTable);
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** @default 0 (a free port) */
@@ -71,7 +81,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: LocalEdgeOptions, log: (line: string) => void): Promise<void> {
   const method = req.method ?? "GET";
-  const route = routeRequest(method, req.url ?? "/", options.routes);
+  const route = routeRequest(method, req.url ?? "/", typeof options.routes === "function" ? options.routes() : options.routes);
   const response = await fetchFromOrigin(route, req, options, log);
   log(`${method} ${req.url} → ${describe(route)} ${response.kind === "buffered" ? response.response.statusCode : "stream"}`);
   if (response.kind === "buffered") send(res, method, response.response);
@@ -107,7 +117,7 @@ function fetchAsset(assets: AssetsOrigin, key: string, req: IncomingMessage): Pr
 }
 
 async function invokeFunction(
-  functions: SsrHandler | ReadonlyMap<string, LocalFunction>,
+  functions: SsrHandler | FunctionInvoker,
   id: string,
   path: string,
   query: string,
@@ -124,13 +134,7 @@ async function invokeFunction(
   };
   try {
     if (typeof functions === "function") return { kind: "buffered", response: fromResultV2(await functions(event)) };
-    const fn = functions.get(id);
-    if (!fn) return fail(new Error(`no function ${id} in the build`));
-    if (!fn.available) {
-      log(`function ${id} is unavailable here: ${fn.reason}`);
-      return { kind: "buffered", response: badGateway(fn.reason) };
-    }
-    return await fn.invoke(event);
+    return await functions.invoke(id, event);
   } catch (error) {
     return fail(error);
   }

@@ -10,7 +10,7 @@ import { CreateTableCommand, DynamoDBClient, type AttributeDefinition } from "@a
 import { UserError } from "../../lib/errors";
 import type { AppBuildDescription, AppFunction, EnvironmentValue } from "../../lib/app-build/description";
 import { buildQueueName, buildTableName, type NamingInput } from "../../lib/naming";
-import { handlerFile, loadLocalFunction, type LocalFunction } from "./local-function";
+import { handlerFile } from "./local-function";
 
 export interface LocalResources {
   readonly endpoint: string;
@@ -104,14 +104,4 @@ export function runDeploymentFunctions(build: AppBuildDescription, resources: Lo
     ran.push(fn.id);
   }
   return ran;
-}
-
-/** The build's HTTP functions, loaded in this process with their local environment. */
-export async function loadHttpFunctions(build: AppBuildDescription, resources: LocalResources): Promise<Map<string, LocalFunction>> {
-  const loaded = new Map<string, LocalFunction>();
-  for (const fn of build.functions) {
-    if (fn.trigger.kind !== "http") continue;
-    loaded.set(fn.id, await loadLocalFunction(fn, localEnvironment(build, fn, resources)));
-  }
-  return loaded;
 }

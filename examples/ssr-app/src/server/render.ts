@@ -53,7 +53,8 @@ function page(title: string, text: string, manifest: AssetManifest, buildLabel: 
 </head>
 <body>
 <header><h1>${escapeHtml(title)}</h1><p data-build>server ${escapeHtml(buildLabel)}</p></header>
-<main><p>${text}</p></main>
+<main><p>${text}</p>
+<p><button type="button" data-lazy-trigger>Show details</button> <span data-lazy-loaded=""></span></p></main>
 </body>
 </html>
 `;
