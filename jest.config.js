@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // The slow end-to-end suites (*.e2e.test.ts: whole commands that start their own emulator,
+  // edge and browser) run with `npm run test:e2e` in .ci/run and CI, not here.
+  testPathIgnorePatterns: ["/node_modules/", "\\.e2e\\.test\\.ts$"],
   transform: { "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   // One moto_server for the whole run; each test uses its own bucket/function names.
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",

@@ -61,6 +61,13 @@ describe("ci.yml (pull requests)", () => {
     expect([needsOf(job), job.steps.some((s) => runs(s, /npm run e2e:local/))]).toEqual([[], true]);
   });
 
+  it("runs the zero-downtime rehearsal, then its planted faults, in parallel with the checks", () => {
+    const job = ci.jobs.rehearsal!;
+    const rehearse = stepIndex(job, (s) => runs(s, /^npm run rehearse$/m));
+    const faults = stepIndex(job, (s) => runs(s, /^npm run test:e2e$/m));
+    expect([needsOf(job), rehearse > -1, faults > rehearse]).toEqual([[], true, true]);
+  });
+
   it("plans only after synth, from its artifact, and the list of environments", () => {
     expect(needsOf(ci.jobs.plan!)).toEqual(["synth", "environments"]);
   });

@@ -26,7 +26,10 @@ export interface OldTabOptions {
   readonly isExcused: (path: string) => boolean;
 }
 
-export type ChunkOutcome = { readonly loaded: true; readonly text: string } | { readonly loaded: false; readonly reason: string };
+export type ChunkOutcome =
+  /** `fetched`: the scripts the tab requested after the click (none when the page had preloaded the chunk). */
+  | { readonly loaded: true; readonly text: string; readonly fetched: readonly string[] }
+  | { readonly loaded: false; readonly reason: string };
 
 export interface OldTab {
   /** Clicks the trigger and waits for the chunk to run. */
@@ -38,6 +41,10 @@ export async function openOldTab(options: OldTabOptions): Promise<OldTab> {
   const browser: Browser = await chromium.launch({ executablePath: chromiumExecutable(), args: [...CHROMIUM_ARGS], headless: true });
   try {
     const page = await browser.newPage();
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+    });
     watchRequests(page, options);
     await page.goto(options.url, { waitUntil: "load", timeout: TIMEOUT_MS });
     await page.waitForLoadState("networkidle", { timeout: TIMEOUT_MS });
@@ -49,11 +56,12 @@ export async function openOldTab(options: OldTabOptions): Promise<OldTab> {
         if ((await page.locator(LAZY_TRIGGER).count()) === 0) {
           return { loaded: false, reason: `the page at ${options.url} has no ${LAZY_TRIGGER} element to load a chunk on demand (see docs/rehearsal.md)` };
         }
+        const before = scripts.length;
         await page.locator(LAZY_TRIGGER).first().click();
         try {
           const loaded = page.locator(LAZY_LOADED).first();
           await loaded.waitFor({ timeout: TIMEOUT_MS });
-          return { loaded: true, text: (await loaded.textContent()) ?? "" };
+          return { loaded: true, text: (await loaded.textContent()) ?? "", fetched: scripts.slice(before) };
         } catch {
           return { loaded: false, reason: `no ${LAZY_LOADED} within ${TIMEOUT_MS / 1000} s of the click` };
         }

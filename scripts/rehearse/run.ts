@@ -24,7 +24,7 @@ import { main as syncAssetsTool } from "../sync-assets/cli";
 import { startHttpClients, type HttpClients } from "./http-client";
 import { openOldTab, type ChunkOutcome, type OldTab } from "./old-tab";
 import { summarize, verdict, type RehearsalSummary, type RequestRecord, type ServedVersion, type Verdict } from "./results";
-import { MIN_PHASE_SECONDS, RELEASE_IDS, RETENTION, scenario, type Action, type BuildName, type Fault } from "./scenario";
+import { PHASE_MINIMUM, RELEASE_IDS, RETENTION, scenario, type Action, type BuildName, type Fault } from "./scenario";
 
 export interface RehearsalOptions {
   readonly env: EnvironmentConfig;
@@ -44,6 +44,9 @@ export interface RehearsalOutcome {
   readonly oldTab: ChunkOutcome | undefined;
   readonly seconds: number;
 }
+
+/** The page the HTTP client loads (and whose references it follows). */
+const PAGE_PATH = "/";
 
 /** The last lines the functions wrote, shown when something failed (all of them with --verbose). */
 const FUNCTION_LOG_LINES = 30;
@@ -102,8 +105,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
     log(`rehearse: clients start (HTTP: / and every static file it references${apiPath ? `, ${apiPath}` : ""}; a browser tab on build A)`);
 
     phase = plan.phases[0]!.name;
-    clients = startHttpClients({ baseUrl: local.url, apiPath, isStaticFile, isExcused, phase: () => phase, record });
-    tab = await openOldTab({ url: `${local.url}/`, phase: () => phase, record, isExcused });
+    clients = startHttpClients({ baseUrl: local.url, pagePath: PAGE_PATH, apiPath, isStaticFile, isExcused, phase: () => phase, record });
+    tab = await openOldTab({ url: `${local.url}${PAGE_PATH}`, phase: () => phase, record, isExcused });
 
     for (const step of plan.phases) {
       phase = step.name;
@@ -112,7 +115,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       try {
         if (step.action.kind === "hold" && step.action.oldTab) {
           chunk = await tab.loadLazyChunk();
-          log(chunk.loaded ? `rehearse: the old tab loaded its chunk: "${chunk.text}"` : `rehearse: the old tab's chunk did not load: ${chunk.reason}`);
+          log(
+            chunk.loaded
+              ? `rehearse: the old tab loaded its chunk: "${chunk.text}" (${chunk.fetched.length > 0 ? `requested now: ${chunk.fetched.join(", ")}` : "no request: the page had preloaded it"})`
+              : `rehearse: the old tab's chunk did not load: ${chunk.reason}`,
+          );
         }
         await steps.run(step.action);
       } catch (error) {
@@ -120,8 +127,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         log(`rehearse: ${step.name} FAILED: ${errorMessage(error)}; stopping the scenario`);
         break;
       } finally {
-        const minimum = Math.max(MIN_PHASE_SECONDS, step.action.kind === "hold" ? step.action.seconds : 0) * 1000;
-        await sleep(minimum - (performance.now() - phaseStarted));
+        const minimumMs = Math.max(PHASE_MINIMUM.seconds, step.action.kind === "hold" ? step.action.seconds : 0) * 1000;
+        const pageLoads = () => records.filter((r) => r.phase === step.name && r.client === "http" && r.url === PAGE_PATH).length;
+        while (performance.now() - phaseStarted < PHASE_MINIMUM.limitSeconds * 1000) {
+          if (performance.now() - phaseStarted >= minimumMs && pageLoads() >= PHASE_MINIMUM.pageLoads) break;
+          await sleep(50);
+        }
       }
     }
   } finally {

@@ -61,8 +61,12 @@ export interface Scenario {
   readonly phases: readonly Phase[];
 }
 
-/** Every phase lasts at least this long, so the clients see each one however fast its tool is. */
-export const MIN_PHASE_SECONDS = 1;
+/**
+ * Every phase lasts at least this long and until the HTTP client has loaded the page this
+ * many times in it (pages of a framework build can take a second on a busy machine), so the
+ * clients see each phase however fast its tool is; but never longer than the limit.
+ */
+export const PHASE_MINIMUM = { seconds: 1, pageLoads: 3, limitSeconds: 30 } as const;
 
 export function scenario(fault?: Fault): Scenario {
   const setup: Action[] = [{ kind: "sync", build: "A" }, { kind: "sync-stale" }, { kind: "deploy", build: "A" }];

@@ -21,6 +21,7 @@ import { E2E_LOCAL_CLI, main as e2eLocal } from "../../../scripts/e2e-local/cli"
 import { main as notify, NOTIFY_CLI } from "../../../scripts/notify/cli";
 import { PLAN_REVIEW_CLI, planReview } from "../../../scripts/plan-review/cli";
 import { main as policy, POLICY_CLI } from "../../../scripts/policy/cli";
+import { main as rehearse, REHEARSE_CLI } from "../../../scripts/rehearse/cli";
 import { main as releaseTools, RELEASE_TOOLS } from "../../../scripts/release/cli";
 import type { Cli, FlagSpecs } from "../../../scripts/shared/cli";
 import { main as syncAssets, SYNC_ASSETS_CLI } from "../../../scripts/sync-assets/cli";
@@ -150,6 +151,14 @@ const TOOLS: readonly Tool[] = [
     entry: npmScript("environments"),
     misspelt: ["--jsno", "--json"],
     badValue: [["--env", "no-such-env-x9"], "--env"],
+  },
+  {
+    name: "npm run rehearse",
+    cli: REHEARSE_CLI,
+    main: rehearse,
+    entry: npmScript("rehearse"),
+    misspelt: ["--faults", "--fault"],
+    badValue: [["--fault", "slow-network"], "--fault"],
   },
   {
     name: "npm run demo",
