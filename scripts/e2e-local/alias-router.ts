@@ -1,6 +1,8 @@
 /**
  * What a function URL (or the HTTP API) on alias `live` does per request, on moto: read where
- * the alias points now, pick a version by its routing weights (per request, as Lambda does),
+ * the alias points now, pick a version by its routing weights (per request, as Lambda does:
+ * developer guide, "Traffic shifting using aliases": a moved alias takes the very next
+ * request; `AdditionalVersionWeights` splits requests between two versions),
  * and run that version's own package with that version's configuration (handler,
  * environment) in its own process (version-runtime.ts).
  *
@@ -219,7 +221,7 @@ export function aliasRouter(options: AliasRouterOptions): AliasRouter {
 
 /**
  * The variables Lambda defines in every execution environment that handlers commonly read
- * (Lambda developer guide, "Defined runtime environment variables").
+ * (Lambda developer guide, "Defined runtime environment variables": `TZ=:UTC`, LANG, PATH, …).
  */
 function lambdaDefinedVariables(functionName: string, version: string, config: VersionConfig, taskRoot: string): Record<string, string> {
   return {
@@ -229,6 +231,7 @@ function lambdaDefinedVariables(functionName: string, version: string, config: V
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMiB),
     LAMBDA_TASK_ROOT: taskRoot,
     TZ: ":UTC",
+    LANG: "en_US.UTF-8",
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
   };
 }
