@@ -22,7 +22,7 @@ import { LambdaCodeStore } from "./lambda-code";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { createBuildTables, runDeploymentFunctions, type LocalResources } from "./local-build";
 import { LocalFunctionDeployer, type DeployedBuild } from "./local-deploy";
-import { routeTableFor } from "./routes";
+import { routeTableFor, type RouteTable } from "./routes";
 import { s3AssetsOrigin } from "./s3-origin";
 
 export interface LocalDeploymentOptions {
@@ -46,6 +46,8 @@ export interface LocalDeployment {
   readonly bucket: string;
   /** The emulator's endpoint and credentials, for the tools run against it. */
   readonly awsEnvironment: NodeJS.ProcessEnv;
+  /** The behaviours the edge routes by now: the last deployed build's. */
+  routes(): RouteTable;
   /** What `cdktf deploy` does for this build; returns the version of each function. */
   deploy(build: AppBuildDescription): Promise<DeployedBuild>;
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startLocalDeployment(options: LocalDeploymentOptions): Pro
       endpoint: moto.endpoint,
       bucket,
       awsEnvironment,
+      routes: () => routeTableFor(current),
       async deploy(build) {
         await createMissingTables(dynamodb, build, resources);
         runDeploymentFunctions(build, resources, awsEnvironment);

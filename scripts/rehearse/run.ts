@@ -18,7 +18,7 @@ import { errorMessage } from "../../lib/errors";
 import { assetManifestKey, ASSETS_PREFIX, LIVE_ALIAS } from "../../lib/naming";
 import { unrunnableFunctions } from "../e2e-local/local-function";
 import { startLocalDeployment, type LocalDeployment } from "../e2e-local/local-deployment";
-import { routeRequest, routeTableFor } from "../e2e-local/routes";
+import { routeRequest } from "../e2e-local/routes";
 import { main as releaseTool } from "../release/cli";
 import { main as syncAssetsTool } from "../sync-assets/cli";
 import { startHttpClients, type HttpClients } from "./http-client";
@@ -67,6 +67,16 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   let chunk: ChunkOutcome | undefined;
   const work = mkdtempSync(path.join(tmpdir(), "rehearse-"));
   const savedEnvironment = { ...process.env };
+  const stopAll = async () => {
+    await clients?.stop();
+    await tab?.close().catch(() => {});
+    await local?.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  // Ctrl-C or a CI timeout: stop moto, the functions' processes and the browser before exiting.
+  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 
   try {
     local = await startLocalDeployment({
@@ -92,7 +102,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
     const steps = new Steps(env, builds, local, work, deployed, log);
     for (const action of plan.setup) await steps.run(action);
 
-    const table = () => routeTableFor(builds.A);
+    const deployment = local;
+    const table = () => deployment.routes();
     const unrunnable = new Set([...unrunnableFunctions(builds.A), ...unrunnableFunctions(builds.B)].map((fn) => fn.id));
     for (const fn of [...unrunnableFunctions(builds.A), ...unrunnableFunctions(builds.B)]) log(`rehearse: ${fn.reason}: its requests are not counted`);
     const isExcused = (requestPath: string) => {
@@ -136,10 +147,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       }
     }
   } finally {
-    await clients?.stop();
-    await tab?.close().catch(() => {});
-    await local?.stop();
-    rmSync(work, { recursive: true, force: true });
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await stopAll();
     for (const name of Object.keys(process.env)) if (!(name in savedEnvironment)) delete process.env[name];
     Object.assign(process.env, savedEnvironment);
   }
