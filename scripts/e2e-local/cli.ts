@@ -25,9 +25,8 @@ import path from "node:path";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { errorMessage, UserError } from "../../lib/errors";
 import { assetManifestKey } from "../../lib/naming";
-import { loadEnvironments } from "../../environments";
 import { chromiumExecutable } from "../../e2e/browser";
-import { defineCli, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
+import { defineCli, environmentOrFirst, knownEnvironment, oneOf, runCli, say, USAGE_ERROR, wholeNumber, type FlagValues } from "../shared/cli";
 import type { AppBuildDescription } from "../../lib/app-build/description";
 import { describeAppBuild } from "../../lib/app-build/load";
 import { unrunnableFunctions, type UnrunnableFunction } from "./local-function";
@@ -117,7 +116,7 @@ function requireBrowser(): void {
 
 async function e2eLocal(flags: E2eLocalFlags, playwrightArgs: readonly string[]): Promise<number> {
   // The first environment in pipeline order: the one a build reaches first.
-  const env = flags.env ?? loadEnvironments()[0]!;
+  const env = environmentOrFirst(flags.env);
   if (!flags.serve) requireBrowser();
   const started = performance.now();
   const timings: string[] = [];

@@ -323,6 +323,14 @@ export function knownEnvironment(raw: string): EnvironmentConfig {
 }
 
 /**
+ * An optional `--env`'s environment, or the first in pipeline order (the one a build reaches
+ * first) when it was not given: what the local tools (e2e:local, rehearse) act on by default.
+ */
+export function environmentOrFirst(env: EnvironmentConfig | undefined): EnvironmentConfig {
+  return env ?? loadEnvironments()[0]!;
+}
+
+/**
  * `--env <name>`, required, parsed into its validated configuration. The help does not list
  * the names: they are files in environments/, read only when a command line is parsed.
  */

@@ -11,8 +11,8 @@ async function parsed(argv: string[]) {
 }
 
 describe("npm run rehearse flags", () => {
-  it("rehearses on dev with the example app by default", async () => {
-    expect(await parsed([])).toMatchObject({ env: { name: "dev" }, json: false, builds: undefined, app: undefined, fault: undefined });
+  it("rehearses the app.config.ts build on the first environment by default (no --env parsed)", async () => {
+    expect(await parsed([])).toMatchObject({ env: undefined, json: false, builds: undefined, app: undefined, fault: undefined });
   });
 
   it("takes two build folders for --builds", async () => {

@@ -9,6 +9,8 @@ import {
   defineCli,
   describeFailure,
   environmentFlag,
+  environmentOrFirst,
+  knownEnvironment,
   oneOf,
   USAGE_ERROR,
   wholeNumber,
@@ -109,6 +111,17 @@ describe("flag values", () => {
 
   it("accepts --flag=value", async () => {
     expect((await parse(["--env=prod"])).seen[0]).toMatchObject({ env: { name: "prod" } });
+  });
+});
+
+describe("environmentOrFirst", () => {
+  it("takes the first environment in pipeline order when --env was not given", () => {
+    expect(environmentOrFirst(undefined).name).toBe(environmentNames()[0]);
+  });
+
+  it("keeps the environment --env named", () => {
+    const last = environmentNames().at(-1)!;
+    expect(environmentOrFirst(knownEnvironment(last)).name).toBe(last);
   });
 });
 
