@@ -1,5 +1,5 @@
 /**
- * The README's "Adding an environment", done as it says in a copy of the project: create
+ * The environments page's "Adding an environment" (docs/environments.md), done as it says in a copy of the project: create
  * environments/qa.ts from staging.ts with its own name and DNS, and nothing else. Then synth
  * writes qa's three stacks, every tool that takes `--env` resolves `--env qa` to qa's own
  * resources, and the workflows' `npm run environments` step hands qa to the plan, drift and
@@ -17,9 +17,9 @@ import { tempDir } from "./support/temp-dir";
 const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
 
-/** The README's step, word for word: its text is what this test follows. */
-const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-const adding = readme.slice(readme.indexOf("### Adding an environment"), readme.indexOf("\n## ", readme.indexOf("### Adding an environment")));
+/** The page's step, word for word: its text is what this test follows. */
+const page = readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8");
+const adding = page.slice(page.indexOf("\n## Adding an environment\n"), page.indexOf("\n## ", page.indexOf("\n## Adding an environment\n") + 1));
 
 let project: string;
 
@@ -32,7 +32,7 @@ beforeAll(() => {
     cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
-  // The README: copy staging.ts, change `name` and `dns`.
+  // The page: copy staging.ts, change `name` and `dns`.
   const staging = readFileSync(path.join(project, "environments", "staging.ts"), "utf8");
   writeFileSync(
     path.join(project, "environments", "qa.ts"),
@@ -40,7 +40,7 @@ beforeAll(() => {
   );
 });
 
-describe("the README's steps", () => {
+describe("the docs' steps", () => {
   it("are one new file: environments/qa.ts, copied from staging.ts", () => {
     expect(adding).toContain("Create `environments/qa.ts` (copy `staging.ts`, change `name`, `dns` and whatever else\ndiffers). That is all:");
   });

@@ -1,6 +1,6 @@
 /**
  * The state bootstrap app: one stack per distinct state bucket of the environments, on
- * local state. Run once per account before the first `cdktf deploy` (see README).
+ * local state. Run once per account before the first `cdktf deploy` (see docs/stacks-and-state.md, "Remote state").
  */
 import "../lib/disable-source-maps";
 import path from "node:path";

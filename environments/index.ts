@@ -58,7 +58,7 @@ export function validateEnvironments(sources: readonly EnvironmentSource[]): Env
   const problems: string[] = [];
   const configs: { file: string; config: EnvironmentConfig }[] = [];
 
-  if (sources.length === 0) problems.push("environments/: no environment files; add one, e.g. environments/dev.ts (see the README)");
+  if (sources.length === 0) problems.push("environments/: no environment files; add one, e.g. environments/dev.ts (see docs/environments.md)");
   for (const source of sources) {
     if ("loadProblem" in source) {
       problems.push(source.loadProblem);

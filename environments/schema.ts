@@ -114,7 +114,7 @@ const AccountSchema = z.strictObject({
 
 /**
  * Where a created zone is delegated from: the workspace writes the zone's NS record into the
- * parent zone, in the parent's account, through a role there (README: "DNS delegation").
+ * parent zone, in the parent's account, through a role there (docs/stacks-and-state.md, "DNS delegation").
  */
 const DnsDelegationSchema = z.strictObject({
   /** The parent zone, e.g. `example.com` for `dev.example.com`. */
@@ -260,9 +260,9 @@ const SlackSchema = z.strictObject({
  * one naming a rule that does not exist is a config error here.
  */
 const PolicySuppressionSchema = z.strictObject({
-  /** Rule id, e.g. `S3-1` (the README lists them). */
+  /** Rule id, e.g. `S3-1` (docs/policy.md lists them). */
   rule: z.enum(POLICY_RULE_IDS, {
-    error: `must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (the README's policy section lists them)`,
+    error: `must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (docs/policy.md lists them)`,
   }),
   /**
    * The resource as the policy report names it: its Terraform address inside the stack

@@ -29,7 +29,7 @@ export interface DnsValidatedCertificateProps {
  * A change of domain names replaces the certificate (create-before-destroy). Keep the
  * certificate in the same Terraform state as what uses it and register each user with
  * `addConsumer`: Terraform then creates the new certificate, updates the users, and only
- * then destroys the old one, all in one apply (README: "Certificates").
+ * then destroys the old one, all in one apply (docs/stacks-and-state.md, "Certificates").
  */
 export class DnsValidatedCertificate extends Construct {
   readonly certificateArn: string;

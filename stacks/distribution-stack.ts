@@ -43,7 +43,7 @@ export interface DistributionStackInputs {
  * permissions that let CloudFront invoke the function, so neither other stack depends on
  * this one. The certificate lives here, in CloudFront's state, so that a change of domain
  * names is one apply: new certificate, CloudFront moved to it, old certificate deleted
- * (README: "Certificates").
+ * (docs/stacks-and-state.md, "Certificates").
  */
 export class DistributionStack extends EnvironmentStack {
   readonly assets: PrivateBucket;

@@ -38,7 +38,7 @@ export class DnsStack extends EnvironmentStack {
 
   /**
    * Writes into the parent zone as the delegation role in the parent's account (set up once
-   * by hand: README "DNS delegation"). Pinned to that account like the default provider.
+   * by hand: docs/stacks-and-state.md, "DNS delegation"). Pinned to that account like the default provider.
    */
   private createParentZoneProvider(roleArn: string): AwsProvider {
     const parentAccountId = roleArn.split(":")[4];

@@ -51,7 +51,7 @@ describe("finding environment files", () => {
   });
 
   it("says so when there is no environment at all", () => {
-    expect(problemsOf(folder([]))).toEqual(["environments/: no environment files; add one, e.g. environments/dev.ts (see the README)"]);
+    expect(problemsOf(folder([]))).toEqual(["environments/: no environment files; add one, e.g. environments/dev.ts (see docs/environments.md)"]);
   });
 });
 

@@ -164,7 +164,7 @@ export function checkParentZoneRole(env: EnvironmentConfig, access: ParentZoneAc
     return result("parent-zone-role", "skip", `no dns.delegation: nothing writes ${env.dns.hostedZoneName}'s NS record into a parent zone`);
   }
   const where = `parent zone ${delegation.parentZoneName} (${delegation.parentZoneId}) through role ${delegation.roleArn}`;
-  const setup = 'fix: set up the delegation role once (README, "DNS delegation")';
+  const setup = 'fix: set up the delegation role once (docs/stacks-and-state.md, "DNS delegation")';
   switch (access.kind) {
     case "readable":
       return result("parent-zone-role", "ok", `can read ${where}; writing the NS record is not tried (doctor only reads)`);

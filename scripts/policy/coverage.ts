@@ -1,14 +1,14 @@
 /**
  * The policy's reach measured against checkov's AWS checks for the resource types this
  * workspace synthesizes: every check is either named in some rule's `controls.checkov`, or
- * waived here with the reason. The README's coverage table and a test keep the three (the
+ * waived here with the reason. The coverage table in docs/policy.md and a test keep the three (the
  * reference list, the rules, this file) in step, so coverage is counted rather than claimed.
  */
 import type { Rule } from "./rule";
 
 export interface Waiver {
   readonly checkov: string;
-  /** Why this workspace does not enforce the check (the README's coverage table repeats it). */
+  /** Why this workspace does not enforce the check (docs/policy.md's coverage table repeats it). */
   readonly reason: string;
 }
 

@@ -25,7 +25,7 @@ export interface CanaryOptions {
 /**
  * 5 s between alarm reads: an alarm is acted on within about 5 s plus two calls. One
  * DescribeAlarms per watched region per read (two regions: 24 calls a minute), well inside
- * CloudWatch's DescribeAlarms rate quota (see the README's Canary section).
+ * CloudWatch's DescribeAlarms rate quota (see docs/releases-and-rollback.md, "Canary").
  */
 export const DEFAULT_POLL_SECONDS = 5;
 

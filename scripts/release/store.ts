@@ -190,7 +190,7 @@ export async function appendRecord(
   }
   throw new UserError(
     `could not append to the ledger s3://${storage.bucket}/${prefix} after ${APPEND_ATTEMPTS} attempts: other writers kept taking the next ` +
-      "record. Deploys to one environment should be serialised (see the README's CI concurrency group)",
+      "record. Deploys to one environment should be serialised (see docs/pipeline.md, Concurrency)",
   );
 }
 

@@ -8,7 +8,7 @@
  * Why not tsx alone: tsx resolves and loads every module through its own hooks, the
  * hundreds of modules inside the AWS SDK and zod included, which roughly doubles their load
  * time (a no-change `npm run sync-assets` of 1,500 files: ~1.5 CPU-seconds under tsx, ~1.1
- * from a bundle; see the README's sync benchmark). Each module keeps its own `__dirname` and
+ * from a bundle; see docs/asset-sync.md, "Benchmark"). Each module keeps its own `__dirname` and
  * `__filename` (written into the bundle), so paths computed from them stay right; a
  * TypeScript file the tool requires while it runs (app.config.ts) is handed to tsx. Bundles
  * and the stamps of their sources live in node_modules/.cache/run-bundled/. Whenever a

@@ -1,7 +1,7 @@
 /**
  * Coverage is counted, not claimed: every checkov check of the reference list (copied from
  * ../shared/reference/checkov-aws-checks.md) is named by a rule or waived with a reason, and
- * the README's coverage table says the same as the code.
+ * the coverage table in docs/policy.md says the same as the code.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -10,8 +10,8 @@ import { RULES } from "../../../scripts/policy/rules";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const reference = fs.readFileSync(path.join(ROOT, "__tests__/fixtures/checkov-aws-checks.md"), "utf8");
-const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("<!-- section:policy -->"), readme.indexOf("<!-- /section:policy -->"));
+/** The policy page: its rule table and its checkov coverage table. */
+const page = fs.readFileSync(path.join(ROOT, "docs", "policy.md"), "utf8");
 
 /**
  * The check ids a text names, with the list's shorthands expanded: `CKV_AWS_53/54/55/56`,
@@ -32,9 +32,9 @@ function checkovIdsIn(text: string): string[] {
   return [...new Set(ids)];
 }
 
-/** `| CKV_AWS_53 | S3-1 | … |` rows of the README's coverage table: id → the rule column. */
-function readmeTable(): Map<string, string> {
-  return new Map([...section.matchAll(/^\| (CKV2?_AWS_\d+) \| ([^|]+) \|/gm)].map(([, id, rules]) => [id, rules.trim()]));
+/** `| CKV_AWS_53 | S3-1 | … |` rows of the page's coverage table: id → the rule column. */
+function coverageTable(): Map<string, string> {
+  return new Map([...page.matchAll(/^\| (CKV2?_AWS_\d+) \| ([^|]+) \|/gm)].map(([, id, rules]) => [id, rules.trim()]));
 }
 
 const ids = checkovIdsIn(reference);
@@ -65,12 +65,12 @@ describe("checkov coverage", () => {
     expect(WAIVED_CHECKOV.filter((w) => w.reason.trim().length < 20).map((w) => w.checkov)).toEqual([]);
   });
 
-  it("lists every check in the README table with the rules the code names, or as waived", () => {
+  it("lists every check in the docs' coverage table with the rules the code names, or as waived", () => {
     const expected = new Map(ids.map((id) => [id, coverage.covered[id]?.join(", ") ?? "waived"]));
-    expect(readmeTable()).toEqual(expected);
+    expect(coverageTable()).toEqual(expected);
   });
 
-  it("lists every rule in the README's rule table", () => {
-    expect(RULES.map((r) => r.id).filter((id) => !section.includes(`| ${id} |`))).toEqual([]);
+  it("lists every rule in the docs' rule table", () => {
+    expect(RULES.map((r) => r.id).filter((id) => !page.includes(`| ${id} |`))).toEqual([]);
   });
 });

@@ -86,7 +86,7 @@ describe("suppressions", () => {
 
   it("makes a suppression naming a rule that does not exist a config error", () => {
     expect(() => devWith([{ ...suppression, rule: "S3-99" }])).toThrow(
-      `environments/dev.ts: policySuppressions[0].rule: must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (the README's policy section lists them) (got "S3-99")`,
+      `environments/dev.ts: policySuppressions[0].rule: must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (docs/policy.md lists them) (got "S3-99")`,
     );
   });
 

@@ -33,7 +33,7 @@ export const logRetention: Rule = {
 /**
  * How long a protected environment keeps its logs at least: a quarter, long enough to
  * investigate an incident reported weeks later. checkov's CKV_AWS_338 asks for a year, which
- * the README waives (cost; raise logRetentionDays where compliance asks for it).
+ * docs/policy.md waives (cost; raise logRetentionDays where compliance asks for it).
  */
 export const PROTECTED_LOG_RETENTION_MINIMUM_DAYS = 90;
 

@@ -1,5 +1,5 @@
 /**
- * The README's pipeline section against the workflows: what it tells people to set up is
+ * The pipeline page (docs/pipeline.md) against the workflows: what it tells people to set up is
  * what the workflows need, and it does not promise what they do not do.
  */
 import { readFileSync } from "node:fs";
@@ -8,11 +8,10 @@ import { loadEnvironments } from "../../environments";
 import { describePipeline } from "../../scripts/environments/describe";
 import { environmentName, ROOT, workflow } from "./support";
 
-const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("<!-- section:pipeline -->"), readme.indexOf("<!-- /section:pipeline -->"));
-const setup = section.slice(section.indexOf("### Setting it up"), section.indexOf("### Concurrency"));
+const section = readFileSync(path.join(ROOT, "docs", "pipeline.md"), "utf8");
+const setup = section.slice(section.indexOf("\n## Setting it up"), section.indexOf("\n## Concurrency"));
 
-describe("README pipeline section", () => {
+describe("the pipeline page", () => {
   it("exists, with a setup list", () => {
     expect([section.length > 1000, setup.length > 500]).toEqual([true, true]);
   });
@@ -55,7 +54,7 @@ describe("README pipeline section", () => {
   });
 
   it("says that drift plans main's head, so a pending or pinned deploy shows as drift", () => {
-    const drift = section.slice(section.indexOf("### What drift does and does not mean"));
+    const drift = section.slice(section.indexOf("\n## What drift does and does not mean"));
     expect([/\*\*head of main\*\*/.test(drift), /waiting for a reviewer/.test(drift), /pinned/.test(drift)]).toEqual([true, true, true]);
   });
 });
