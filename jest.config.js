@@ -6,7 +6,13 @@ module.exports = {
   // The slow end-to-end suites (*.e2e.test.ts: whole commands that start their own emulator,
   // edge and browser) run with `npm run test:e2e` in .ci/run and CI, not here.
   testPathIgnorePatterns: ["/node_modules/", "\\.e2e\\.test\\.ts$"],
-  transform: { "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  transform: {
+    "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }],
+    // github-slugger (the docs tests' anchors) ships only as an ES module: swc turns it into
+    // CommonJS as it does the tests; no other package is transformed.
+    "/node_modules/github-slugger/.+\\.js$": ["@swc/jest", { jsc: { target: "es2022" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!github-slugger/)"],
   // One moto_server for the whole run; each test uses its own bucket/function names.
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
