@@ -70,7 +70,7 @@ export const PLAN_REVIEW_CLI = defineCli({
   ],
   exitCodes: {
     0: "nothing protected is destroyed in a protected environment (or --allow-destroy)",
-    1: "invalid input: bad flags, an unreadable or malformed plan, a missing plan.json, terraform failed under --run",
+    1: "invalid input: bad flags, an unreadable or malformed plan, a missing plan.json, terraform failed under --run, or a plan that cannot vouch for what it destroys (Terraform stopped with errors, or deferred changes to a later round)",
     2: "a protected type would be deleted or replaced in a protected environment",
   },
   environment: { PATH: "where --run finds terraform" },

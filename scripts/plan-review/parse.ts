@@ -125,6 +125,11 @@ const PlanSchema = z.object({
   configuration: ObjectShape.optional(),
   variables: ObjectShape.optional(),
   resource_changes: z.array(ResourceChangeSchema).nullable().optional(),
+  /**
+   * Changes Terraform put off to a later plan round (deferred actions, Terraform 1.9+ with
+   * -allow-deferral). Only how many there are is read: a plan with any is not reviewed.
+   */
+  deferred_changes: z.array(z.unknown()).nullable().optional(),
   resource_drift: z.array(DriftChangeSchema).nullable().optional(),
   output_changes: z.record(z.string(), OutputChangeSchema).nullable().optional(),
   /** What a state has instead of planned_values, kept only to say "this is a state". */
@@ -178,6 +183,7 @@ export const PLAN_KEEP: KeepSpec = keep({
   variables: SHAPE,
   resource_changes: each(RESOURCE_KEEP),
   resource_drift: each(RESOURCE_KEEP),
+  deferred_changes: each(SHAPE),
   output_changes: each(
     keep({ actions: true, before: SHAPE, after: SHAPE, after_unknown: SHAPE, before_sensitive: true, after_sensitive: true }),
   ),

@@ -5,13 +5,16 @@
 import { verdictOf, type Verdict } from "./report";
 import type { Counts, ResourceChangeSummary, Review } from "./summarize";
 
-/** Bumped when a field is removed or changes meaning; new fields do not bump it. */
-export const JSON_REPORT_VERSION = 1;
+/**
+ * Bumped when a field is removed or changes meaning; new fields do not bump it.
+ * 2: `verdict` may be "unreviewable" and `exitCode` 1 (a plan that errored or deferred changes).
+ */
+export const JSON_REPORT_VERSION = 2;
 
 export interface JsonReport {
   readonly reportVersion: number;
   readonly verdict: Verdict;
-  readonly exitCode: 0 | 2;
+  readonly exitCode: 0 | 1 | 2;
   readonly protectEnvs: readonly string[];
   readonly protectTypes: readonly string[];
   readonly allowDestroy: boolean;
@@ -43,6 +46,8 @@ export interface JsonReport {
     readonly formatVersion?: string;
     readonly terraformVersion?: string;
     readonly notes: readonly string[];
+    /** Why this plan cannot be reviewed (the review then exits 1); absent when it can. */
+    readonly unreviewable?: string;
     readonly counts: Counts;
     readonly changes: readonly JsonChange[];
     readonly drift: readonly {
@@ -105,6 +110,7 @@ export function toJsonReport(review: Review): JsonReport {
       ...(s.formatVersion !== undefined ? { formatVersion: s.formatVersion } : {}),
       ...(s.terraformVersion !== undefined ? { terraformVersion: s.terraformVersion } : {}),
       notes: s.notes,
+      ...(s.unreviewable !== undefined ? { unreviewable: s.unreviewable } : {}),
       counts: s.counts,
       changes: s.changes.map(jsonChange),
       drift: s.drift.map((d) => ({

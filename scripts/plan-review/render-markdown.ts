@@ -30,7 +30,7 @@ export interface MarkdownReport {
   readonly omitted: readonly OmittedRows[];
 }
 
-const ICONS = { blocked: "⛔", allowed: "⚠️", warning: "⚠️", clean: "✅" } as const;
+const ICONS = { unreviewable: "⛔", blocked: "⛔", allowed: "⚠️", warning: "⚠️", clean: "✅" } as const;
 
 export function renderMarkdown(review: Review, options: MarkdownOptions): MarkdownReport {
   const head = renderHead(review);

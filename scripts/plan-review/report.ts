@@ -37,9 +37,10 @@ export interface Section {
   readonly collapsed?: boolean;
 }
 
-export type Verdict = "blocked" | "allowed" | "warning" | "clean";
+export type Verdict = "unreviewable" | "blocked" | "allowed" | "warning" | "clean";
 
 export function verdictOf(review: Review): Verdict {
+  if (review.unreviewable.length > 0) return "unreviewable";
   if (review.blockingCount > 0) return review.exitCode === 2 ? "blocked" : "allowed";
   return review.protectedDestruction.length > 0 ? "warning" : "clean";
 }
@@ -50,6 +51,11 @@ export function verdictSentence(review: Review): string {
   const envs = (items: readonly { env: string }[]) => unique(items.map((p) => p.env)).join(", ");
   const n = (count: number) => `${count} protected resource${count === 1 ? "" : "s"}`;
   switch (verdictOf(review)) {
+    case "unreviewable":
+      return (
+        `${review.unreviewable.map((s) => `${s.id} plan ${s.source}: ${s.unreviewable}`).join("; ")}. ` +
+        `plan-review cannot say what it would destroy, so this check fails (exit 1) until a complete plan is reviewed.`
+      );
     case "blocked":
       return (
         `${n(blocking.length)} would be destroyed in protected environment${unique(blocking.map((p) => p.env)).length === 1 ? "" : "s"} ${envs(blocking)}. ` +

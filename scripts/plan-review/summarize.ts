@@ -100,6 +100,12 @@ export interface StackSummary {
   readonly terraformVersion?: string;
   /** Things a reviewer must know about the plan itself (errored, incomplete). */
   readonly notes: readonly string[];
+  /**
+   * Why this plan cannot vouch for what an apply would destroy, if it cannot: Terraform
+   * stopped with errors (`errored`), or put changes off to a later round (`deferred_changes`).
+   * The gate fails closed on such a plan (exit 1).
+   */
+  readonly unreviewable?: string;
   readonly counts: Counts;
   /** Every resource change except plain no-ops (moved or imported no-ops stay), in address order. */
   readonly changes: readonly ResourceChangeSummary[];
@@ -146,7 +152,10 @@ export interface Review {
   /** Deletions of WARNED_TYPES, in stack and address order; they never change the exit code. */
   readonly warnings: readonly Warning[];
   readonly blockingCount: number;
-  readonly exitCode: 0 | 2;
+  /** Stacks whose plan cannot vouch for what an apply would destroy (StackSummary.unreviewable). */
+  readonly unreviewable: readonly StackSummary[];
+  /** 1: a plan cannot be reviewed (fails closed, --allow-destroy or not); 2: blocking destruction. */
+  readonly exitCode: 0 | 1 | 2;
   readonly options: ReviewOptions;
 }
 
@@ -244,11 +253,20 @@ export function summarizeStack(stackId: string, parsed: ParsedPlan): StackSummar
   if (plan.complete === false) notes.push("The plan is not complete (`complete: false`): another plan/apply round is needed.");
   if (plan.applyable === false && plan.errored !== true) notes.push("Terraform marked this plan as not applyable.");
 
+  const deferred = plan.deferred_changes?.length ?? 0;
+  const unreviewable =
+    plan.errored === true
+      ? "Terraform stopped with errors while planning (`errored: true`), so the plan may not hold every change"
+      : deferred > 0
+        ? `Terraform deferred ${deferred} change${deferred === 1 ? "" : "s"} to a later plan round (\`deferred_changes\`), which this plan does not show`
+        : undefined;
+
   return {
     id: stackId,
     env,
     stack,
     source: parsed.file,
+    ...(unreviewable !== undefined ? { unreviewable } : {}),
     ...(plan.format_version !== undefined ? { formatVersion: plan.format_version } : {}),
     ...(plan.terraform_version !== undefined ? { terraformVersion: plan.terraform_version } : {}),
     notes,
@@ -286,13 +304,15 @@ export function summarize(plans: readonly StackPlan[], options: ReviewOptions): 
   protectedDestruction.sort((a, b) => Number(b.blocking) - Number(a.blocking));
 
   const blockingCount = protectedDestruction.filter((p) => p.blocking).length;
+  const unreviewable = stacks.filter((s) => s.unreviewable !== undefined);
   return {
     stacks,
     totals: sumCounts(stacks.map((s) => s.counts)),
     protectedDestruction,
     warnings: stacks.flatMap(certificateWarnings),
     blockingCount,
-    exitCode: blockingCount > 0 && !options.allowDestroy ? 2 : 0,
+    unreviewable,
+    exitCode: unreviewable.length > 0 ? 1 : blockingCount > 0 && !options.allowDestroy ? 2 : 0,
     options,
   };
 }

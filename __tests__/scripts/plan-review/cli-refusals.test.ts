@@ -25,6 +25,7 @@ const DELETE_BUCKET = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bu
 describe("plan-review refuses, as a process, what it cannot read", () => {
   it.each([
     ["an empty object", "{}", "is not `terraform show -json` plan output"],
+    ["a plan Terraform could not finish", JSON.stringify(planJson({ errored: true, resource_changes: [] })), "cannot say what it would destroy"],
     ["a destruction with a second actions key", DELETE_BUCKET.replace('"actions":["delete"]', '"actions":["delete"],"actions":["no-op"]'), 'key "actions" appears twice'],
   ])("exits 1 on %s, naming the file, without a stack trace", (_, content, reason) => {
     const { status, stderr, file } = planReview(content);

@@ -89,8 +89,8 @@ const plan = fc
 
 type Plan = { readonly json: Record<string, unknown> & { resource_changes: Record<string, unknown>[] }; readonly text: string };
 
-/** The review's exit code for the plan as stack prod-app (0 pass, 2 protected destruction), or the refusal. */
-function review(input: string | Uint8Array): { exitCode: 0 | 2 } | { refused: UserError } {
+/** The review's exit code for the plan as stack prod-app (0 pass, 1 unreviewable, 2 protected destruction), or the refusal. */
+function review(input: string | Uint8Array): { exitCode: 0 | 1 | 2 } | { refused: UserError } {
   try {
     const parsed = typeof input === "string" ? parsePlanText(input, FILE) : parsePlanBytes(input, FILE);
     const result = summarize([{ stackId: "prod-app", parsed }], {

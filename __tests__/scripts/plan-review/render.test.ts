@@ -192,6 +192,26 @@ describe("text report", () => {
   });
 });
 
+describe("a plan that cannot be reviewed", () => {
+  const review = reviewOf({ "prod-app": { errored: true, resource_changes: [rc("aws_s3_bucket.b", ["delete"])] } });
+
+  it("leads the markdown comment with the refusal, not a destruction count", () => {
+    expect(renderMarkdown(review, { maxChars: DEFAULT_MAX_CHARS }).markdown.split("\n")[2]).toMatch(
+      /^⛔ \*\*prod-app plan prod-app\.json: Terraform stopped with errors while planning .* this check fails \(exit 1\)/,
+    );
+  });
+
+  it("carries verdict unreviewable, exit code 1 and the reason per stack in the JSON report (version 2)", () => {
+    const report = JSON.parse(renderJson(review));
+    expect([report.reportVersion, report.verdict, report.exitCode, report.stacks[0].unreviewable]).toEqual([
+      2,
+      "unreviewable",
+      1,
+      expect.stringMatching(/^Terraform stopped with errors/),
+    ]);
+  });
+});
+
 describe("json report", () => {
   const review = reviewOf({
     "prod-app": { resource_changes: [rc("aws_s3_bucket.b", ["delete"]), rc("aws_iam_role.r", ["create", "delete"], {}, { replace_paths: [["name"]] })] },

@@ -186,6 +186,30 @@ describe("protected destruction and the exit gate", () => {
     expect(reviewOf({ "dev-distribution": bucketDelete, "prod-distribution": bucketDelete }).blockingCount).toBe(1);
   });
 
+  it("fails closed with exit 1 on a plan Terraform could not finish (errored), even with nothing destroyed", () => {
+    expect(reviewOf({ "dev-app": { errored: true } }).exitCode).toBe(1);
+  });
+
+  it("fails closed on an errored plan under --allow-destroy too: it cannot say what it would destroy", () => {
+    expect(reviewOf({ "prod-distribution": { ...bucketDelete, errored: true } }, { allowDestroy: true }).exitCode).toBe(1);
+  });
+
+  it("fails closed with exit 1 on a plan with deferred changes", () => {
+    expect(reviewOf({ "dev-app": { deferred_changes: [{ reason: "provider_config_unknown", resource_change: rc("aws_s3_bucket.b", ["delete"]) }] } }).exitCode).toBe(1);
+  });
+
+  it("reviews a plan with an empty deferred_changes list as complete", () => {
+    expect(reviewOf({ "prod-app": { deferred_changes: [], errored: false } }).exitCode).toBe(0);
+  });
+
+  it("names each plan it cannot review and why", () => {
+    const review = reviewOf({ "dev-app": { errored: true }, "prod-app": {}, "staging-app": { deferred_changes: [{}, {}] } });
+    expect(review.unreviewable.map((s) => [s.id, s.unreviewable])).toEqual([
+      ["dev-app", expect.stringMatching(/^Terraform stopped with errors while planning \(`errored: true`\)/)],
+      ["staging-app", expect.stringMatching(/^Terraform deferred 2 changes to a later plan round/)],
+    ]);
+  });
+
   it("lists blocking entries before warnings", () => {
     const review = reviewOf({ "dev-distribution": bucketDelete, "prod-distribution": bucketDelete });
     expect(review.protectedDestruction.map((p) => p.stackId)).toEqual(["prod-distribution", "dev-distribution"]);
