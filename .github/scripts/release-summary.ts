@@ -248,17 +248,22 @@ export function deployNotice(input: DeployNoticeInput): string {
     );
   } else if (!ran(input.release)) {
     sentences.push(`This run did not reach its release step, so it did not move alias live${ran(input.preflight) ? " (infrastructure changes already applied stay)" : ""}.`);
-  } else if (input.release !== "success") {
-    sentences.push(`${capitalise(input.releaseSummary || `the release step ended ${input.release}; whether alias live moved is unknown`)}.`);
-  } else if (input.rollback === "success") {
-    sentences.push(`Automatic rollback: ${input.rollbackSummary || "done"}.`);
-  } else if (input.rollback === "failure" || input.rollback === "cancelled") {
-    sentences.push(
-      `THE AUTOMATIC ROLLBACK ${input.rollback === "failure" ? "FAILED" : "WAS CANCELLED"}` +
-        `${input.rollbackSummary ? ` (${input.rollbackSummary})` : ""}: roll back by hand (Actions → Rollback, or npm run rollback -- --env ${env}).`,
-    );
   } else {
-    sentences.push(`${capitalise(input.releaseSummary || `this run released ${env}`)}; it stays live: nothing rolls ${env} back automatically.`);
+    // The automatic rollback also runs after a failed or cancelled release step (it may have
+    // moved the alias before it stopped), so its outcome is reported whatever the release's.
+    if (input.release !== "success") {
+      sentences.push(`${capitalise(input.releaseSummary || `the release step ended ${input.release}; whether alias live moved is unknown`)}.`);
+    }
+    if (input.rollback === "success") {
+      sentences.push(`Automatic rollback: ${input.rollbackSummary || "done"}.`);
+    } else if (input.rollback === "failure" || input.rollback === "cancelled") {
+      sentences.push(
+        `THE AUTOMATIC ROLLBACK ${input.rollback === "failure" ? "FAILED" : "WAS CANCELLED"}` +
+          `${input.rollbackSummary ? ` (${input.rollbackSummary})` : ""}: roll back by hand (Actions → Rollback, or npm run rollback -- --env ${env}).`,
+      );
+    } else if (input.release === "success") {
+      sentences.push(`${capitalise(input.releaseSummary || `this run released ${env}`)}; it stays live: nothing rolls ${env} back automatically.`);
+    }
   }
   if (input.note) sentences.push(input.note);
   sentences.push(input.serving ? `Now: ${input.serving}.` : `What ${env} serves now was not read.`);

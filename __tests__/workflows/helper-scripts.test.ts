@@ -391,6 +391,18 @@ describe("release-summary.ts", () => {
       );
     });
 
+    it("reports the automatic rollback after a cancelled release step too, after what the release reported", () => {
+      expect(
+        deployNotice({
+          ...base,
+          jobStatus: "cancelled",
+          release: "cancelled",
+          releaseSummary: "canary of prod aborted: interrupted; all traffic on version 6",
+          rollbackSummary: "release aaa111 (version 6) is already live; nothing to do",
+        }),
+      ).toMatch(/Canary of prod aborted: interrupted; all traffic on version 6\. Automatic rollback: release aaa111 \(version 6\) is already live; nothing to do\. Now:/);
+    });
+
     it("says a release in an environment without automatic rollback stays live", () => {
       expect(deployNotice({ ...base, env: "staging", rollback: "", rollbackSummary: "", releaseSummary: "released staging: version 3 → version 4" })).toMatch(
         /Released staging: version 3 → version 4; it stays live: nothing rolls staging back automatically\./,

@@ -217,10 +217,27 @@ describe("actions", () => {
 });
 
 describe("tool setup", () => {
-  it("takes Node from .nvmrc with the npm cache, everywhere", () => {
-    const setups = steps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"));
-    expect(setups.length).toBeGreaterThan(0);
-    expect(setups.filter(({ step }) => step.with?.["node-version-file"] !== ".nvmrc" || step.with?.cache !== "npm").map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
+  const setups = steps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"));
+  /**
+   * Jobs that assume an AWS role, hold a write token or see a secret: setup-node's README
+   * advises disabling its cache "for workflows with elevated privileges or access to
+   * sensitive information" (a poisoned cache restored there runs with those rights).
+   */
+  const privileged = ({ job }: { job: Job }) =>
+    (typeof job.permissions === "object" && Object.values(job.permissions).includes("write")) ||
+    job.steps.some((s) => /\bsecrets\./.test(JSON.stringify(s.env ?? {})));
+
+  it("takes Node from .nvmrc everywhere", () => {
+    expect([setups.length > 0, setups.filter(({ step }) => step.with?.["node-version-file"] !== ".nvmrc").map(({ wf, jobId }) => where(wf, jobId))]).toEqual([true, []]);
+  });
+
+  it("never restores the npm cache in a job that assumes an AWS role, holds a write token or sees a secret", () => {
+    const cached = setups.filter((s) => privileged(s) && (s.step.with?.cache !== undefined || s.step.with?.["package-manager-cache"] !== false));
+    expect([setups.filter(privileged).length > 5, cached.map(({ wf, jobId }) => where(wf, jobId))]).toEqual([true, []]);
+  });
+
+  it("uses the npm cache in every other job", () => {
+    expect(setups.filter((s) => !privileged(s) && s.step.with?.cache !== "npm").map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
   });
 
   it("sets up Node in every job that runs npm or npx", () => {
@@ -263,7 +280,7 @@ describe("tool setup", () => {
   it("takes every role from the variable the environment's config names", () => {
     const creds = steps.filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     const bad = creds.filter(({ step }) => {
-      const m = /^\$\{\{ vars\[([^\]]+)\.(?:roleVariable|planRoleVariable)\](?: \|\| vars\[\1\.roleVariable\])? \}\}$/.exec(String(step.with?.["role-to-assume"]));
+      const m = /^\$\{\{ vars\[([^\]]+)\.(?:roleVariable|planRoleVariable)\] \}\}$/.exec(String(step.with?.["role-to-assume"]));
       return m === null || !ENVIRONMENT_OBJECT.test(m[1]!);
     });
     expect(bad.map(({ wf, jobId }) => where(wf, jobId))).toEqual([]);
