@@ -1,7 +1,9 @@
 /**
- * Which Chromium the suite drives, and how. Browsers cannot be downloaded on our machines, so
- * Playwright never uses its own build: it launches Debian's `chromium` (or, on a GitHub
- * runner, the preinstalled Google Chrome) through `executablePath`.
+ * Which Chromium the suite drives, and how: always through `executablePath`. In GitHub
+ * Actions, `.github/scripts/install-chromium.sh` installs the Chromium build of the
+ * lockfile's Playwright and sets CHROMIUM_PATH to it, so the browser changes only with
+ * package-lock.json, not with the runner image. Where browsers cannot be downloaded (our
+ * machines, `.ci/run`) it launches Debian's `chromium`.
  */
 import { existsSync } from "node:fs";
 
