@@ -8,4 +8,6 @@ import { defineAppConfig } from "./lib/app-build/config";
 
 export default defineAppConfig({
   dir: "examples/ssr-app/dist",
+  // What the pipeline's build job runs (`npm run app -- --build`) before synth.
+  build: "npm run build:example",
 });

@@ -115,7 +115,7 @@ describe("deploy.yml (push to main)", () => {
 
   it("builds once: only the build job builds or synthesizes", () => {
     const builders = Object.entries(deploy.jobs)
-      .filter(([, job]) => (job.steps ?? []).some((s) => runs(s, /npm run (synth|build:example)\b/)))
+      .filter(([, job]) => (job.steps ?? []).some((s) => runs(s, /npm run (synth|build:example|app -- --build)\b/)))
       .map(([id]) => id);
     expect(builders).toEqual(["build"]);
   });
@@ -137,6 +137,13 @@ describe("deploy.yml (push to main)", () => {
     expect(waveJobs.slice(1).map((id) => deploy.jobs[id]!.if)).toEqual(
       waveJobs.slice(1).map((_, i) => `fromJSON(needs.environments.outputs.json).waveCount >= ${i + 2}`),
     );
+  });
+
+  it("builds the app app.config.ts names and carries that build's folder in the artifact (not the example app's)", () => {
+    const build = deploy.jobs.build!;
+    const appStep = build.steps.find((s) => s.id === "app");
+    const upload = build.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect([runs(appStep!, /^npm run app -- --build$/m), upload?.with?.path?.toString().split("\n")[0]]).toEqual([true, "${{ steps.app.outputs.output }}/"]);
   });
 
   it("deploys the first wave only after every check and the build passed", () => {
@@ -182,7 +189,9 @@ describe("deploy.yml (push to main)", () => {
 
 describe("deploy-environment.yml (one environment's deploy)", () => {
   const job = deployEnvironment.jobs.deploy!;
-  const sync = stepIndex(job, (s) => runs(s, /npm run sync-assets -- --env "\$ENV_NAME" /));
+  // The static files' sync (its manifest is what the release requires); the cache sync is before it.
+  const sync = stepIndex(job, (s) => runs(s, /npm run sync-assets -- --env "\$ENV_NAME" --release "\$RELEASE_ID"$/m));
+  const cacheSync = stepIndex(job, (s) => runs(s, /npm run --silent app -- --json[\s\S]*npm run sync-assets/));
   const apply = stepIndex(job, (s) => runs(s, /npx cdktf deploy "\$ENV_NAME-\*" --auto-approve/));
   const release = stepIndex(job, (s) => s.id === "release");
   const e2e = stepIndex(job, (s) => s.id === "e2e");
@@ -222,6 +231,14 @@ describe("deploy-environment.yml (one environment's deploy)", () => {
 
   it("checks the pin before it changes anything (before sync-assets)", () => {
     expect([preflight > -1, preflight < sync]).toEqual([true, true]);
+  });
+
+  it("syncs the static files the app build names (no --dir: app.config.ts's build, not the example app's folder)", () => {
+    expect(job.steps[sync]!.run).not.toMatch(/--dir|examples\//);
+  });
+
+  it("syncs an OpenNext build's incremental cache, from the build's own folder and prefix, before the static files", () => {
+    expect([cacheSync > preflight, cacheSync < sync, /--prefix "\$\(jq -r \.keyPrefix/.test(job.steps[cacheSync]?.run ?? "")]).toEqual([true, true, true]);
   });
 
   it("uploads assets before it deploys infrastructure", () => {

@@ -19,6 +19,12 @@ export const AppConfigSchema = z.strictObject({
    * @default "auto"
    */
   kind: z.enum(["auto", ...APP_BUILD_KINDS]).default("auto"),
+  /**
+   * The shell command that builds the app, run from the workspace root by
+   * `npm run app -- --build` (which the pipeline's build job runs), e.g.
+   * `"cd web && npx open-next build"`. Absent: the pipeline cannot build the app.
+   */
+  build: z.string().trim().min(1, "must be a shell command, or leave build out").optional(),
 });
 
 export type AppConfigInput = z.input<typeof AppConfigSchema>;
@@ -39,6 +45,8 @@ export interface ResolvedAppDir {
   readonly kind: AppConfig["kind"];
   /** Says where the folder came from, for error messages. */
   readonly source: string;
+  /** app.config.ts's build command; absent under APP_DIR, which names a build made elsewhere. */
+  readonly build?: string;
 }
 
 /**
@@ -53,7 +61,12 @@ export function resolveAppDir(
   const config = parseAppConfig(options.config ?? readAppConfigModule(root), path.join(root, APP_CONFIG_FILE));
   const override = vars.APP_DIR?.trim();
   if (override) return { dir: path.resolve(options.cwd ?? process.cwd(), override), kind: config.kind, source: `APP_DIR=${override}` };
-  return { dir: path.resolve(root, config.dir), kind: config.kind, source: `${APP_CONFIG_FILE} dir ${JSON.stringify(config.dir)}` };
+  return {
+    dir: path.resolve(root, config.dir),
+    kind: config.kind,
+    source: `${APP_CONFIG_FILE} dir ${JSON.stringify(config.dir)}`,
+    ...(config.build !== undefined ? { build: config.build } : {}),
+  };
 }
 
 /** Validates the config object; every problem on its own line with the file and field. */

@@ -136,6 +136,11 @@ export interface AppBuildDescription {
   readonly kind: string;
   /** The build folder the description was read from. */
   readonly root: string;
+  /**
+   * The folder under root that the build tool wrote (`.open-next`, `.output`, or root itself):
+   * what a build artifact carries. Set by describeAppBuild; absent in hand-made descriptions.
+   */
+  readonly outputDir?: string;
   /** Identifies this build's content (the framework's build id, or a digest of the bundle). */
   readonly buildId: string;
   /** The server first, then the others in the order the adapter lists them. */

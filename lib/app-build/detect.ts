@@ -16,6 +16,13 @@ export interface DetectedBuild {
   readonly root: string;
 }
 
+/**
+ * The folder, under a build's root, that the build tool writes and every adapter reads: what
+ * a build artifact must carry for the workspace to deploy it elsewhere (not the project's
+ * sources or node_modules).
+ */
+export const BUILD_OUTPUT_FOLDER: Readonly<Record<AppBuildKind, string>> = { opennext: ".open-next", nitro: ".output", example: "." };
+
 export const LAYOUTS_LOOKED_FOR =
   ".open-next/open-next.output.json (OpenNext), .output/nitro.json (Nitro aws-lambda preset), server/index.js + client/ (the example app)";
 

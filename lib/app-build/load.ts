@@ -12,7 +12,7 @@ import { describeOpenNextBuild } from "./adapters/opennext";
 import type { AppBuildKind } from "./config";
 import { resolveAppDir } from "./config";
 import { DESCRIPTION_ID, SERVER_FUNCTION_ID, type AppBuildDescription } from "./description";
-import { detectBuild, expectBuild } from "./detect";
+import { BUILD_OUTPUT_FOLDER, detectBuild, expectBuild } from "./detect";
 
 const ADAPTERS: Readonly<Record<AppBuildKind, (root: string) => AppBuildDescription>> = {
   opennext: describeOpenNextBuild,
@@ -38,7 +38,7 @@ export function describeAppBuild(dir: string, source: string, kind: AppBuildKind
   const description = ADAPTERS[detected.kind](detected.root);
   const problems = checkDescription(description);
   if (problems.length > 0) throw new UserError(`app build ${detected.root} (${detected.kind}): ${problems.join("; ")}`);
-  return description;
+  return { ...description, outputDir: path.join(detected.root, BUILD_OUTPUT_FOLDER[detected.kind]) };
 }
 
 /** What stacks, sync and the edge rely on; each problem says what to change. */

@@ -68,6 +68,15 @@ describe("where the build folder comes from", () => {
     );
   });
 
+  it("keeps app.config.ts's build command, and drops it under APP_DIR (a build made elsewhere)", () => {
+    const config = { dir: "web", build: "cd web && npx open-next build" };
+    expect([resolveAppDir({}, { root, config }).build, resolveAppDir({ APP_DIR: "x" }, { root, config }).build]).toEqual(["cd web && npx open-next build", undefined]);
+  });
+
+  it("refuses an empty build command", () => {
+    expect(() => resolveAppDir({}, { root, config: { dir: "x", build: " " } })).toThrow(/build: must be a shell command, or leave build out \(got " "\)/);
+  });
+
   it("refuses an unknown kind", () => {
     expect(() => resolveAppDir({}, { root, config: { dir: "x", kind: "remix" } })).toThrow(/kind: .*"remix"/);
   });

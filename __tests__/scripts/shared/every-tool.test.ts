@@ -17,6 +17,7 @@ import { main as releaseSummary, RELEASE_SUMMARY_TOOLS } from "../../../.github/
 import { DEMO_CLI, main as demo } from "../../../scripts/demo/cli";
 import { DOCTOR_CLI, main as doctor } from "../../../scripts/doctor/cli";
 import { ENVIRONMENTS_CLI, main as environments } from "../../../scripts/environments/cli";
+import { APP_CLI, main as app } from "../../../scripts/app/cli";
 import { E2E_LOCAL_CLI, main as e2eLocal } from "../../../scripts/e2e-local/cli";
 import { main as notify, NOTIFY_CLI } from "../../../scripts/notify/cli";
 import { PLAN_REVIEW_CLI, planReview } from "../../../scripts/plan-review/cli";
@@ -151,6 +152,13 @@ const TOOLS: readonly Tool[] = [
     entry: npmScript("environments"),
     misspelt: ["--jsno", "--json"],
     badValue: [["--env", "no-such-env-x9"], "--env"],
+  },
+  {
+    name: "npm run app",
+    cli: APP_CLI,
+    main: app,
+    entry: npmScript("app"),
+    misspelt: ["--bild", "--build"],
   },
   {
     name: "npm run rehearse",
