@@ -7,13 +7,13 @@ import { ACMClient, ListCertificatesCommand, type KeyAlgorithm } from "@aws-sdk/
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { errorMessage } from "../../lib/errors";
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../../lib/naming";
 import { clientSettings, isMissingCredentials, missingCredentialsMessage, usesCustomS3Endpoint } from "../shared/aws";
 import { describeSlackWorkspaces } from "./chatbot";
-import type { CertificateSummary, DoctorPorts, HostedZone, Observed, ParentZoneAccess } from "./ports";
+import type { CertificateSummary, DoctorPorts, HostedZone, Observed, ParentZoneAccess, StateLock } from "./ports";
 
 /** Error names that mean "the credentials may not": IAM, expired or invalid keys. */
 const DENIED = new Set([
@@ -114,6 +114,24 @@ export function createDoctorPorts(region: string): DoctorPorts {
       });
     },
 
+    stateLocks: (bucket, bucketRegion, expectedOwner, keys) => {
+      const s3 = new S3Client({ ...clientSettings(bucketRegion), forcePathStyle: usesCustomS3Endpoint(), followRegionRedirects: true });
+      return observe(["NoSuchBucket"], async () => {
+        const found = await Promise.all(
+          keys.map(async (key): Promise<StateLock | undefined> => {
+            try {
+              const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.tflock`, ExpectedBucketOwner: expectedOwner }));
+              return { key, ...lockInfo(await answer.Body?.transformToString()) };
+            } catch (error) {
+              if ((error as SdkError).name === "NoSuchKey") return undefined;
+              throw error;
+            }
+          }),
+        );
+        return found.filter((lock): lock is StateLock => lock !== undefined);
+      });
+    },
+
     lockTable: (name, tableRegion) =>
       observe(["ResourceNotFoundException"], async () => {
         const { Table } = await new DynamoDBClient(clientSettings(tableRegion)).send(new DescribeTableCommand({ TableName: name }));
@@ -208,4 +226,18 @@ export function createDoctorPorts(region: string): DoctorPorts {
 
     slackWorkspaces: (chatbotRegion) => observe([], () => describeSlackWorkspaces(chatbotRegion)),
   };
+}
+
+/**
+ * Terraform's lock info (the JSON it writes into a lock file: ID, Operation, Who, Created, …),
+ * as far as it reads; a lock file that is not that JSON is still a lock.
+ */
+export function lockInfo(text: string | undefined): Omit<StateLock, "key"> {
+  try {
+    const info = JSON.parse(text ?? "") as Record<string, unknown>;
+    const text_ = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+    return { id: text_(info.ID), who: text_(info.Who), operation: text_(info.Operation), created: text_(info.Created) };
+  } catch {
+    return {};
+  }
 }

@@ -5,7 +5,7 @@
  */
 import type { EnvironmentConfig } from "../../environments/schema";
 import { LAMBDA_RUNTIME_WARNING_DAYS, lambdaRuntimeStatus } from "../../lib/lambda-runtimes";
-import { CLOUDFRONT_CERTIFICATE_REGION, stackId } from "../../lib/naming";
+import { CLOUDFRONT_CERTIFICATE_REGION, STACK_KINDS, stackId, stateKey } from "../../lib/naming";
 import type {
   BucketState,
   CallerIdentity,
@@ -17,6 +17,7 @@ import type {
   ParentZoneAccess,
   ResolvedNameServers,
   SlackWorkspace,
+  StateLock,
 } from "./ports";
 
 export type CheckStatus = "ok" | "fail" | "warn" | "skip";
@@ -32,6 +33,7 @@ export const CHECK_NAMES = [
   "account",
   "state-bucket",
   "lock-table",
+  "state-lock",
   "hosted-zone",
   "parent-zone-role",
   "public-delegation",
@@ -132,6 +134,28 @@ export function checkLockTable(env: EnvironmentConfig, observed: Observed<LockTa
   }
   if (observed.value.status !== "ACTIVE") return result("lock-table", "warn", `${name} is ${observed.value.status}, not yet ACTIVE`);
   return result("lock-table", "ok", `${name} exists with partition key LockID (S)`);
+}
+
+/**
+ * No stack's state is locked. Before a deploy nothing else may hold the lock (deploys of an
+ * environment queue in one concurrency group and plans run with -lock=false), so a lock here
+ * was left by a Terraform run that was stopped (a timed-out or cancelled deploy, a lost
+ * runner); `cdktf deploy` would fail on it with "Error acquiring the state lock" after
+ * sync-assets already ran.
+ */
+export function checkStateLock(env: EnvironmentConfig, observed: Observed<readonly StateLock[]>): CheckResult {
+  const { bucket } = env.state;
+  if (observed.kind === "missing") return result("state-lock", "skip", `no state bucket ${bucket} (see state-bucket)`);
+  if (observed.kind !== "found") return couldNotRead("state-lock", `the state lock files in ${bucket} (s3:GetObject on <key>.tflock)`, observed);
+  if (observed.value.length === 0) return result("state-lock", "ok", `no stack of ${env.name} has its state locked`);
+  const locks = observed.value.map((lock) => {
+    const stack = STACK_KINDS.find((kind) => stateKey(env, kind) === lock.key);
+    const by = [lock.operation, lock.who && `by ${lock.who}`, lock.created && `since ${lock.created}`].filter(Boolean).join(" ");
+    const dir = stack ? `cdktf.out/stacks/${stackId(env, stack)}` : "the stack's folder in cdktf.out/stacks";
+    return `s3://${bucket}/${lock.key}.tflock${by ? ` (${by})` : ""}: once no Terraform run is active, ` +
+      (lock.id ? `terraform -chdir=${dir} init && terraform -chdir=${dir} force-unlock ${lock.id}` : `delete that lock file (it holds no readable lock ID)`);
+  });
+  return result("state-lock", "fail", `state locked, probably left by a deploy that was stopped: ${locks.join("; ")}`);
 }
 
 export function checkHostedZone(env: EnvironmentConfig, observed: Observed<readonly HostedZone[]>): CheckResult {

@@ -5,7 +5,7 @@
  * would find belongs to another account and would only mislead.
  */
 import type { EnvironmentConfig } from "../../environments/schema";
-import { dnsDelegationSessionName, ssrFunctionName, stackId } from "../../lib/naming";
+import { dnsDelegationSessionName, ssrFunctionName, STACK_KINDS, stackId, stateKey } from "../../lib/naming";
 import {
   checkAccount,
   checkCertificate,
@@ -17,6 +17,7 @@ import {
   checkPublicDelegation,
   checkSlack,
   checkStateBucket,
+  checkStateLock,
   CHECK_NAMES,
   type CheckResult,
   type PlannedReservations,
@@ -58,9 +59,15 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
   const planned = plannedReservations(env, inputs.environments, inputs.readStack);
   const { delegation } = env.dns;
   const { slack } = env;
-  const [bucket, lockTable, zones, parentAccess, resolved, certificates, settings, current, workspaces] = await Promise.all([
+  const [bucket, lockTable, locks, zones, parentAccess, resolved, certificates, settings, current, workspaces] = await Promise.all([
     aws.stateBucket(env.state.bucket, env.state.region, env.account.id),
     env.state.lockTable === undefined ? undefined : aws.lockTable(env.state.lockTable, env.state.region),
+    aws.stateLocks(
+      env.state.bucket,
+      env.state.region,
+      env.account.id,
+      STACK_KINDS.map((kind) => stateKey(env, kind)),
+    ),
     aws.publicZones(env.dns.hostedZoneName),
     delegation
       ? aws.parentZoneAccess({
@@ -81,6 +88,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     account,
     "state-bucket": checkStateBucket(env, bucket),
     "lock-table": checkLockTable(env, lockTable),
+    "state-lock": checkStateLock(env, locks),
     "hosted-zone": checkHostedZone(env, zones),
     "parent-zone-role": checkParentZoneRole(env, parentAccess),
     "public-delegation": checkPublicDelegation(env, zones, resolved),

@@ -35,6 +35,20 @@ export interface LockTableState {
   readonly keys: readonly { readonly name: string; readonly type?: string; readonly role: string }[];
 }
 
+/**
+ * A Terraform state lock file (`<state key>.tflock`, S3 backend `use_lockfile`) found in the
+ * state bucket: Terraform's lock info, as far as it could be read.
+ */
+export interface StateLock {
+  /** The state key it locks. */
+  readonly key: string;
+  /** The lock's ID, which `terraform force-unlock` takes. */
+  readonly id?: string;
+  readonly who?: string;
+  readonly operation?: string;
+  readonly created?: string;
+}
+
 export interface HostedZone {
   /** The zone id without its `/hostedzone/` prefix. */
   readonly id: string;
@@ -82,6 +96,8 @@ export interface DoctorPorts {
   /** `expectedOwner`: a bucket of that name in another account is "denied", never read. */
   stateBucket(bucket: string, region: string, expectedOwner: string): Promise<Observed<BucketState>>;
   lockTable(name: string, region: string): Promise<Observed<LockTableState>>;
+  /** The lock files present for `keys` (none: an empty list); "missing" when the bucket is. */
+  stateLocks(bucket: string, region: string, expectedOwner: string, keys: readonly string[]): Promise<Observed<readonly StateLock[]>>;
   /** Public zones named exactly `name` in the account (Route 53 allows several). */
   publicZones(name: string): Promise<Observed<readonly HostedZone[]>>;
   /** Assumes the delegation role and lists `recordName`'s NS record in the parent zone. */

@@ -12,6 +12,7 @@ import {
   checkPublicDelegation,
   checkSlack,
   checkStateBucket,
+  checkStateLock,
   exitCodeOf,
   type PlannedReservations,
 } from "../../../scripts/doctor/checks";
@@ -260,3 +261,25 @@ describe("exit code", () => {
     expect(exitCodeOf([{ name: "a", status: "warn", detail: "" }, { name: "b", status: "skip", detail: "" }])).toBe(0);
   });
 });
+
+describe("state-lock", () => {
+  it("is ok when no stack's state is locked", () => {
+    expect(checkStateLock(dev, found([]))).toEqual({ name: "state-lock", status: "ok", detail: "no stack of dev has its state locked" });
+  });
+
+  it("fails on a lock file that holds no readable lock ID, saying to delete that file", () => {
+    expect(checkStateLock(dev, found([{ key: "acme-web/dev/dns.tfstate" }])).detail).toBe(
+      "state locked, probably left by a deploy that was stopped: s3://acme-web-tfstate-111111111111/acme-web/dev/dns.tfstate.tflock: " +
+        "once no Terraform run is active, delete that lock file (it holds no readable lock ID)",
+    );
+  });
+
+  it("is skipped when there is no state bucket (state-bucket says so)", () => {
+    expect(checkStateLock(dev, { kind: "missing", message: "NoSuchBucket" }).status).toBe("skip");
+  });
+
+  it("fails when the lock files cannot be read, naming the permission", () => {
+    expect(checkStateLock(dev, { kind: "denied", message: "AccessDenied" }).detail).toMatch(/s3:GetObject on <key>\.tflock/);
+  });
+});
+

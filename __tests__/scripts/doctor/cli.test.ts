@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { startMotoServer, type MotoServer } from "../../../scripts/local-aws/moto-server";
 import { tempDir } from "../../support/temp-dir";
@@ -112,6 +112,37 @@ describe("npm run doctor after the bootstrap created the state bucket", () => {
 
   it("skips the Slack check when the Chatbot API cannot be reached", () => {
     expect(check(run.report, "slack").status).toBe("skip");
+  });
+
+  it("finds no state lock", () => {
+    expect(check(run.report, "state-lock").status).toBe("ok");
+  });
+
+  describe("when a stopped deploy left the app stack's state lock behind", () => {
+    let locked: ReturnType<typeof json>;
+    beforeAll(async () => {
+      const s3 = new S3Client({ region: "eu-west-1", endpoint: server.endpoint, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+      // What Terraform writes with use_lockfile: its lock info as JSON next to the state.
+      const Key = "acme-web/dev/app.tfstate.tflock";
+      const info = { ID: "5a1f0c3e-2b7d-4c1e-9f00-1234567890ab", Operation: "OperationTypeApply", Who: "runner@fv-az1", Created: "2026-12-06T08:00:00Z" };
+      await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key, Body: JSON.stringify(info) }));
+      locked = json("--env", "dev");
+      await s3.send(new DeleteObjectCommand({ Bucket: STATE_BUCKET, Key }));
+    });
+
+    it("fails the state-lock check with the command that clears it", () => {
+      expect(check(locked.report, "state-lock")).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining(
+          "s3://acme-web-tfstate-111111111111/acme-web/dev/app.tfstate.tflock (OperationTypeApply by runner@fv-az1 since 2026-12-06T08:00:00Z): once no Terraform run is active, " +
+            "terraform -chdir=cdktf.out/stacks/dev-app init && terraform -chdir=cdktf.out/stacks/dev-app force-unlock 5a1f0c3e-2b7d-4c1e-9f00-1234567890ab",
+        ),
+      });
+    });
+
+    it("exits 1, so the deploy stops before sync-assets", () => {
+      expect(locked.status).toBe(1);
+    });
   });
 });
 

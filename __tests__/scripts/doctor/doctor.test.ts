@@ -17,6 +17,7 @@ function ports(env: EnvironmentConfig, overrides: Partial<DoctorPorts> = {}): Do
     callerIdentity: async () => found({ account: env.account.id, arn: `arn:aws:sts::${env.account.id}:assumed-role/deploy/test` }),
     stateBucket: async () => found({ region: env.state.region, versioning: "Enabled", encryption: ["AES256"] }),
     lockTable: async () => found({ status: "ACTIVE", keys: [{ name: "LockID", type: "S", role: "HASH" }] }),
+    stateLocks: async () => found([]),
     publicZones: async () => found([{ id: "Z0ZONE", nameServers: ["ns-1.awsdns-01.org"] }]),
     parentZoneAccess: async () => ({ kind: "readable" }),
     lambdaAccountSettings: async () => found({ limit: 1000, unreserved: 1000 }),
