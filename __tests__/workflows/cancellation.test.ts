@@ -71,7 +71,7 @@ describe("an interrupted cdktf deploy", () => {
   });
 
   it("says how to clear the lock with terraform force-unlock", () => {
-    expect(hint.run).toMatch(/::error::.*terraform force-unlock <ID>/);
+    expect(hint.run).toMatch(/::error::.*doctor.s state-lock check.*force-unlock <ID>/);
   });
 
   it("adds the state-lock warning to the failure notice", () => {
