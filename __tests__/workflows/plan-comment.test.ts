@@ -20,7 +20,7 @@ function summariseWith(env: Record<string, string>, labelled = false): { status:
   const dir = tempDir("plan-comment-");
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
-  writeFileSync(path.join(bin, "gh"), `#!/usr/bin/env bash\necho "$*" >> "${dir}/gh.log"\necho ${labelled}\n`);
+  writeFileSync(path.join(bin, "gh"), `#!/usr/bin/env bash\necho "$*" >> "${dir}/gh.log"\n[ -z "$GH_FAILS" ] || exit 1\necho ${labelled}\n`);
   chmodSync(path.join(bin, "gh"), 0o755);
   writeFileSync(path.join(dir, "gh.log"), "");
   const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", summarise.run!], {
@@ -64,9 +64,20 @@ describe("the plan review job", () => {
 
   it("reads the labels through the API as they are now, not from the event", () => {
     expect([summariseWith({ SYNTH_OK: "true", PLANS_OK: "true" }).ghCalls, JSON.stringify(summarise.env)]).toEqual([
-      "api repos/o/r/pulls/12 --jq [.labels[].name] | index(\"allow-destroy\") != null\n",
+      'api repos/o/r/pulls/12 --jq any(.labels[]; .name == "allow-destroy")\n',
       expect.not.stringContaining("github.event.pull_request.labels"),
     ]);
+  });
+});
+
+describe("reading the allow-destroy label", () => {
+  it("passes --allow-destroy on to plan-review when the label is there", () => {
+    expect(summarise.run).toMatch(/if \[ "\$ALLOW_DESTROY" = "true" \]; then args\+=\(--allow-destroy\); fi/);
+  });
+
+  it("still writes the comment when the labels cannot be read", () => {
+    const result = summariseWith({ SYNTH_OK: "false", PLANS_OK: "false", GH_FAILS: "1" });
+    expect([result.status, result.comment]).toEqual([0, expect.stringContaining("The plan could not be produced")]);
   });
 });
 
