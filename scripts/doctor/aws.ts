@@ -235,8 +235,8 @@ export function createDoctorPorts(region: string): DoctorPorts {
 export function lockInfo(text: string | undefined): Omit<StateLock, "key"> {
   try {
     const info = JSON.parse(text ?? "") as Record<string, unknown>;
-    const text_ = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-    return { id: text_(info.ID), who: text_(info.Who), operation: text_(info.Operation), created: text_(info.Created) };
+    const asText = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+    return { id: asText(info.ID), who: asText(info.Who), operation: asText(info.Operation), created: asText(info.Created) };
   } catch {
     return {};
   }
