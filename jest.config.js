@@ -19,4 +19,8 @@ module.exports = {
   // Each test file's temporary folders are removed when it ends (support/temp-dir.ts).
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/remove-temp-dirs.ts"],
   testTimeout: 60000,
+  // Jest's default is one worker fewer than the cores: one worker on the 2-core machines this
+  // runs on (CI included), which left a core idle while a worker waited on moto or a child
+  // process. Two workers keep both busy.
+  maxWorkers: 2,
 };
