@@ -1,0 +1,79 @@
+/**
+ * The modules that decide, grouped with the unit tests that pin them down. Each group is one
+ * Stryker run (`npm run test:mutation -- <group>`): a mutant only ever runs its group's test
+ * files, so a mutant in module-level code (a zod schema, a rule's table) costs one group's
+ * tests, not the whole unit suite. No moto_server suites: those test the AWS calls, not the
+ * decisions, and cost a network round trip per mutant.
+ */
+module.exports = [
+  {
+    name: "release",
+    why: "release, rollback and prune decisions; the canary's steps (canaryWeights); version sets",
+    mutate: ["scripts/release/plan.ts", "scripts/release/version-set.ts", "scripts/release/moves.ts"],
+    tests: ["scripts/release/plan.test.ts", "scripts/release/version-set.test.ts", "scripts/release/ledger.test.ts"],
+  },
+  {
+    name: "plan-review",
+    why: "reading plans (fail closed), the checks a schema cannot do, the summary and the destroy gate",
+    mutate: ["scripts/plan-review/summarize.ts", "scripts/plan-review/parse.ts", "scripts/plan-review/plan-checks.ts"],
+    tests: [
+      "scripts/plan-review/summarize.test.ts",
+      "scripts/plan-review/certificate-warnings.test.ts",
+      "scripts/plan-review/fixtures.test.ts",
+      "scripts/plan-review/parse.test.ts",
+      "scripts/plan-review/plan-checks.test.ts",
+      "scripts/plan-review/render.test.ts",
+      "scripts/plan-review/malformed.property.test.ts",
+    ],
+  },
+  {
+    name: "environments",
+    why: "environment validation: the schema, cross-environment rules, AWS name rules, the loader",
+    mutate: ["environments/index.ts", "environments/schema.ts", "environments/rules/*.ts"],
+    tests: ["environments/validation.test.ts", "environments/loader.test.ts", "environments/aws-names.test.ts", "environments/lambda-runtimes.test.ts"],
+  },
+  {
+    name: "sync-assets",
+    why: "which files sync uploads, with which headers, and never under _releases/",
+    mutate: ["scripts/sync-assets/plan.ts"],
+    tests: ["scripts/sync-assets/plan.test.ts", "scripts/sync-assets/build-cache-rules.test.ts"],
+  },
+  {
+    name: "policy",
+    why: "the policy engine (suppressions, statuses) and its rules",
+    // Every rule's id, title, severity and control mapping is a module-level table: a mutant
+    // there is "static" (it runs while the module loads, before any test), so Stryker would
+    // run all ten policy test files (each synthesizing stacks, ~20 s) per mutant, hours in all.
+    // Those mutants are reported as Ignored (counted in the summary), not as killed; the
+    // rules' check functions, where the decisions are, are all tested per test.
+    ignoreStatic: true,
+    mutate: [
+      "scripts/policy/engine.ts",
+      "scripts/policy/rule.ts",
+      "scripts/policy/iam.ts",
+      "scripts/policy/expressions.ts",
+      "scripts/policy/arn.ts",
+      "scripts/policy/iam-actions.ts",
+      "scripts/policy/policy-sites.ts",
+      "scripts/policy/rules/*.ts",
+    ],
+    tests: [
+      "scripts/policy/engine.test.ts",
+      "scripts/policy/coverage.test.ts",
+      "scripts/policy/rules-app.test.ts",
+      "scripts/policy/rules-certificates.test.ts",
+      "scripts/policy/rules-cloudfront.test.ts",
+      "scripts/policy/rules-encryption.test.ts",
+      "scripts/policy/rules-iam.test.ts",
+      "scripts/policy/rules-platform.test.ts",
+      "scripts/policy/rules-release.test.ts",
+      "scripts/policy/rules-s3.test.ts",
+    ],
+  },
+  {
+    name: "app-build",
+    why: "which kind of build it is, and the description (functions, static files, behaviours) the stacks and tools read",
+    mutate: ["lib/app-build/detect.ts", "lib/app-build/description.ts", "lib/app-build/adapters/*.ts"],
+    tests: ["lib/app-build/detect.test.ts", "lib/app-build/adapters.test.ts", "scripts/sync-assets/build-cache-rules.test.ts"],
+  },
+];
