@@ -53,6 +53,16 @@ describe("planRelease", () => {
     expect(plan.kind === "move" && plan.notes.join()).toMatch(/releasing anyway \(--unpin\)/);
   });
 
+  it("records a release whose versions are already live under another release id (an assets-only change)", () => {
+    const plan = planRelease({ index: ledger(["release", "2", "b"]), aliases: served("2"), versions: { server: "2" }, releaseId: "b-assets", unpin: false });
+    expect(plan.kind).toBe("record-only");
+  });
+
+  it("records, rather than skips, the live release when --unpin lifts a rollback's pin on it", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
+    expect(planRelease({ index, aliases: served("1"), versions: { server: "1" }, releaseId: "a", unpin: true }).kind).toBe("record-only");
+  });
+
   it("replaces routing weights an unfinished canary left, and says so", () => {
     const plan = planRelease({ index: ledger(["release", "1", "a"]), aliases: served("1", { "2": 0.1 }), versions: { server: "2" }, releaseId: "b", unpin: false });
     expect(plan.kind === "move" && plan.notes.join()).toMatch(/unfinished canary/);
@@ -71,11 +81,37 @@ describe("canaryWeights", () => {
   it("rejects a percentage outside 1-99", () => {
     expect(() => canaryWeights(100, 2)).toThrow(RangeError);
   });
+
+  it("rejects 0 %, which would shift no traffic", () => {
+    expect(() => canaryWeights(0, 3)).toThrow(RangeError);
+  });
+
+  it("rejects 0 steps", () => {
+    expect(() => canaryWeights(10, 0)).toThrow(RangeError);
+  });
+
+  it("rejects a fractional number of steps", () => {
+    expect(() => canaryWeights(10, 1.5)).toThrow(RangeError);
+  });
 });
 
 describe("latestVersion", () => {
+  const published = (...versions: string[]) => versions.map((version) => ({ version, lastModified: undefined }));
+
   it("compares versions as numbers", () => {
-    expect(latestVersion([{ version: "9", lastModified: undefined }, { version: "10", lastModified: undefined }])).toBe("10");
+    expect(latestVersion(published("9", "10"))).toBe("10");
+  });
+
+  it("finds the newest in a list that is not sorted", () => {
+    expect(latestVersion(published("10", "12", "9"))).toBe("12");
+  });
+
+  it("ignores $LATEST", () => {
+    expect(latestVersion(published("$LATEST", "3"))).toBe("3");
+  });
+
+  it("is undefined when only $LATEST exists", () => {
+    expect(latestVersion(published("$LATEST"))).toBeUndefined();
   });
 });
 
@@ -123,6 +159,11 @@ describe("planRollback", () => {
 
   it("refuses the default target when the alias disagrees with the ledger", () => {
     expect(planRollback({ index: history, aliases: served("1") })).toMatchObject({ kind: "refuse", reason: "ledger-drift" });
+  });
+
+  it("refuses a default rollback after rolling back to the oldest release", () => {
+    const index = ledger(["release", "1", "a"], ["release", "2", "b"], ["rollback", "1", "a"]);
+    expect(planRollback({ index, aliases: served("1") })).toMatchObject({ kind: "refuse", reason: "nothing-earlier" });
   });
 
   it("refuses when there is no earlier release", () => {
@@ -212,6 +253,19 @@ describe("planPrune", () => {
 
   it("keeps versions newer than the newest release (published, not yet released)", () => {
     expect(versions(planPrune(base))).not.toContain("4");
+  });
+
+  it("keeps every unreleased version, not only the newest published one", () => {
+    const server5 = { ...server, versions: ["1", "2", "3", "4", "5"].map((version) => ({ version, lastModified: old })) };
+    expect(versions(planPrune({ ...base, functions: [server5] }))).toEqual(["1"]);
+  });
+
+  it("keeps the newest published version even when an older one was released after it (Terraform's state points at it)", () => {
+    const index = ledger(["release", "1", "a"], ["release", "3", "b"], ["release", "2", "c"]);
+    const aliases = [{ ...live, version: "2" }];
+    const functions = [{ ...server, aliases, versions: ["1", "2", "3"].map((version) => ({ version, lastModified: old })) }];
+    const plan = planPrune({ ...base, index, functions, keep: 1, manifests: new Map([["c", manifest("c", [])]]) });
+    expect(versions(plan)).toEqual(["1"]);
   });
 
   it("refuses when the live version matches no release", () => {
