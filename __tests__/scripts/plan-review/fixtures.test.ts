@@ -43,10 +43,11 @@ const SOURCES: readonly Expected[] = [
 
 describe("real plan fixtures", () => {
   describe.each(SOURCES)("$file", (expected) => {
-    const summary = summarizeStack("prod-app", readPlanFile(fixture(expected.file)));
+    // Summarized in each test (not when the file loads) for per-test mutation coverage.
+    const summary = () => summarizeStack("prod-app", readPlanFile(fixture(expected.file)));
 
     it("yields the action counts listed in SOURCES.md", () => {
-      const { create, update, delete: del, replace, noOp, read } = summary.counts;
+      const { create, update, delete: del, replace, noOp, read } = summary().counts;
       expect({ create, update, delete: del, replace, noOp, read }).toEqual({
         create: expected.create,
         update: expected.update,
@@ -58,7 +59,7 @@ describe("real plan fixtures", () => {
     });
 
     it("yields the drift and output-change entries listed in SOURCES.md", () => {
-      expect({ drift: summary.drift.length, outputs: summary.outputs.length }).toEqual({
+      expect({ drift: summary().drift.length, outputs: summary().outputs.length }).toEqual({
         drift: expected.drift,
         outputs: expected.outputs,
       });

@@ -25,14 +25,16 @@ import {
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
-const byName = classifyByName();
+// Built inside each test, not when the file loads, so that mutation testing's per-test
+// coverage (docs/mutation-testing.md) can run only the tests that reach a mutant.
+const byName = () => classifyByName();
 
 function file(relativePath: string, size = 100, sha256 = SHA_A): LocalFile {
   return { relativePath, absolutePath: `/build/${relativePath}`, size, sha256 };
 }
 
 function asset(relativePath: string, size = 100, sha256 = SHA_A): PlannedAsset {
-  const [planned] = planAssets([file(relativePath, size, sha256)], "", byName);
+  const [planned] = planAssets([file(relativePath, size, sha256)], "", byName());
   return planned as PlannedAsset;
 }
 
@@ -120,7 +122,7 @@ describe("headers", () => {
   });
 
   it("puts the prefix before every key", () => {
-    expect(planAssets([file("assets/a.js")], "static/", byName)[0]?.key).toBe("static/assets/a.js");
+    expect(planAssets([file("assets/a.js")], "static/", byName())[0]?.key).toBe("static/assets/a.js");
   });
 });
 
@@ -258,23 +260,21 @@ describe("deciding what to upload", () => {
 });
 
 describe("buildPlan", () => {
-  const assets = planAssets(
-    [file("assets/a.6EFCQAEZ.js", 10), file("assets/b.I553WP56.js", 30), file("index.html", 5), file("robots.txt", 7)],
-    "",
-    byName,
-  );
+  const planned = () =>
+    planAssets([file("assets/a.6EFCQAEZ.js", 10), file("assets/b.I553WP56.js", 30), file("index.html", 5), file("robots.txt", 7)], "", byName());
 
   it("separates hashed from unhashed uploads", () => {
-    const plan = buildPlan(assets, new Map(), new Map());
+    const plan = buildPlan(planned(), new Map(), new Map());
     expect(plan.unhashedUploads.map((u) => u.asset.key).sort()).toEqual(["index.html", "robots.txt"]);
   });
 
   it("orders uploads largest first", () => {
-    const plan = buildPlan(assets, new Map(), new Map());
+    const plan = buildPlan(planned(), new Map(), new Map());
     expect(plan.hashedUploads.map((u) => u.asset.key)).toEqual(["assets/b.I553WP56.js", "assets/a.6EFCQAEZ.js"]);
   });
 
   it("plans nothing when every hashed key exists and unhashed digests match", () => {
+    const assets = planned();
     const listing = new Map(assets.map((a) => [a.key, listed(a.size)]));
     const evidence = new Map(
       assets.map((a): [string, Evidence] => [
@@ -288,18 +288,17 @@ describe("buildPlan", () => {
 });
 
 describe("confirmation and manifest", () => {
-  const assets = planAssets([file("assets/a.6EFCQAEZ.js", 10), file("robots.txt", 7)], "", byName);
   const hashedKey = "assets/a.6EFCQAEZ.js";
   // The hashed file is already there; robots.txt is uploaded and comes back with ETag "new".
-  const plan = buildPlan(assets, new Map([[hashedKey, listed(10, "old")]]), new Map());
-  const entries = manifestEntries(plan, new Map([["robots.txt", { etag: "new", sha256: SHA_B }]]));
+  const planned = () => buildPlan(planAssets([file(hashedKey, 10), file("robots.txt", 7)], "", byName()), new Map([[hashedKey, listed(10, "old")]]), new Map());
+  const entries = () => manifestEntries(planned(), new Map([["robots.txt", { etag: "new", sha256: SHA_B }]]));
 
   it("records an uploaded key with the digest of the bytes sent and the ETag S3 gave them", () => {
-    expect(entries.find((e) => e.key === "robots.txt")).toMatchObject({ sha256: SHA_B, etag: "new" });
+    expect(entries().find((e) => e.key === "robots.txt")).toMatchObject({ sha256: SHA_B, etag: "new" });
   });
 
   it("records a skipped key with the ETag it was listed with", () => {
-    expect(entries.find((e) => e.key === hashedKey)).toMatchObject({ sha256: SHA_A, etag: "old" });
+    expect(entries().find((e) => e.key === hashedKey)).toMatchObject({ sha256: SHA_A, etag: "old" });
   });
 
   it("confirms a listing that shows every key with the recorded ETag", () => {
@@ -307,11 +306,11 @@ describe("confirmation and manifest", () => {
       [hashedKey, listed(10, "old")],
       ["robots.txt", listed(7, "new")],
     ]);
-    expect(confirmAgainstListing(entries, listing)).toEqual({ missing: [], changed: [] });
+    expect(confirmAgainstListing(entries(), listing)).toEqual({ missing: [], changed: [] });
   });
 
   it("reports keys missing from the listing", () => {
-    expect(confirmAgainstListing(entries, new Map([["robots.txt", listed(7, "new")]])).missing).toEqual([hashedKey]);
+    expect(confirmAgainstListing(entries(), new Map([["robots.txt", listed(7, "new")]])).missing).toEqual([hashedKey]);
   });
 
   it("reports keys listed with another size as changed", () => {
@@ -319,7 +318,7 @@ describe("confirmation and manifest", () => {
       [hashedKey, listed(10, "old")],
       ["robots.txt", listed(8, "new")],
     ]);
-    expect(confirmAgainstListing(entries, listing).changed).toEqual(["robots.txt"]);
+    expect(confirmAgainstListing(entries(), listing).changed).toEqual(["robots.txt"]);
   });
 
   it("reports keys that another writer replaced (same size, another ETag)", () => {
@@ -327,21 +326,21 @@ describe("confirmation and manifest", () => {
       [hashedKey, listed(10, "old")],
       ["robots.txt", listed(7, "someone-else")],
     ]);
-    expect(confirmAgainstListing(entries, listing).changed).toEqual(["robots.txt"]);
+    expect(confirmAgainstListing(entries(), listing).changed).toEqual(["robots.txt"]);
   });
 
   it("finds files that would land in _releases/", () => {
-    const planned = planAssets([file("_releases/dev/x.assets.json")], "", byName);
+    const planned = planAssets([file("_releases/dev/x.assets.json")], "", byName());
     expect(keysInReleasesRoot(planned)).toEqual(["_releases/dev/x.assets.json"]);
   });
 
   it("builds a manifest that the shared schema accepts", () => {
-    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries });
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries: entries() });
     expect(AssetManifestSchema.safeParse(manifest).success).toBe(true);
   });
 
   it("records every key with its sha256, size, headers and ETag", () => {
-    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries });
+    const manifest = buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries: entries() });
     expect(manifest.assets[1]).toEqual({
       key: "robots.txt",
       sha256: SHA_B,
@@ -353,7 +352,7 @@ describe("confirmation and manifest", () => {
   });
 
   it("refuses to build a manifest the schema rejects", () => {
-    const bad = [{ ...entries[0]!, sha256: "not-hex" }];
+    const bad = [{ ...entries()[0]!, sha256: "not-hex" }];
     expect(() => buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries: bad })).toThrow();
   });
 });
