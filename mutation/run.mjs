@@ -27,7 +27,7 @@ export function moduleScores(report) {
     const detected = count("Killed", "Timeout");
     const undetected = count("Survived", "NoCoverage");
     const valid = detected + undetected;
-    return { file, score: valid === 0 ? 100 : Math.floor((detected / valid) * 10000) / 100, killed: detected, survived: count("Survived"), noCoverage: count("NoCoverage"), ignored: count("Ignored") };
+    return { file, score: valid === 0 ? 100 : Math.round((detected / valid) * 10000) / 100, killed: detected, survived: count("Survived"), noCoverage: count("NoCoverage"), ignored: count("Ignored") };
   });
 }
 

@@ -7,6 +7,7 @@ import {
   contentHashOf,
   contentTypeFor,
   decide,
+  evidenceFromHead,
   evidenceFromRecord,
   IMMUTABLE_CACHE_CONTROL,
   isHashedName,
@@ -184,8 +185,9 @@ describe("what the bucket proves", () => {
 });
 
 describe("deciding what to upload", () => {
-  const hashed = asset("assets/main.6EFCQAEZ.js", 100);
-  const unhashed = asset("robots.txt", 100, SHA_A);
+  // Plain values, not planAssets() at load time (per-test mutation coverage).
+  const hashed: PlannedAsset = { ...file("assets/main.6EFCQAEZ.js", 100), key: "assets/main.6EFCQAEZ.js", hashed: true, contentType: "text/javascript; charset=utf-8", cacheControl: IMMUTABLE_CACHE_CONTROL };
+  const unhashed: PlannedAsset = { ...file("robots.txt", 100, SHA_A), key: "robots.txt", hashed: false, contentType: "text/plain; charset=utf-8", cacheControl: REVALIDATE_CACHE_CONTROL };
   const same: Evidence = {
     source: "head",
     etag: "e1",
@@ -193,6 +195,14 @@ describe("deciding what to upload", () => {
     contentType: unhashed.contentType,
     cacheControl: unhashed.cacheControl,
   };
+
+  it("uploads an unhashed file whose stored Content-Type drifted, though its bytes and cache policy match", () => {
+    expect(decide(unhashed, listed(100), { ...same, contentType: "application/octet-stream" })).toEqual({ action: "upload", reason: "headers-changed" });
+  });
+
+  it("does not read metadata for an unhashed key when the previous manifest's record is evidence", () => {
+    expect(needsHead(unhashed, listed(100), same)).toBe(false);
+  });
 
   it("uploads a key that is not listed", () => {
     expect(decide(hashed, undefined, undefined)).toEqual({ action: "upload", reason: "new" });
@@ -354,5 +364,118 @@ describe("confirmation and manifest", () => {
   it("refuses to build a manifest the schema rejects", () => {
     const bad = [{ ...entries()[0]!, sha256: "not-hex" }];
     expect(() => buildManifest({ env: "dev", releaseId: "r1", createdAt: new Date(0), entries: bad })).toThrow();
+  });
+});
+
+describe("never under _releases/", () => {
+  it("lists exactly the keys that would land in _releases/, none of the others", () => {
+    const planned = planAssets([file("assets/a.js"), file("_releases/dev/ledger/x.json"), file("releases.txt")], "", byName());
+    expect(keysInReleasesRoot(planned)).toEqual(["_releases/dev/ledger/x.json"]);
+  });
+
+  it("says why a prefix inside _releases/ is refused", () => {
+    expect(normalizePrefix("/_releases/")).toEqual({ ok: false, problem: "must not be inside _releases/, which holds release ledgers and manifests" });
+  });
+});
+
+describe("normalizePrefix, further", () => {
+  it("strips every leading and trailing slash", () => {
+    expect(normalizePrefix("//static/v1//")).toEqual({ ok: true, prefix: "static/v1/" });
+  });
+
+  it("says what a bad segment is", () => {
+    expect(normalizePrefix("a//b")).toEqual({ ok: false, problem: "must be slash-separated names without empty, '.' or '..' segments" });
+  });
+
+  it("refuses a '.' segment", () => {
+    expect(normalizePrefix("a/./b").ok).toBe(false);
+  });
+
+  it("accepts a segment that merely contains dots", () => {
+    expect(normalizePrefix("v1.2")).toEqual({ ok: true, prefix: "v1.2/" });
+  });
+});
+
+describe("hash detection, further", () => {
+  it("takes no hash from a date with dashes after a dot", () => {
+    expect(contentHashOf("main.2024-01-01.js")).toBeUndefined();
+  });
+
+  it("takes no hash from a file without an extension", () => {
+    expect(contentHashOf("6EFCQAEZ")).toBeUndefined();
+  });
+});
+
+describe("content types, further", () => {
+  it("falls back to application/octet-stream for an extension no mime type knows", () => {
+    expect(contentTypeFor("data.zz-unknown")).toBe("application/octet-stream");
+  });
+});
+
+describe("planned assets", () => {
+  it("come out ordered by key", () => {
+    expect(planAssets([file("b.js"), file("a.js")], "", byName()).map((a) => a.key)).toEqual(["a.js", "b.js"]);
+  });
+});
+
+describe("evidence", () => {
+  it("from a manifest record needs the object in the listing", () => {
+    expect(evidenceFromRecord({ key: "robots.txt", sha256: SHA_A, size: 100, contentType: "text/plain", cacheControl: "x", etag: "e1" }, undefined)).toBeUndefined();
+  });
+
+  it("from HeadObject carries its ETag, digest and headers", () => {
+    expect(evidenceFromHead({ size: 1, etag: "e9", sha256: SHA_B, contentType: "text/html", cacheControl: "no-cache" })).toEqual({
+      source: "head",
+      etag: "e9",
+      sha256: SHA_B,
+      contentType: "text/html",
+      cacheControl: "no-cache",
+    });
+  });
+});
+
+describe("the plan and the manifest, further", () => {
+  const planned = () => planAssets([file("index.html", 5), file("robots.txt", 70), file("a.txt", 20)], "", byName());
+
+  it("orders unhashed uploads largest first", () => {
+    expect(buildPlan(planned(), new Map(), new Map()).unhashedUploads.map((u) => u.asset.key)).toEqual(["robots.txt", "a.txt", "index.html"]);
+  });
+
+  it("refuses to list an upload S3 did not confirm", () => {
+    const plan = buildPlan(planned(), new Map(), new Map());
+    expect(() => manifestEntries(plan, new Map([["robots.txt", { etag: "e", sha256: SHA_A }]]))).toThrow("no upload result for a.txt: the manifest can only list confirmed keys");
+  });
+
+  it("lists manifest entries by key", () => {
+    const plan = buildPlan(planned(), new Map(), new Map());
+    const uploaded = new Map(["index.html", "robots.txt", "a.txt"].map((key) => [key, { etag: "e", sha256: SHA_A }]));
+    expect(manifestEntries(plan, uploaded).map((e) => e.key)).toEqual(["a.txt", "index.html", "robots.txt"]);
+  });
+
+  it("confirms an entry without an ETag by its size alone", () => {
+    expect(confirmAgainstListing([{ key: "a.txt", size: 20, etag: undefined }], new Map([["a.txt", listed(20, "any")]]))).toEqual({ missing: [], changed: [] });
+  });
+});
+
+describe("the newest manifest, further", () => {
+  it("breaks a tie of times by the later key", () => {
+    const objects = new Map<string, ListedObject>([
+      ["_releases/dev/r2.assets.json", { size: 1, etag: "b", lastModified: new Date(1000) }],
+      ["_releases/dev/r3.assets.json", { size: 1, etag: "c", lastModified: new Date(1000) }],
+      ["_releases/dev/r1.assets.json", { size: 1, etag: "a", lastModified: new Date(1000) }],
+    ]);
+    expect(newestManifestKey(objects)).toBe("_releases/dev/r3.assets.json");
+  });
+
+  it("counts a manifest without a time as the oldest", () => {
+    const objects = new Map<string, ListedObject>([
+      ["_releases/dev/r9.assets.json", { size: 1, etag: "b" }],
+      ["_releases/dev/r1.assets.json", { size: 1, etag: "a", lastModified: new Date(1000) }],
+    ]);
+    expect(newestManifestKey(objects)).toBe("_releases/dev/r1.assets.json");
+  });
+
+  it("is none when the folder holds no manifest", () => {
+    expect(newestManifestKey(new Map([["_releases/dev/sync-assets.lock", listed(1)]]))).toBeUndefined();
   });
 });
