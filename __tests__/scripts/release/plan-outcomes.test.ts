@@ -2,7 +2,7 @@
  * What each release, rollback and prune plan says and carries, beyond its kind: the messages
  * an operator acts on, the notes, and the helpers that name targets and weights.
  */
-import { indexFromKeys, ledgerKey, type LedgerIndex, type RecordKind } from "../../../scripts/release/ledger";
+import type { RecordKind } from "../../../scripts/release/ledger";
 import {
   aliasSetOf,
   canaryWeights,
@@ -19,23 +19,8 @@ import {
   type PruneFunction,
   type PruneInput,
 } from "../../../scripts/release/plan";
-import type { AliasInfo, AliasState } from "../../../scripts/release/ports";
-import type { AssetManifest } from "../../../lib/asset-manifest";
-
-const PREFIX = "_releases/dev/ledger/";
-
-/** A ledger from records listed oldest first: [kind, versions (or the server's), release id]. */
-function ledger(...records: [RecordKind, string | Record<string, string>, string | null][]): LedgerIndex {
-  return indexFromKeys(
-    PREFIX,
-    records.map(([kind, versions, releaseId], i) =>
-      ledgerKey(PREFIX, { seq: i + 1, kind, versions: typeof versions === "string" ? { server: versions } : versions, releaseId }),
-    ),
-  );
-}
-
-const alias = (version: string, weights: Record<string, number> = {}): AliasState => ({ version, weights, revisionId: "rev" });
-const served = (version: string, weights: Record<string, number> = {}) => ({ server: alias(version, weights) });
+import type { AliasInfo } from "../../../scripts/release/ports";
+import { alias, ledger, LIVE as live, manifest, NOW as now, OLD as old, served, serverFunction } from "./plan-support";
 
 describe("planRelease says", () => {
   it("which rollback pins the environment and how to lift it", () => {
@@ -231,18 +216,7 @@ describe("planRollback says", () => {
 });
 
 describe("planPrune", () => {
-  const old = new Date("2025-01-01T00:00:00Z");
-  const now = new Date("2025-06-30T00:00:00Z");
-  const manifest = (releaseId: string, keys: string[]) =>
-    ({ formatVersion: 1, env: "dev", releaseId, createdAt: old.toISOString(), assets: keys.map((key) => ({ key })) }) as AssetManifest;
-  const live: AliasInfo = { name: "live", version: "3", weights: {} };
-  const server: PruneFunction = {
-    id: "server",
-    functionName: "web-ssr",
-    liveAlias: "live",
-    aliases: [live],
-    versions: ["1", "2", "3"].map((version) => ({ version, lastModified: old })),
-  };
+  const server = serverFunction(["1", "2", "3"]);
   const base: PruneInput = {
     index: ledger(["release", "1", "a"], ["release", "2", "b"], ["release", "3", "c"]),
     functions: [server],

@@ -1,20 +1,9 @@
-import { indexFromKeys, ledgerKey, type LedgerIndex, type RecordKind } from "../../../scripts/release/ledger";
-import { canaryWeights, latestVersion, ledgerFunctions, missingAssets, planPrune, planRelease, planRollback, type PruneFunction, type PruneInput } from "../../../scripts/release/plan";
-import type { AliasInfo, AliasState, ReleaseTarget } from "../../../scripts/release/ports";
+import { indexFromKeys, ledgerKey } from "../../../scripts/release/ledger";
+import { canaryWeights, latestVersion, ledgerFunctions, missingAssets, planPrune, planRelease, planRollback, type PruneInput } from "../../../scripts/release/plan";
+import type { AliasInfo, ReleaseTarget } from "../../../scripts/release/ports";
 import type { AssetManifest } from "../../../lib/asset-manifest";
+import { ledger, LIVE as live, manifest, NOW as now, OLD as old, PREFIX, served, serverFunction } from "./plan-support";
 
-const PREFIX = "_releases/dev/ledger/";
-
-/** A ledger from records listed oldest first: [kind, version, release id]. */
-function ledger(...records: [RecordKind, string, string | null][]): LedgerIndex {
-  return indexFromKeys(
-    PREFIX,
-    records.map(([kind, version, releaseId], i) => ledgerKey(PREFIX, { seq: i + 1, kind, versions: { server: version }, releaseId })),
-  );
-}
-
-/** The server's alias (a single-function release). */
-const served = (version: string, weights: Record<string, number> = {}): Record<string, AliasState> => ({ server: { version, weights, revisionId: "rev" } });
 
 describe("planRelease", () => {
   it("moves the alias to a new version", () => {
@@ -191,19 +180,8 @@ describe("missingAssets", () => {
 });
 
 describe("planPrune", () => {
-  const now = new Date("2025-06-30T00:00:00Z");
-  const old = new Date("2025-01-01T00:00:00Z");
   const recent = new Date("2025-06-29T00:00:00Z");
-  const manifest = (releaseId: string, keys: string[]) =>
-    ({ formatVersion: 1, env: "dev", releaseId, createdAt: old.toISOString(), assets: keys.map((key) => ({ key })) }) as AssetManifest;
-  const live: AliasInfo = { name: "live", version: "3", weights: {} };
-  const server: PruneFunction = {
-    id: "server",
-    functionName: "web-ssr",
-    liveAlias: "live",
-    aliases: [live],
-    versions: ["1", "2", "3", "4"].map((version) => ({ version, lastModified: old })),
-  };
+  const server = serverFunction(["1", "2", "3", "4"]);
   /** The base input with the server function's aliases replaced. */
   const withAliases = (aliases: AliasInfo[]): Pick<PruneInput, "functions"> => ({ functions: [{ ...server, aliases }] });
   const base: PruneInput = {
