@@ -10,7 +10,7 @@ const PROVIDER_BARREL = {
 const TEMP_DIR = "Use tempDir() from __tests__/support/temp-dir.ts: its folders are removed when the test file ends.";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/", ".cache/", "examples/nextjs-app/", "examples/nuxt-app/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "**/dist/", ".venv/", "coverage/", "bench/.work/", "e2e/.results/", ".cache/", ".stryker-tmp/", "reports/", "examples/nextjs-app/", "examples/nuxt-app/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
