@@ -40,7 +40,7 @@ function filesOf(pattern: string): string[] {
 /** The test file, or a test helper it imports, talks to the emulator. */
 function needsMoto(file: string): boolean {
   const text = readFileSync(file, "utf8");
-  if (/moto|MOTO_ENDPOINT|fault-proxy/.test(text)) return true;
+  if (/MOTO_ENDPOINT|motoEndpoint|fault-proxy|@aws-sdk\/client-/.test(text)) return true;
   const helpers = [...text.matchAll(/from "(\.{1,2}\/[^"]+)"/g)].map((m) => path.resolve(path.dirname(file), `${m[1]}.ts`));
   return helpers.filter((h) => h.includes(`${path.sep}__tests__${path.sep}`) && existsSync(h)).some(needsMoto);
 }

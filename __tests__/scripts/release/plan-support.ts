@@ -1,4 +1,4 @@
-/** Ledgers, aliases and prune inputs for the release plan tests (pure: no AWS, no moto). */
+/** Ledgers, aliases and prune inputs for the release plan tests (pure: no AWS calls, no emulator). */
 import type { AssetManifest } from "../../../lib/asset-manifest";
 import { indexFromKeys, ledgerKey, type LedgerIndex, type RecordKind } from "../../../scripts/release/ledger";
 import type { PruneFunction } from "../../../scripts/release/plan";
