@@ -74,6 +74,18 @@ export async function openOldTab(options: OldTabOptions): Promise<OldTab> {
   }
 }
 
+/**
+ * Whether a request the browser reports as failed counts against zero downtime. Chromium says
+ * `net::ERR_ABORTED` when the page itself cancelled the request: Next.js aborts a pending
+ * router prefetch (`?_rsc=`) when a newer one or a navigation supersedes it, which happens
+ * more often on a slow machine. No server answer causes it: a refused, reset or cut-off
+ * response is `ERR_CONNECTION_REFUSED`, `ERR_CONNECTION_RESET`, `ERR_EMPTY_RESPONSE` or
+ * `ERR_INCOMPLETE_CHUNKED_ENCODING`, and a 4xx/5xx is a finished request with its status.
+ */
+export function browserFailureCounts(errorText: string | undefined): boolean {
+  return errorText !== "net::ERR_ABORTED";
+}
+
 /** Records each request of the tab when it finishes or fails, in the phase it was sent in. */
 function watchRequests(page: Page, options: OldTabOptions): void {
   const sentIn = new Map<Request, { phase: string; started: number }>();
@@ -97,6 +109,7 @@ function watchRequests(page: Page, options: OldTabOptions): void {
     sentIn.delete(request);
     if (!sent || !counted(request)) return;
     const error = request.failure()?.errorText ?? "failed";
+    if (!browserFailureCounts(error)) return;
     options.record({ phase: sent.phase, client: "browser", url: pathOf(request), status: undefined, error, ms: performance.now() - sent.started, ok: false });
   });
 }
