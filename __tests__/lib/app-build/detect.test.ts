@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { detectBuild, expectBuild } from "../../../lib/app-build/detect";
 import { describeAppBuild } from "../../../lib/app-build/load";
 import { resolveAppDir } from "../../../lib/app-build/config";
 import { UserError } from "../../../lib/errors";
@@ -83,5 +85,65 @@ describe("where the build folder comes from", () => {
 
   it("reads the workspace's own app.config.ts", () => {
     expect(resolveAppDir({}).dir).toBe(path.resolve(__dirname, "../../../examples/ssr-app/dist"));
+  });
+});
+
+describe("what the layouts require", () => {
+  it("does not take a .open-next folder without open-next.output.json as an OpenNext build", () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, ".open-next"));
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take a folder named .open-next without open-next.output.json as an OpenNext build", () => {
+    const dir = path.join(tempDir(), ".open-next");
+    mkdirSync(dir);
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take a .output folder without nitro.json as a Nitro build (another preset's output)", () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, ".output"));
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take a folder named .output without nitro.json as a Nitro build", () => {
+    const dir = path.join(tempDir(), ".output");
+    mkdirSync(dir);
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take server/index.js without client/ beside it as the example app", () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "server"));
+    writeFileSync(path.join(dir, "server", "index.js"), "");
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("reads an OpenNext build given as its .open-next folder from the project folder above it", () => {
+    const dir = writeOpenNextBuild(tempDir());
+    expect(detectBuild(path.join(dir, ".open-next"), "test")).toEqual({ kind: "opennext", root: dir });
+  });
+
+  it("reads a Nitro build given as its .output folder from the project folder above it", () => {
+    const dir = writeNitroBuild(tempDir());
+    expect(detectBuild(path.join(dir, ".output"), "test")).toEqual({ kind: "nitro", root: dir });
+  });
+
+  it("accepts a stated kind the folder holds", () => {
+    const dir = writeNitroBuild(tempDir());
+    expect(expectBuild(dir, "test", "nitro")).toEqual({ kind: "nitro", root: dir });
+  });
+});
+
+describe("the build output folder a description names", () => {
+  it("is .open-next for OpenNext", () => {
+    const dir = writeOpenNextBuild(tempDir());
+    expect(describeAppBuild(dir, "test").outputDir).toBe(path.join(dir, ".open-next"));
+  });
+
+  it("is .output for Nitro", () => {
+    const dir = writeNitroBuild(tempDir());
+    expect(describeAppBuild(dir, "test").outputDir).toBe(path.join(dir, ".output"));
   });
 });
