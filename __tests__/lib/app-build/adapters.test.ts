@@ -167,6 +167,21 @@ describe("the example app adapter", () => {
     const description = example();
     expect([description.staticFiles.keyPrefix, description.behaviours.map((b) => b.pathPattern)]).toEqual(["", ["assets/*"]]);
   });
+
+  it("describes an HTTP server with no grants, tables or queues, its files by name, and a 16-character build id", () => {
+    const root = writeExampleBuild(tempDir());
+    const { outputDir: _outputDir, ...description } = describeAppBuild(root, "test");
+    expect(description).toEqual({
+      kind: "example",
+      root,
+      buildId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      functions: [{ id: "server", bundleDir: path.join(root, "server"), handler: "index.handler", streaming: false, trigger: { kind: "http" }, environment: {}, grants: [] }],
+      staticFiles: { dir: path.join(root, "client"), keyPrefix: "", cacheRules: [] },
+      behaviours: [{ pathPattern: "assets/*", target: { kind: "static-files" } }],
+      tables: [],
+      queues: [],
+    });
+  });
 });
 
 describe("routing by a description", () => {

@@ -66,8 +66,4 @@ describe("a description's server and routes", () => {
     const pattern = description.behaviours[0]!.pathPattern.replace("*", "x");
     expect(behaviourFor(description, pattern)).toEqual(behaviourFor(description, `/${pattern}`));
   });
-
-  it("sends a path no behaviour matches to the server", () => {
-    expect(behaviourFor(openNext(), "/some/page")).toEqual({ kind: "function", functionId: "server" });
-  });
 });
