@@ -217,7 +217,15 @@ export function createDoctorPorts(region: string): DoctorPorts {
           const page = await acm.send(new ListCertificatesCommand({ Includes: { keyTypes: CERTIFICATE_KEY_TYPES }, NextToken: nextToken }));
           for (const c of page.CertificateSummaryList ?? []) {
             if (c.DomainName !== domainName || !c.CertificateArn) continue;
-            found.push({ arn: c.CertificateArn, domainName: c.DomainName, status: c.Status ?? "UNKNOWN", inUse: c.InUse === true, createdAt: c.CreatedAt });
+            const names = c.HasAdditionalSubjectAlternativeNames === true ? undefined : c.SubjectAlternativeNameSummaries;
+            found.push({
+              arn: c.CertificateArn,
+              domainName: c.DomainName,
+              status: c.Status ?? "UNKNOWN",
+              inUse: c.InUse === true,
+              createdAt: c.CreatedAt,
+              ...(names ? { names } : {}),
+            });
           }
           nextToken = page.NextToken;
         } while (nextToken);

@@ -240,6 +240,21 @@ export function checkPublicDelegation(env: EnvironmentConfig, zones: Observed<re
   }
 }
 
+/**
+ * Whether a certificate's names cover a domain: the same name (DNS names are case-insensitive),
+ * or a wildcard `*.parent` for one label under parent (ACM: a wildcard covers one level only).
+ */
+export function certificateCovers(names: readonly string[], domain: string): boolean {
+  const wanted = domain.toLowerCase();
+  return names.some((raw) => {
+    const name = raw.toLowerCase();
+    if (name === wanted) return true;
+    if (!name.startsWith("*.")) return false;
+    const dot = wanted.indexOf(".");
+    return dot > 0 && wanted.slice(dot + 1) === name.slice(2);
+  });
+}
+
 const FAILED_CERTIFICATE = new Set(["FAILED", "VALIDATION_TIMED_OUT", "REVOKED", "EXPIRED", "INACTIVE"]);
 
 export function checkCertificate(env: EnvironmentConfig, observed: Observed<readonly CertificateSummary[]>): CheckResult {
@@ -253,7 +268,16 @@ export function checkCertificate(env: EnvironmentConfig, observed: Observed<read
     return result("certificate", "skip", `no ACM certificate for ${primary} in ${CLOUDFRONT_CERTIFICATE_REGION} yet; the first deploy of ${stackId(env, "distribution")} requests it`);
   }
   const name = `certificate ${certificate.arn} for ${primary}${certificate.inUse ? " (in use)" : ""}`;
-  if (certificate.status === "ISSUED") return result("certificate", "ok", `${name} is ISSUED`);
+  if (certificate.status === "ISSUED") {
+    const uncovered = certificate.names ? env.dns.domainNames.filter((domain) => !certificateCovers(certificate.names!, domain)) : [];
+    return uncovered.length === 0
+      ? result("certificate", "ok", `${name} is ISSUED`)
+      : result(
+          "certificate",
+          "warn",
+          `${name} is ISSUED but does not cover ${uncovered.join(", ")}; the next deploy of ${stackId(env, "distribution")} requests one that does (a domain change replaces the certificate)`,
+        );
+  }
   if (certificate.status === "PENDING_VALIDATION") {
     return result("certificate", "warn", `${name} is PENDING_VALIDATION: ACM waits for its DNS validation records to resolve publicly (see public-delegation)`);
   }

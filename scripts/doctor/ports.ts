@@ -84,6 +84,11 @@ export interface CertificateSummary {
   readonly status: string;
   readonly inUse: boolean;
   readonly createdAt?: Date;
+  /**
+   * The names it covers (ListCertificates' SubjectAlternativeNameSummaries); absent when ACM
+   * did not list them all (HasAdditionalSubjectAlternativeNames: only the first 100 are).
+   */
+  readonly names?: readonly string[];
 }
 
 export interface SlackWorkspace {

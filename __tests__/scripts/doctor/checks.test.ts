@@ -3,6 +3,7 @@ import { findEnvironment, loadEnvironments } from "../../../environments";
 import type { EnvironmentConfig } from "../../../environments/schema";
 import {
   checkAccount,
+  certificateCovers,
   checkCertificate,
   checkHostedZone,
   checkLambdaConcurrency,
@@ -188,6 +189,31 @@ describe("certificate", () => {
 
   it("fails for a validation that timed out", () => {
     expect(checkCertificate(prod, found([cert("VALIDATION_TIMED_OUT", false, "2026-06-01")])).status).toBe("fail");
+  });
+
+  it("warns, naming the domain, when the issued certificate does not cover every configured domain name", () => {
+    const issued = { ...cert("ISSUED", true, "2026-01-01"), names: ["example.com"] };
+    expect(checkCertificate(prod, found([issued]))).toMatchObject({ status: "warn", detail: expect.stringMatching(/does not cover www\.example\.com; the next deploy of prod-distribution/) });
+  });
+
+  it("is ok when the issued certificate covers every configured domain name", () => {
+    expect(checkCertificate(prod, found([{ ...cert("ISSUED", true, "2026-01-01"), names: ["example.com", "www.example.com"] }])).status).toBe("ok");
+  });
+
+  it("does not judge coverage when ACM did not list every name", () => {
+    expect(checkCertificate(prod, found([cert("ISSUED", true, "2026-01-01")])).status).toBe("ok");
+  });
+});
+
+describe("certificateCovers", () => {
+  it.each([
+    [["example.com"], "EXAMPLE.com", true],
+    [["*.example.com"], "www.example.com", true],
+    [["*.example.com"], "example.com", false],
+    [["*.example.com"], "a.b.example.com", false],
+    [["www.example.com"], "example.com", false],
+  ])("%j covers %s: %s", (names, domain, covered) => {
+    expect(certificateCovers(names, domain)).toBe(covered);
   });
 });
 
