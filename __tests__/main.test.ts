@@ -86,7 +86,9 @@ describe("npm run synth (main.ts)", () => {
 /** A copy of the project whose dev environment file is changed by `edit`. */
 function projectWithDev(edit: (source: string) => string): string {
   const project = tempDir("broken-project-");
-  for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", "examples", "package.json", "tsconfig.json"]) {
+  // Only the example app this synth builds: the framework examples may be mid-build (.ci/run
+  // builds them in the background while the tests run), and a copy would race their writes.
+  for (const entry of ["main.ts", "environments", "stacks", "modules", "lib", path.join("examples", "ssr-app"), "package.json", "tsconfig.json"]) {
     cpSync(path.join(ROOT, entry), path.join(project, entry), {
       recursive: true,
       filter: (source) => !source.split(path.sep).includes("dist"),
