@@ -5,6 +5,7 @@
  * Used by the example framework apps' specs (nextjs.spec.ts, nuxt.spec.ts).
  */
 import { expect, test, type Page } from "@playwright/test";
+import { browserFailureCounts } from "../../scripts/rehearse/old-tab";
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -28,7 +29,10 @@ export async function loadPage(page: Page, path: string): Promise<string[]> {
     if (response.status() >= 400 && !excused(response.url())) failures.push(`${response.status()} ${response.url()}`);
   });
   page.on("requestfailed", (request) => {
-    if (!excused(request.url())) failures.push(`failed ${request.url()}: ${request.failure()?.errorText}`);
+    // net::ERR_ABORTED is the page cancelling its own request (Next.js drops a superseded
+    // router prefetch, `?_rsc=`): no server answer causes it. The rehearsal's rule, one place.
+    const errorText = request.failure()?.errorText;
+    if (!excused(request.url()) && browserFailureCounts(errorText)) failures.push(`failed ${request.url()}: ${errorText}`);
   });
   page.on("pageerror", (error) => failures.push(`page error: ${error.message}`));
   const response = await page.goto(path, { waitUntil: "load" });
