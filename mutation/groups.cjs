@@ -74,6 +74,13 @@ module.exports = [
     name: "app-build",
     why: "which kind of build it is, and the description (functions, static files, behaviours) the stacks and tools read",
     mutate: ["lib/app-build/detect.ts", "lib/app-build/description.ts", "lib/app-build/adapters/*.ts"],
-    tests: ["lib/app-build/detect.test.ts", "lib/app-build/description.test.ts", "lib/app-build/adapters.test.ts", "scripts/sync-assets/build-cache-rules.test.ts"],
+    tests: [
+      "lib/app-build/detect.test.ts",
+      "lib/app-build/description.test.ts",
+      "lib/app-build/adapters.test.ts",
+      "lib/app-build/opennext-adapter.test.ts",
+      "lib/app-build/nitro-adapter.test.ts",
+      "scripts/sync-assets/build-cache-rules.test.ts",
+    ],
   },
 ];

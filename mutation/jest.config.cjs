@@ -15,7 +15,10 @@ module.exports = {
   testEnvironment: base.testEnvironment,
   roots: base.roots,
   transform: base.transform,
-  setupFilesAfterEnv: base.setupFilesAfterEnv,
+  // The dry run records which file holds each test; the sequencer then loads, per mutant, only
+  // the files holding its covering tests (only-covering-files-sequencer.cjs says why).
+  setupFilesAfterEnv: [...base.setupFilesAfterEnv, "<rootDir>/mutation/record-test-files.cjs"],
+  testSequencer: "<rootDir>/mutation/only-covering-files-sequencer.cjs",
   testTimeout: base.testTimeout,
   testMatch: group.tests.map((file) => `<rootDir>/__tests__/${file}`),
 };
