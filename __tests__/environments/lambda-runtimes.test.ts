@@ -106,20 +106,53 @@ describe("the deploy-day runtime rules (npm run synth)", () => {
     expect({ problems: findings.problems.length, warnings: findings.warnings.length }).toEqual({ problems: 0, warnings: 1 });
   });
 
-  it("print the warning and still return the environments", () => {
+  /**
+   * Runs loadEnvironmentsOrExit with stderr captured and process.exit turned into a throw, so
+   * that an exit is a failed expectation here rather than the end of the test process (a
+   * mutation run's jest worker included).
+   */
+  function loadCapturingExit(deployDate: Date): { environments?: number; exitCode?: number; written: string[] } {
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
     });
+    const exit = jest.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
+      throw new ExitCalled(Number(code));
+    });
     try {
-      const environments = loadEnvironmentsOrExit({ deployDate: day("2027-05-01") });
-      expect({ environments: environments.length, warnings: written.filter((w) => w.startsWith("warning: environments/")).length }).toEqual({
-        environments: 3,
-        warnings: 3,
-      });
+      return { environments: loadEnvironmentsOrExit({ deployDate }).length, written };
+    } catch (error) {
+      if (error instanceof ExitCalled) return { exitCode: error.code, written };
+      throw error;
     } finally {
-      spy.mockRestore();
+      stderr.mockRestore();
+      exit.mockRestore();
     }
+  }
+
+  it("print the warning and still return the environments", () => {
+    const { environments, exitCode, written } = loadCapturingExit(day("2027-05-01"));
+    expect({ environments, exitCode, warnings: written.filter((w) => w.startsWith("warning: environments/")).length }).toEqual({
+      environments: 3,
+      exitCode: undefined,
+      warnings: 3,
+    });
+  });
+
+  it("past the block-update date, print each environment's problem and exit 1", () => {
+    const { environments, exitCode, written } = loadCapturingExit(day("2027-12-01"));
+    expect({ environments, exitCode, problems: written.join("").match(/^  environments\/\w+\.ts: ssr\.runtime: /gm)?.length }).toEqual({
+      environments: undefined,
+      exitCode: 1,
+      problems: 3,
+    });
   });
 });
+
+class ExitCalled extends Error {
+  constructor(readonly code: number) {
+    super(`process.exit(${code})`);
+  }
+}
+
