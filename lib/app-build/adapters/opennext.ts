@@ -237,11 +237,11 @@ function readOutput(file: string): OpenNextOutput {
 
 function functionOrigin(origin: unknown, where: string, fail: (what: string) => never): z.output<typeof FunctionOriginSchema> {
   const parsed = FunctionOriginSchema.safeParse(origin);
-  if (!parsed.success) {
-    const type = (origin as { type?: unknown }).type;
-    return fail(`${where}: type ${JSON.stringify(type)} is not supported; only Lambda function origins (type "function") are`);
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const type = (origin as { type?: unknown }).type;
+  if (type !== "function") return fail(`${where}: type ${JSON.stringify(type)} is not supported; only Lambda function origins (type "function") are`);
+  const issue = parsed.error.issues[0]!;
+  return fail(`${where}.${issue.path.join(".")}: ${issue.message}; is this an @opennextjs/aws 4.x build?`);
 }
 
 function requireOverride(value: string | undefined, expected: string, where: string, used: boolean, fail: (what: string) => never): void {
