@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: Jest loads this file as it is */
+/* global afterEach, expect -- a Jest setup file: Jest provides these */
 /**
  * Jest setup for mutation runs: during Stryker's first (dry) run, writes which test file each
  * test lives in, one JSON line per test, to mutation/.test-files.jsonl in Stryker's sandbox.
