@@ -23,7 +23,11 @@ module.exports = [
       "scripts/plan-review/parse.test.ts",
       "scripts/plan-review/plan-checks.test.ts",
       "scripts/plan-review/render.test.ts",
-      "scripts/plan-review/malformed.property.test.ts",
+      // Not malformed.property.test.ts: its three properties generate 425 plans, and they
+      // reach nearly every parse and summarize mutant, so each of those would re-run them
+      // all (Stryker's estimate for the group was over two hours). They guard robustness
+      // (no malformed plan ever passes) in `npm test`; the decisions must be pinned down by
+      // the tests above on their own, so the group's score is a lower bound.
     ],
   },
   {

@@ -2,7 +2,7 @@
  * The Nitro adapter's decisions, one per test: what a Nitro aws-lambda build deploys, which
  * public entries become behaviours, and the one-line refusal of each build it cannot deploy.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import fs, { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeNitroBuild, NITRO_OUTPUT, topLevelBehaviours } from "../../../lib/app-build/adapters/nitro";
 import { tempDir, writeNitroBuild } from "../../support/app-builds";
@@ -95,6 +95,18 @@ describe("the Nitro adapter's behaviours, one per top-level public entry", () =>
     expect(topLevelBehaviours(publicFolder({ files: ["b.txt", "a.txt", "C.txt"] })).map((b) => b.pathPattern)).toEqual(["C.txt", "a.txt", "b.txt"]);
   });
 
+  it("come in name order whatever order the file system lists them in", () => {
+    // Linux lists a folder sorted already; other systems (and Node's contract) do not.
+    const dir = publicFolder({ files: ["b.txt", "a.txt", "C.txt"] });
+    const listed = fs.readdirSync(dir, { withFileTypes: true });
+    const readdir = jest.spyOn(fs, "readdirSync").mockReturnValueOnce([...listed].reverse() as never);
+    try {
+      expect(topLevelBehaviours(dir).map((b) => b.pathPattern)).toEqual(["C.txt", "a.txt", "b.txt"]);
+    } finally {
+      readdir.mockRestore();
+    }
+  });
+
   it("leave out hidden entries such as .DS_Store", () => {
     expect(topLevelBehaviours(publicFolder({ files: [".DS_Store", "a.txt"], dirs: [".hidden"] })).map((b) => b.pathPattern)).toEqual(["a.txt"]);
   });
@@ -123,6 +135,12 @@ describe("the Nitro adapter refuses, in one line", () => {
     const root = writeNitroBuild(tempDir());
     writeFileSync(path.join(root, NITRO_OUTPUT), JSON.stringify({ config: {} }));
     expect(refusal(root)).toMatch(/^<root>\/\.output\/nitro\.json: preset: .+; is this a Nitro build\?$/);
+  });
+
+  it("a nitro.json whose streaming setting is not true or false, naming the nested field", () => {
+    const root = writeNitroBuild(tempDir());
+    writeFileSync(path.join(root, NITRO_OUTPUT), JSON.stringify({ preset: "aws-lambda", config: { awsLambda: { streaming: "yes" } } }));
+    expect(refusal(root)).toMatch(/^<root>\/\.output\/nitro\.json: config\.awsLambda\.streaming: .+; is this a Nitro build\?$/);
   });
 
   it("a nitro.json that is not an object, as (root)", () => {

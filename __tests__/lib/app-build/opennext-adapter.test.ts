@@ -129,6 +129,19 @@ describe("the OpenNext adapter, feature by feature", () => {
 });
 
 describe("the OpenNext adapter's functions", () => {
+  it("runs the server behind HTTP, buffered unless OpenNext built it streaming", () => {
+    const server = fn(describeWith(), "server")!;
+    expect({ ...server, bundleDir: path.basename(server.bundleDir), environment: undefined, grants: undefined }).toEqual({
+      id: "server",
+      bundleDir: "default",
+      handler: "index.handler",
+      streaming: false,
+      trigger: { kind: "http" },
+      environment: undefined,
+      grants: undefined,
+    });
+  });
+
   it("sizes the image optimizer for CPU-bound resizing and lets it read the static files only", () => {
     const image = fn(describeWith(), "image")!;
     expect({ ...image, bundleDir: path.basename(image.bundleDir) }).toEqual({
@@ -197,6 +210,14 @@ describe("the OpenNext adapter's functions", () => {
     expect(fn(describeOpenNextBuild(root), "image")!.architecture).toBe("x86_64");
   });
 
+  it("pins the image optimizer to arm64 among sharp's other packages (libvips, the platform-neutral ones)", () => {
+    const root = buildWith();
+    const img = path.join(root, ".open-next/image-optimization-function/node_modules/@img");
+    mkdirSync(path.join(img, "colour"));
+    mkdirSync(path.join(img, "sharp-libvips-linux-arm64"));
+    expect(fn(describeOpenNextBuild(root), "image")!.architecture).toBe("arm64");
+  });
+
   it("leaves the architecture open when the image bundle has no sharp binary for Linux", () => {
     const root = buildWith();
     const img = path.join(root, ".open-next/image-optimization-function/node_modules/@img");
@@ -230,6 +251,11 @@ describe("the OpenNext adapter's static files and cache", () => {
     expect(description.incrementalCache!.keyPrefix).toBe("_cache/");
   });
 
+  it("keeps the inner slashes of a nested cache destination, dropping every leading and trailing one", () => {
+    const description = describeWith((o) => (o.origins.s3.copy[1]!.to = "//cache/v1//"));
+    expect(description.incrementalCache!.keyPrefix).toBe("cache/v1/");
+  });
+
   it("sends a behaviour without an origin to the server", () => {
     const description = describeWith((o) => o.behaviors.unshift({ pattern: "api-route/*" }));
     expect(description.behaviours[0]).toEqual({ pathPattern: "api-route/*", target: { kind: "function", functionId: "server" } });
@@ -237,6 +263,19 @@ describe("the OpenNext adapter's static files and cache", () => {
 });
 
 describe("the OpenNext adapter refuses, in one line", () => {
+  it("external middleware, naming every edge function", () => {
+    const root = buildWith((o) => (o.edgeFunctions = { middleware: {}, auth: {} }));
+    expect(refusal(root)).toMatch(/: edgeFunctions \(middleware, auth\): external middleware and edge functions need Lambda@Edge/);
+  });
+
+  it("split server functions, naming every extra origin", () => {
+    const root = buildWith((o) => {
+      o.origins.api = { type: "function", handler: "index.handler", bundle: ".open-next/server-functions/default" };
+      o.origins.admin = { type: "function", handler: "index.handler", bundle: ".open-next/server-functions/default" };
+    });
+    expect(refusal(root)).toMatch(/: origins api, admin: split server functions are not supported/);
+  });
+
   it("split server functions", () => {
     const root = buildWith((o) => (o.origins.api = { type: "function", handler: "index.handler", bundle: ".open-next/server-functions/default" }));
     expect(refusal(root)).toBe(`<root>/${OPEN_NEXT_OUTPUT}: origins api: split server functions are not supported; remove \`functions\` from open-next.config.ts`);
@@ -285,6 +324,42 @@ describe("the OpenNext adapter refuses, in one line", () => {
   it("a function origin without a bundle, naming the field", () => {
     const root = buildWith((o) => delete o.origins.imageOptimizer!.bundle);
     expect(refusal(root)).toMatch(/: origins\.imageOptimizer\.bundle: .+; is this an @opennextjs\/aws 4\.x build\?$/);
+  });
+
+  it.each([
+    ["the server", "origins.default.bundle", ".open-next/server-functions/default"],
+    ["the image optimizer", "origins.imageOptimizer.bundle", ".open-next/image-optimization-function"],
+    ["the tag cache initializer", "additionalProps.initializationFunction.bundle", ".open-next/dynamodb-provider"],
+    ["the static files", "origins.s3.copy[cached].from", ".open-next/assets"],
+    ["the incremental cache", "origins.s3.copy[uncached].from", ".open-next/cache"],
+  ])("a build whose folder for %s is missing, naming the field that names it", (_what, field, folder) => {
+    const root = buildWith();
+    rmSync(path.join(root, folder), { recursive: true });
+    expect(refusal(root)).toContain(`: ${field} names ${folder}, which does not exist under <root>`);
+  });
+
+  it("an origin without a type, naming the field", () => {
+    const root = buildWith((o) => delete o.origins.default!.type);
+    expect(refusal(root)).toMatch(/: origins\.default\.type: .+; is this an @opennextjs\/aws 4\.x build\?$/);
+  });
+
+  it("a build without an image optimizer origin, naming it", () => {
+    const root = buildWith((o) => delete o.origins.imageOptimizer);
+    expect(refusal(root)).toMatch(/: origins\.imageOptimizer: .+; is this an @opennextjs\/aws 4\.x build\?$/);
+  });
+
+  it("a copy without its cached flag, naming the nested field", () => {
+    const root = buildWith((o) => delete o.origins.s3.copy[1]!.cached);
+    expect(refusal(root)).toMatch(/: origins\.s3\.copy\.1\.cached: .+; is this an @opennextjs\/aws 4\.x build\?$/);
+  });
+
+  it("but not a server origin that names none of the overrides (OpenNext's defaults)", () => {
+    const description = describeWith((o) => {
+      delete o.origins.default!.incrementalCache;
+      delete o.origins.default!.tagCache;
+      delete o.origins.default!.queue;
+    });
+    expect(description.functions.map((f) => f.id)).toEqual(["server", "image", "revalidation", "tag-cache-init"]);
   });
 
   it("a behaviour that needs an edge function", () => {

@@ -66,6 +66,7 @@ export function describeNitroBuild(root: string): AppBuildDescription {
 function readNitroJson(file: string): z.output<typeof NitroJsonSchema> {
   let raw: unknown;
   try {
+    // Stryker disable next-line StringLiteral: equivalent, JSON.parse reads the Buffer that readFileSync returns without an encoding as the same UTF-8 text
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new UserError(`${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); rebuild the app`);

@@ -167,7 +167,9 @@ export function describeOpenNextBuild(root: string): AppBuildDescription {
       grants: [{ to: "queue", queue: REVALIDATION_QUEUE, access: "consume" }],
     });
   }
-  const buildId = readBuildId(root, staticCopy.from, fail);
+  // The static files first: a missing folder is named as such, not as a missing BUILD_ID.
+  const staticDir = bundle(staticCopy.from, "origins.s3.copy[cached].from");
+  const buildId = readBuildId(root, staticDir, fail);
   if (useTagCache) {
     const init = output.additionalProps.initializationFunction!;
     functions.push({
@@ -204,7 +206,7 @@ export function describeOpenNextBuild(root: string): AppBuildDescription {
     buildId,
     functions,
     staticFiles: {
-      dir: bundle(staticCopy.from, "origins.s3.copy[cached].from"),
+      dir: staticDir,
       keyPrefix: STATIC_KEY_PREFIX,
       // Next.js names everything under _next/static/ by content or build id; the rest
       // (BUILD_ID, public/ files) keeps its name across builds.
@@ -223,6 +225,7 @@ export function describeOpenNextBuild(root: string): AppBuildDescription {
 function readOutput(file: string): OpenNextOutput {
   let raw: unknown;
   try {
+    // Stryker disable next-line StringLiteral: equivalent, JSON.parse reads the Buffer that readFileSync returns without an encoding as the same UTF-8 text
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new UserError(`${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); rebuild with open-next build`);
@@ -241,7 +244,7 @@ function functionOrigin(origin: unknown, where: string, fail: (what: string) => 
   const type = (origin as { type?: unknown }).type;
   if (type !== "function") return fail(`${where}: type ${JSON.stringify(type)} is not supported; only Lambda function origins (type "function") are`);
   const issue = parsed.error.issues[0]!;
-  return fail(`${where}.${issue.path.join(".")}: ${issue.message}; is this an @opennextjs/aws 4.x build?`);
+  return fail(`${[where, ...issue.path].join(".")}: ${issue.message}; is this an @opennextjs/aws 4.x build?`);
 }
 
 function requireOverride(value: string | undefined, expected: string, where: string, used: boolean, fail: (what: string) => never): void {
@@ -256,8 +259,8 @@ function bundleDir(root: string, relative: string, where: string, fail: (what: s
   return dir;
 }
 
-function readBuildId(root: string, staticFrom: string, fail: (what: string) => never): string {
-  const file = path.resolve(root, staticFrom, "BUILD_ID");
+function readBuildId(root: string, staticDir: string, fail: (what: string) => never): string {
+  const file = path.join(staticDir, "BUILD_ID");
   if (!existsSync(file)) return fail(`${path.relative(root, file)} is missing; rebuild with open-next build`);
   return readFileSync(file, "utf8").trim();
 }
@@ -287,7 +290,7 @@ function nativeArchitecture(bundle: string): "arm64" | "x86_64" | undefined {
   const img = path.join(bundle, "node_modules", "@img");
   if (!existsSync(img)) return undefined;
   const names = readdirSync(img);
-  if (names.some((name) => name.startsWith("sharp-linux-arm64"))) return "arm64";
-  if (names.some((name) => name.startsWith("sharp-linux-x64"))) return "x86_64";
+  if (names.includes("sharp-linux-arm64")) return "arm64";
+  if (names.includes("sharp-linux-x64")) return "x86_64";
   return undefined;
 }
