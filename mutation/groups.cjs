@@ -10,7 +10,13 @@ module.exports = [
     name: "release",
     why: "release, rollback and prune decisions; the canary's steps (canaryWeights); version sets",
     mutate: ["scripts/release/plan.ts", "scripts/release/version-set.ts", "scripts/release/moves.ts"],
-    tests: ["scripts/release/plan.test.ts", "scripts/release/plan-outcomes.test.ts", "scripts/release/version-set.test.ts", "scripts/release/ledger.test.ts"],
+    tests: [
+      "scripts/release/plan.test.ts",
+      "scripts/release/plan-outcomes.test.ts",
+      "scripts/release/version-set.test.ts",
+      "scripts/release/ledger.test.ts",
+      "scripts/release/move-set.test.ts",
+    ],
   },
   {
     name: "plan-review",

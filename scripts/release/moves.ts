@@ -55,9 +55,6 @@ export type SetMoveResult =
   /** Some aliases could not be put back: the set is split. */
   | { readonly kind: "split"; readonly problem: string; readonly aliases: readonly AliasReport[] };
 
-// Stryker disable all: moveSet and restoreAlias sequence UpdateAlias/GetAlias calls; their
-// tests run against moto (release-set, faults, unrecorded), which the unit-only mutation run
-// leaves out (docs/mutation-testing.md, Limits). The pure outcomes below are mutated.
 /**
  * Moves every alias at once (one UpdateAlias per function, in parallel: a set is split for
  * as short a time as one call takes). If any is refused or fails, the others are put back.
@@ -170,7 +167,6 @@ export async function restoreAlias(
   }
 }
 
-// Stryker restore all
 export function samePosition(a: AliasPosition, b: AliasPosition): boolean {
   const weighted = (w: RoutingWeights) => Object.entries(w).filter(([, share]) => share > 0);
   const wa = weighted(a.weights);
