@@ -24,6 +24,7 @@ module.exports = [
     mutate: ["scripts/plan-review/summarize.ts", "scripts/plan-review/parse.ts", "scripts/plan-review/plan-checks.ts"],
     tests: [
       "scripts/plan-review/summarize.test.ts",
+      "scripts/plan-review/summary-details.test.ts",
       "scripts/plan-review/certificate-warnings.test.ts",
       "scripts/plan-review/fixtures.test.ts",
       "scripts/plan-review/parse.test.ts",

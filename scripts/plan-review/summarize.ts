@@ -418,25 +418,19 @@ function rankEnvironments(order: readonly string[]): Map<string, number> {
   return new Map(order.map((env, i) => [env, i]));
 }
 
-function compareStacks(a: StackSummary, b: StackSummary, envRank: ReadonlyMap<string, number>): number {
+type StackParts = { readonly id: string; readonly env: string; readonly stack: string };
+
+/** Environments in `envOrder` (others after, by name), then dns, app, distribution (others last), then id. */
+function compareStacks(a: StackParts, b: StackParts, envRank: ReadonlyMap<string, number>): number {
   const ra = envRank.get(a.env) ?? Number.MAX_SAFE_INTEGER;
   const rb = envRank.get(b.env) ?? Number.MAX_SAFE_INTEGER;
   return ra - rb || compareStrings(a.env, b.env) || stackRank(a.stack) - stackRank(b.stack) || compareStrings(a.id, b.id);
 }
 
-/**
- * Orders stack ids like the report does: environments in `envOrder` (others after, by
- * name), then dns, app, distribution (others last), then id.
- */
+/** Orders stack ids like the report orders its stacks (compareStacks). */
 export function stackIdComparator(envOrder: readonly string[]): (a: string, b: string) => number {
   const envRank = rankEnvironments(envOrder);
-  return (a, b) => {
-    const pa = parseStackId(a);
-    const pb = parseStackId(b);
-    const ra = envRank.get(pa.env) ?? Number.MAX_SAFE_INTEGER;
-    const rb = envRank.get(pb.env) ?? Number.MAX_SAFE_INTEGER;
-    return ra - rb || compareStrings(pa.env, pb.env) || stackRank(pa.stack) - stackRank(pb.stack) || compareStrings(a, b);
-  };
+  return (a, b) => compareStacks({ id: a, ...parseStackId(a) }, { id: b, ...parseStackId(b) }, envRank);
 }
 
 function stackRank(stack: string): number {
