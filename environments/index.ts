@@ -129,7 +129,7 @@ export function loadEnvironmentsOrExit(options: LoadOptions = {}): EnvironmentCo
  * runtime past its block-update date is a problem, one within the warning window a warning.
  */
 export function lambdaRuntimeFindings(
-  environments: readonly EnvironmentConfig[],
+  environments: readonly { readonly name: string; readonly ssr: Pick<EnvironmentConfig["ssr"], "runtime"> }[],
   today: Date,
 ): { readonly problems: string[]; readonly warnings: string[] } {
   const problems: string[] = [];

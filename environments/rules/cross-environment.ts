@@ -102,10 +102,11 @@ function namePrefixProblems(environments: readonly LoadedEnvironment[]): string[
   const problems: string[] = [];
   for (const a of environments) {
     for (const b of environments) {
-      if (a === b || a.config.account.id !== b.config.account.id) continue;
+      if (a.config.account.id !== b.config.account.id) continue;
       const prefixA = `${resourcePrefix(a.config)}-`;
       const prefixB = `${resourcePrefix(b.config)}-`;
-      // Report each pair once: on the longer prefix, or on the later file when they are equal.
+      // Report each pair once: on the longer prefix, or on the later file when they are equal
+      // (so an environment, whose prefix equals its own, never reports itself).
       const reportOnA = prefixA.length > prefixB.length || (prefixA === prefixB && environments.indexOf(a) > environments.indexOf(b));
       if (prefixA.startsWith(prefixB) && reportOnA) {
         problems.push(
@@ -156,7 +157,9 @@ function concurrencyProblems(environments: readonly LoadedEnvironment[]): string
     const reserving = group.filter((e) => e.config.ssr.reservedConcurrency !== null);
     const total = reserving.reduce((sum, e) => sum + (e.config.ssr.reservedConcurrency ?? 0), 0);
     const limit = Math.min(...group.map((e) => e.config.account.lambdaConcurrencyLimit));
-    if (reserving.length > 1 && total > limit - UNRESERVED_CONCURRENCY_MINIMUM) {
+    // An environment's own reservation is checked by the schema against its own quota; here
+    // all of them together against the smallest quota given for the account and Region.
+    if (total > limit - UNRESERVED_CONCURRENCY_MINIMUM) {
       const { account } = group[0]!.config;
       const parts = reserving.map((e) => `${e.config.name} ${e.config.ssr.reservedConcurrency}`).join(" + ");
       for (const { file, config } of reserving) {
@@ -178,7 +181,8 @@ function githubEnvironmentProblems(environments: readonly LoadedEnvironment[]): 
     const own = new Set([deploy.toLowerCase(), rollback.toLowerCase()]);
     for (const [path, name] of [["deploy.githubEnvironment", deploy], ["deploy.rollbackGithubEnvironment", rollback]] as const) {
       const owner = owners.get(name.toLowerCase());
-      if (owner !== undefined && owner !== file) {
+      // Each file registers its names after checking them, so the owner is always another file.
+      if (owner !== undefined) {
         problems.push(`${file}: ${path}: is already the GitHub environment of ${owner}; each environment needs its own, which its role trusts (got ${describeValue(name)})`);
       }
     }
