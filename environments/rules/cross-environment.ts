@@ -107,7 +107,8 @@ function namePrefixProblems(environments: readonly LoadedEnvironment[]): string[
       const prefixB = `${resourcePrefix(b.config)}-`;
       // Report each pair once: on the longer prefix, or on the later file when they are equal
       // (so an environment, whose prefix equals its own, never reports itself).
-      const reportOnA = prefixA.length > prefixB.length || (prefixA === prefixB && environments.indexOf(a) > environments.indexOf(b));
+      // (A prefix that starts another and is not longer is equal to it.)
+      const reportOnA = prefixA.length > prefixB.length || environments.indexOf(a) > environments.indexOf(b);
       if (prefixA.startsWith(prefixB) && reportOnA) {
         problems.push(
           `${a.file}: name: its resource names start with "${prefixB}", the prefix of every resource of ${b.file} in account ${a.config.account.id}, so names and alarm watches collide; rename one environment or project (got ${describeValue(a.config.name)})`,
