@@ -105,9 +105,9 @@ function namePrefixProblems(environments: readonly LoadedEnvironment[]): string[
       if (a.config.account.id !== b.config.account.id) continue;
       const prefixA = `${resourcePrefix(a.config)}-`;
       const prefixB = `${resourcePrefix(b.config)}-`;
-      // Report each pair once: on the longer prefix, or on the later file when they are equal
-      // (so an environment, whose prefix equals its own, never reports itself).
-      // (A prefix that starts another and is not longer is equal to it.)
+      // Report each pair once: on the longer prefix, or on the later file when they are equal (a
+      // prefix that starts another and is not longer is equal to it; an environment never
+      // reports itself, as it is not later than itself).
       const reportOnA = prefixA.length > prefixB.length || environments.indexOf(a) > environments.indexOf(b);
       if (prefixA.startsWith(prefixB) && reportOnA) {
         problems.push(
