@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { lambdaRuntimeFindings, loadEnvironments, loadEnvironmentsOrExit, validateEnvironments } from "../../environments";
-import devConfig from "../../environments/dev";
+import { lambdaRuntimeFindings } from "../../environments";
 import {
   DEFAULT_LAMBDA_RUNTIME,
   LAMBDA_RUNTIMES,
@@ -13,13 +12,13 @@ import {
 
 const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
 
-/** dev with another runtime, validated like an environment file. */
-function devWithRuntime(runtime: string | undefined) {
-  const data = structuredClone(devConfig) as { ssr: Record<string, unknown> };
-  if (runtime === undefined) delete data.ssr.runtime;
-  else data.ssr.runtime = runtime;
-  return validateEnvironments([{ file: "environments/dev.ts", data }]);
-}
+/**
+ * What the deploy-day rules read of an environment: its name and runtime. (The schema's
+ * runtime rules, and loadEnvironmentsOrExit, which applies these rules to the shipped
+ * environments, are tested in validation.test.ts: every test that validates an environment
+ * runs for each mutant of the schema, so they live in one file.)
+ */
+const devWithRuntime = (runtime: string) => [{ name: "dev", ssr: { runtime } }];
 
 describe("the Lambda runtime table", () => {
   it("lists each runtime's dates in the order deprecation, block create, block update", () => {
@@ -37,22 +36,10 @@ describe("the Lambda runtime table", () => {
   });
 });
 
-describe("the runtime an environment gets", () => {
-  it("is nodejs22.x when the file names none", () => {
-    expect(devWithRuntime(undefined)[0].ssr.runtime).toBe("nodejs22.x");
-  });
-
-  it("may be nodejs24.x", () => {
-    expect(devWithRuntime("nodejs24.x")[0].ssr.runtime).toBe("nodejs24.x");
-  });
-
+describe("the default runtime", () => {
   it("is the Node.js major version CI runs (.nvmrc, read by every workflow's setup-node)", () => {
     const nvmrc = readFileSync(path.join(__dirname, "..", "..", ".nvmrc"), "utf8").trim();
     expect(`nodejs${nvmrc}.x`).toBe(DEFAULT_LAMBDA_RUNTIME);
-  });
-
-  it("is nodejs22.x in every shipped environment", () => {
-    expect(loadEnvironments().map((env) => env.ssr.runtime)).toEqual([DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME]);
   });
 });
 
@@ -101,58 +88,12 @@ describe("the deploy-day runtime rules (npm run synth)", () => {
     expect(problems).toEqual([expect.stringMatching(/^environments\/dev\.ts: ssr\.runtime: nodejs20\.x can no longer be deployed: .* \(got "nodejs20\.x"\)$/)]);
   });
 
+  it("are a problem, not also a warning, for a blocked runtime", () => {
+    expect(lambdaRuntimeFindings(devWithRuntime("nodejs20.x"), day("2026-12-06")).warnings).toEqual([]);
+  });
+
   it("are a warning, not a problem, within 90 days", () => {
     const findings = lambdaRuntimeFindings(devWithRuntime("nodejs22.x"), day("2027-05-01"));
     expect({ problems: findings.problems.length, warnings: findings.warnings.length }).toEqual({ problems: 0, warnings: 1 });
   });
-
-  /**
-   * Runs loadEnvironmentsOrExit with stderr captured and process.exit turned into a throw, so
-   * that an exit is a failed expectation here rather than the end of the test process (a
-   * mutation run's jest worker included).
-   */
-  function loadCapturingExit(deployDate: Date): { environments?: number; exitCode?: number; written: string[] } {
-    const written: string[] = [];
-    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const exit = jest.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
-      throw new ExitCalled(Number(code));
-    });
-    try {
-      return { environments: loadEnvironmentsOrExit({ deployDate }).length, written };
-    } catch (error) {
-      if (error instanceof ExitCalled) return { exitCode: error.code, written };
-      throw error;
-    } finally {
-      stderr.mockRestore();
-      exit.mockRestore();
-    }
-  }
-
-  it("print the warning and still return the environments", () => {
-    const { environments, exitCode, written } = loadCapturingExit(day("2027-05-01"));
-    expect({ environments, exitCode, warnings: written.filter((w) => w.startsWith("warning: environments/")).length }).toEqual({
-      environments: 3,
-      exitCode: undefined,
-      warnings: 3,
-    });
-  });
-
-  it("past the block-update date, print each environment's problem and exit 1", () => {
-    const { environments, exitCode, written } = loadCapturingExit(day("2027-12-01"));
-    expect({ environments, exitCode, problems: written.join("").match(/^  environments\/\w+\.ts: ssr\.runtime: /gm)?.length }).toEqual({
-      environments: undefined,
-      exitCode: 1,
-      problems: 3,
-    });
-  });
 });
-
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`process.exit(${code})`);
-  }
-}
-

@@ -1,8 +1,25 @@
-import { loadEnvironments, validateEnvironments, type EnvironmentSource } from "../../environments";
+/**
+ * Validating environments: the schema, the rules between environments and how problems are
+ * reported. Every test here that validates runs for each mutant of the schema in a mutation
+ * run (docs/mutation-testing.md), so tests that validate belong in this file, not beside
+ * tests that copy and require files (loader.test.ts) or need no environment.
+ */
+import {
+  environmentNames,
+  findEnvironment,
+  loadEnvironments,
+  loadEnvironmentsOrExit,
+  validateEnvironments,
+  type EnvironmentSource,
+} from "../../environments";
 import devConfig from "../../environments/dev";
 import prodConfig from "../../environments/prod";
+import { crossEnvironmentProblems } from "../../environments/rules/cross-environment";
+import { LOG_RETENTION_DAYS, physicalNameProblems } from "../../environments/schema";
 import stagingConfig from "../../environments/staging";
 import { ConfigError } from "../../lib/errors";
+import { DEFAULT_LAMBDA_RUNTIME } from "../../lib/lambda-runtimes";
+import { POLICY_RULE_IDS } from "../../lib/policy-rule-ids";
 
 type Mutable = Record<string, unknown>;
 
@@ -36,6 +53,15 @@ const state = (e: Mutable) => e.state as Mutable;
 const deploy = (e: Mutable) => e.deploy as Mutable;
 const ssr = (e: Mutable) => e.ssr as Mutable;
 const dns = (e: Mutable) => e.dns as Mutable;
+const alarms = (e: Mutable) => (e.alarms ??= {}) as Mutable;
+const slack = (e: Mutable) => e.slack as Mutable;
+
+/** dev changed by `mutate`, validated: its config (a ConfigError if it is refused). */
+const validDev = (mutate: (env: Mutable) => void) => validateEnvironments(dev(mutate))[0]!;
+/** The problems of dev changed by `mutate`. */
+const devProblems = (mutate: (env: Mutable) => void) => problemsOf(dev(mutate));
+/** Expects `problems` to hold one that contains `expected`. */
+const holding = (expected: string) => expect.arrayContaining([expect.stringContaining(expected)]);
 
 describe("shipped environments", () => {
   it("validate with defaults filled in", () => {
@@ -50,7 +76,87 @@ describe("shipped environments", () => {
   it("mark only prod as protected", () => {
     expect(loadEnvironments().filter((e) => e.protected).map((e) => e.name)).toEqual(["prod"]);
   });
+
+  it("are named in pipeline order by environmentNames", () => {
+    expect(environmentNames()).toEqual(["dev", "staging", "prod"]);
+  });
+
+  it("run the default Lambda runtime", () => {
+    expect(loadEnvironments().map((env) => env.ssr.runtime)).toEqual([DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME, DEFAULT_LAMBDA_RUNTIME]);
+  });
 });
+
+describe("findEnvironment", () => {
+  it("finds an environment by its name", () => {
+    expect(findEnvironment("staging", loadEnvironments()).name).toBe("staging");
+  });
+
+  it("names the known environments for an unknown name", () => {
+    let problems: readonly string[] = [];
+    try {
+      findEnvironment("qa", loadEnvironments());
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual(['--env: unknown environment "qa"; known: dev, staging, prod']);
+  });
+});
+
+describe("loadEnvironmentsOrExit (npm run synth and the other entry points)", () => {
+  /**
+   * Runs loadEnvironmentsOrExit with stderr captured and process.exit turned into a throw, so
+   * that an exit is a failed expectation here rather than the end of the test process (a
+   * mutation run's jest worker included).
+   */
+  function loadCapturingExit(deployDate?: Date): { environments?: number; exitCode?: number; written: string[] } {
+    const written: string[] = [];
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const exit = jest.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
+      throw new ExitCalled(Number(code));
+    });
+    try {
+      return { environments: loadEnvironmentsOrExit(deployDate ? { deployDate } : {}).length, written };
+    } catch (error) {
+      if (error instanceof ExitCalled) return { exitCode: error.code, written };
+      throw error;
+    } finally {
+      stderr.mockRestore();
+      exit.mockRestore();
+    }
+  }
+  const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
+
+  it("applies no runtime rules without a deploy date", () => {
+    expect(loadCapturingExit()).toEqual({ environments: 3, written: [] });
+  });
+
+  it("prints a runtime's warning and still returns the environments", () => {
+    const { environments, exitCode, written } = loadCapturingExit(day("2027-05-01"));
+    expect({ environments, exitCode, warnings: written.filter((w) => w.startsWith("warning: environments/")).length }).toEqual({
+      environments: 3,
+      exitCode: undefined,
+      warnings: 3,
+    });
+  });
+
+  it("past a runtime's block-update date, prints each environment's problem and exits 1", () => {
+    const { environments, exitCode, written } = loadCapturingExit(day("2027-12-01"));
+    expect({ environments, exitCode, problems: written.join("").match(/^ {2}environments\/\w+\.ts: ssr\.runtime: /gm)?.length }).toEqual({
+      environments: undefined,
+      exitCode: 1,
+      problems: 3,
+    });
+  });
+});
+
+class ExitCalled extends Error {
+  constructor(readonly code: number) {
+    super(`process.exit(${code})`);
+  }
+}
 
 describe("invalid configuration is reported as <file>: <path>: <problem> (got <value>)", () => {
   const cases: [string, EnvironmentSource[], string][] = [
@@ -559,5 +665,422 @@ describe("rules between environments accept", () => {
     });
     const sources = [variant(stagingConfig, "staging", (e) => (ssr(e).reservedConcurrency = 850)), other];
     expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["staging", "stg-us"]);
+  });
+});
+
+describe("how a problem is reported", () => {
+  it("names the file as a whole (root) when it does not export an object", () => {
+    expect(problemsOf([{ file: "environments/dev.ts", data: "dev" }])).toEqual([
+      'environments/dev.ts: (root): Invalid input: expected object, received string (got "dev")',
+    ]);
+  });
+
+  it("gives a field of the wrong type zod's message, not 'is required'", () => {
+    expect(devProblems((e) => (ssr(e).memoryMiB = "512"))).toEqual([
+      'environments/dev.ts: ssr.memoryMiB: Invalid input: expected number, received string (got "512")',
+    ]);
+  });
+
+  it("joins a record key's problems with semicolons", () => {
+    expect(devProblems((e) => (e.tags = { "aws:a#b": "x" }))).toEqual([
+      'environments/dev.ts: tags.aws:a#b: may only contain letters, digits, spaces and _ . : / = + - @; must not start with "aws:" (reserved by AWS in any case) (got "x")',
+    ]);
+  });
+
+  it("reports a rule's field inside a section the file leaves out as (got nothing)", () => {
+    expect(problemsOf(prod((e) => delete e.ssr))).toEqual(holding("environments/prod.ts: ssr.reservedConcurrency: must be set in a protected environment (got nothing)"));
+  });
+
+  it("goes on to the next file after one that did not load", () => {
+    const problems = problemsOf([
+      { file: "environments/dev.ts", loadProblem: "environments/dev.ts: could not be loaded: boom" },
+      variant(stagingConfig, "staging", (e) => ((e.account as Mutable).id = "2")),
+    ]);
+    expect(problems.map((p) => p.split(":")[0])).toEqual(["environments/dev.ts", "environments/staging.ts"]);
+  });
+
+  it("leaves out the rules about the whole pipeline while a file is invalid", () => {
+    const problems = problemsOf([variant(devConfig, "dev", (e) => ((e.account as Mutable).id = "1")), variant(prodConfig, "prod", () => {})]);
+    expect(problems.filter((p) => p.includes("deploy.wave"))).toEqual([]);
+  });
+});
+
+describe("each field's rule", () => {
+  it("refuses an account id with a 13th digit", () => {
+    expect(devProblems((e) => ((e.account as Mutable).id = "1111111111112"))).toEqual(
+      holding('environments/dev.ts: account.id: must be a 12-digit AWS account id (got "1111111111112")'),
+    );
+  });
+
+  it("refuses a project that starts with a digit", () => {
+    expect(devProblems((e) => (e.project = "1acme"))).toEqual([
+      'environments/dev.ts: project: must be lower-case letters, digits and single hyphens, starting with a letter (got "1acme")',
+    ]);
+  });
+
+  it("refuses a project that ends in a hyphen", () => {
+    expect(devProblems((e) => (e.project = "acme-"))).toEqual(holding('project: must be lower-case letters, digits and single hyphens, starting with a letter (got "acme-")'));
+  });
+
+  it("refuses a wildcard parent zone", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).parentZoneName = "*.example.com"))).toEqual(
+      holding('environments/dev.ts: dns.delegation.parentZoneName: must not be a wildcard (got "*.example.com")'),
+    );
+  });
+
+  it("refuses a parent zone id with a character before the Z", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).parentZoneId = "XZ0EXAMPLE"))).toEqual(holding("dns.delegation.parentZoneId: must be a Route 53 hosted zone id"));
+  });
+
+  it("refuses a parent zone id with a character Route 53 ids do not have after the Z and its letters", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).parentZoneId = "Z0EXAMPLE!"))).toEqual(holding("dns.delegation.parentZoneId: must be a Route 53 hosted zone id"));
+  });
+
+  it("refuses a delegation role ARN with text before arn:", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).roleArn = "xarn:aws:iam::333333333333:role/r"))).toEqual(holding("dns.delegation.roleArn: must be an IAM role ARN"));
+  });
+
+  it("refuses a delegation role ARN with a character IAM refuses after the role name", () => {
+    expect(devProblems((e) => ((dns(e).delegation as Mutable).roleArn = "arn:aws:iam::333333333333:role/r:x"))).toEqual(holding("dns.delegation.roleArn: must be an IAM role ARN"));
+  });
+
+  it("accepts a delegation role ARN of another partition (arn:aws-us-gov:…)", () => {
+    const roleArn = "arn:aws-us-gov:iam::333333333333:role/r";
+    expect(validDev((e) => ((dns(e).delegation as Mutable).roleArn = roleArn)).dns.delegation?.roleArn).toBe(roleArn);
+  });
+
+  it("defaults createHostedZone to false", () => {
+    const config = validDev((e) => {
+      delete dns(e).createHostedZone;
+      delete dns(e).delegation;
+    });
+    expect(config.dns.createHostedZone).toBe(false);
+  });
+
+  it("accepts a wildcard domain name", () => {
+    expect(validDev((e) => (dns(e).domainNames = ["*.dev.example.com"])).dns.domainNames).toEqual(["*.dev.example.com"]);
+  });
+
+  it("refuses an empty list of domain names", () => {
+    expect(devProblems((e) => (dns(e).domainNames = []))).toEqual(holding("environments/dev.ts: dns.domainNames: must list at least one domain name"));
+  });
+
+  it("refuses a domain name listed twice", () => {
+    expect(devProblems((e) => (dns(e).domainNames = ["dev.example.com", "dev.example.com"]))).toEqual(
+      holding('environments/dev.ts: dns.domainNames[1]: is listed twice (got "dev.example.com")'),
+    );
+  });
+
+  it("accepts the x86_64 architecture", () => {
+    expect(validDev((e) => (ssr(e).architecture = "x86_64")).ssr.architecture).toBe("x86_64");
+  });
+
+  it("defaults the architecture to arm64", () => {
+    expect(validDev((e) => delete ssr(e).architecture).ssr.architecture).toBe("arm64");
+  });
+
+  it("accepts nodejs24.x", () => {
+    expect(validDev((e) => (ssr(e).runtime = "nodejs24.x")).ssr.runtime).toBe("nodejs24.x");
+  });
+
+  it("defaults the runtime to the default Lambda runtime", () => {
+    expect(validDev((e) => delete ssr(e).runtime).ssr.runtime).toBe(DEFAULT_LAMBDA_RUNTIME);
+  });
+
+  it("accepts reserved concurrency that leaves exactly 100 of the quota unreserved", () => {
+    expect(validDev((e) => (ssr(e).reservedConcurrency = 900)).ssr.reservedConcurrency).toBe(900);
+  });
+
+  it("accepts variables of exactly Lambda's 4 KB with the stack's own", () => {
+    const config = validDev((e) => (ssr(e).environment = { LOG_LEVEL: "debug", BIG: "x".repeat(4001) }));
+    expect(Object.keys(config.ssr.environment)).toEqual(["LOG_LEVEL", "BIG"]);
+  });
+
+  it.each(["TZDATA", "APP_ENVIRONMENT"])("accepts the variable name %s, which only starts like a reserved one", (name) => {
+    expect(Object.keys(validDev((e) => (ssr(e).environment = { [name]: "x" })).ssr.environment)).toEqual([name]);
+  });
+
+  it.each(["1ABC", "ABC-"])("refuses the variable name %s, which Lambda refuses", (name) => {
+    expect(devProblems((e) => (ssr(e).environment = { [name]: "x" }))).toEqual(
+      holding(`environments/dev.ts: ssr.environment.${name}: must be a letter followed by at least one letter, digit or underscore`),
+    );
+  });
+
+  it.each(["N", "B"])("accepts a partition key of type %s", (type) => {
+    expect(validDev((e) => ((tables(e)[1]!.partitionKey as Mutable).type = type)).tables[1]!.partitionKey.type).toBe(type);
+  });
+
+  it("accepts billingMode PAY_PER_REQUEST named explicitly", () => {
+    expect(validDev((e) => (tables(e)[0]!.billingMode = "PAY_PER_REQUEST")).tables[0]!.billingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("defaults billingMode to PAY_PER_REQUEST", () => {
+    expect(validDev(() => {}).tables[0]!.billingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("accepts provisioned billing with read and write capacities", () => {
+    const config = validDev((e) => Object.assign(tables(e)[0]!, { billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 }));
+    expect(config.tables[0]).toMatchObject({ readCapacity: 5, writeCapacity: 5 });
+  });
+
+  it("defaults point-in-time recovery to off", () => {
+    expect(validDev(() => {}).tables[0]!.pointInTimeRecovery).toBe(false);
+  });
+
+  it("defaults deletion protection to off", () => {
+    expect(validDev(() => {}).tables[0]!.deletionProtection).toBe(false);
+  });
+
+  it("refuses a TTL attribute that is the sort key of type S", () => {
+    expect(devProblems((e) => (tables(e)[1]!.ttlAttribute = "sk"))).toEqual(
+      holding('environments/dev.ts: tables[1].ttlAttribute: is a key attribute of type S; a TTL attribute must hold a Number (got "sk")'),
+    );
+  });
+
+  it("accepts a TTL attribute that is a Number key", () => {
+    const config = validDev((e) => {
+      tables(e)[1]!.sortKey = { name: "expiresAt", type: "N" };
+      tables(e)[1]!.ttlAttribute = "expiresAt";
+    });
+    expect(config.tables[1]!.ttlAttribute).toBe("expiresAt");
+  });
+
+  it("has no tables when the file lists none", () => {
+    expect(validDev((e) => delete e.tables).tables).toEqual([]);
+  });
+
+  it("accepts PriceClass_200", () => {
+    expect(validDev((e) => (e.cdn = { priceClass: "PriceClass_200" })).cdn.priceClass).toBe("PriceClass_200");
+  });
+
+  it("defaults the price class to PriceClass_100", () => {
+    expect(validDev((e) => delete e.cdn).cdn.priceClass).toBe("PriceClass_100");
+  });
+
+  it.each([
+    ["periodSeconds", 300],
+    ["evaluationPeriods", 60],
+    ["lambdaThrottles", 5],
+    ["lambdaDurationP99TimeoutFraction", 0.9],
+    ["lambdaDurationP90TimeoutFraction", 0.4],
+    ["lambdaConcurrencyPercent", 50],
+    ["api5xxRatePercent", 5],
+    ["cloudFront5xxRatePercent", 5],
+    ["cloudFront4xxRatePercent", 20],
+    ["dynamoThrottledRequests", 5],
+    ["dynamoSystemErrors", 5],
+  ])("accepts alarms.%s of %s", (field, value) => {
+    expect((validDev((e) => (alarms(e)[field] = value)).alarms as Record<string, unknown>)[field]).toBe(value);
+  });
+
+  it("accepts one evaluation period with one datapoint to alarm", () => {
+    const config = validDev((e) => Object.assign(alarms(e), { evaluationPeriods: 1, datapointsToAlarm: 1 }));
+    expect([config.alarms.evaluationPeriods, config.alarms.datapointsToAlarm]).toEqual([1, 1]);
+  });
+
+  it("accepts datapointsToAlarm equal to evaluationPeriods", () => {
+    const config = validDev((e) => Object.assign(alarms(e), { evaluationPeriods: 60, datapointsToAlarm: 60 }));
+    expect(config.alarms.datapointsToAlarm).toBe(60);
+  });
+
+  it("refuses datapointsToAlarm above evaluationPeriods", () => {
+    expect(devProblems((e) => Object.assign(alarms(e), { evaluationPeriods: 2, datapointsToAlarm: 3 }))).toEqual([
+      "environments/dev.ts: alarms.datapointsToAlarm: must not exceed alarms.evaluationPeriods (2) (got 3)",
+    ]);
+  });
+
+  it("lists CloudWatch's retention periods when refusing one", () => {
+    expect(devProblems((e) => (e.logRetentionDays = 10))).toEqual([
+      `environments/dev.ts: logRetentionDays: must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")} (got 10)`,
+    ]);
+  });
+
+  it.each([
+    ["workspaceId", "xT0EXAMPLE1", "must be a Slack workspace id such as T0123ABCD"],
+    ["workspaceId", "T0EXAMPLE1x", "must be a Slack workspace id such as T0123ABCD"],
+    ["channelId", "xC0DEVALERTS", "must be a Slack channel id such as C0123ABCD"],
+    ["channelId", "C0DEVALERTSx", "must be a Slack channel id such as C0123ABCD"],
+  ])("refuses the Slack %s %s", (field, value, message) => {
+    expect(devProblems((e) => (slack(e)[field] = value))).toEqual([`environments/dev.ts: slack.${field}: ${message} (got "${value}")`]);
+  });
+
+  it("defaults the AWS Chatbot region to us-east-2", () => {
+    expect(validDev(() => {}).slack?.chatbotRegion).toBe("us-east-2");
+  });
+
+  it("accepts 46 tags, the most that fit beside the workspace's four", () => {
+    const config = validDev((e) => (e.tags = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`Tag${i}`, "x"]))));
+    expect(Object.keys(config.tags)).toHaveLength(46);
+  });
+
+  it("accepts a policy suppression with a rule, a resource and a reason", () => {
+    const suppression = { rule: "S3-1", resource: "aws_s3_bucket.Assets", reason: "the bucket is public by design" };
+    expect(validDev((e) => (e.policySuppressions = [suppression])).policySuppressions).toEqual([suppression]);
+  });
+
+  it("lists the policy rules when a suppression names an unknown one", () => {
+    const suppression = { rule: "S3-99", resource: "aws_s3_bucket.Assets", reason: "the bucket is public by design" };
+    expect(devProblems((e) => (e.policySuppressions = [suppression]))).toEqual([
+      `environments/dev.ts: policySuppressions[0].rule: must be the id of a policy rule: one of ${POLICY_RULE_IDS.join(", ")} (docs/policy.md lists them) (got "S3-99")`,
+    ]);
+  });
+
+  it("refuses a suppression whose reason is only spaces", () => {
+    const suppression = { rule: "S3-1", resource: "aws_s3_bucket.Assets", reason: " ".repeat(12) };
+    expect(devProblems((e) => (e.policySuppressions = [suppression]))).toEqual(holding("policySuppressions[0].reason: must explain why the rule does not apply"));
+  });
+
+  it("has no policy suppressions when the file lists none", () => {
+    expect(validDev(() => {}).policySuppressions).toEqual([]);
+  });
+
+  it("accepts a canary of exactly 20 minutes", () => {
+    const canary = { percent: 10, steps: 4, stepMinutes: 5 };
+    expect(validDev((e) => (deploy(e).canary = canary)).deploy.canary).toEqual(canary);
+  });
+
+  it("defaults rollbackOnFailure to false", () => {
+    expect(validDev(() => {}).deploy.rollbackOnFailure).toBe(false);
+  });
+});
+
+describe("the physical names an environment makes", () => {
+  const env = (project: string) => ({ project, name: "dev", account: { id: "111111111111" } });
+
+  it("are reported on name when one is longer than AWS allows", () => {
+    const project = "p".repeat(60);
+    expect(physicalNameProblems(env(project), [])).toContainEqual([
+      ["name"],
+      `makes the Lambda function name "${project}-dev-ssr" 68 characters long; Lambda CreateFunction allows 64`,
+    ]);
+  });
+
+  it("are reported on the table's name when a table name is longer than DynamoDB allows", () => {
+    const table = "t".repeat(250);
+    expect(physicalNameProblems(env("acme-web"), [{ name: "ok" }, { name: table }])).toEqual([
+      [["tables", 1, "name"], `makes the table name "acme-web-dev-${table}", which must be 3 to 255 characters long (is 263)`],
+    ]);
+  });
+});
+
+describe("the rules between environments", () => {
+  /** A copy of staging named `name`, in its own zone, changed by `mutate`. */
+  const sibling = (name: string, mutate: (env: Mutable) => void = () => {}) =>
+    variant(stagingConfig, name, (e) => {
+      e.name = name;
+      dns(e).hostedZoneName = `${name}.example.com`;
+      dns(e).domainNames = [`${name}.example.com`];
+      mutate(e);
+    });
+  const resourceNameProblems = (sources: EnvironmentSource[]) =>
+    problemsOf(sources).filter((p) => p.includes(": name: its resource names start with")).map((p) => p.split(":")[0]);
+  const concurrencyProblems = (sources: EnvironmentSource[]) =>
+    problemsOf(sources).filter((p) => p.includes("ssr.reservedConcurrency: the environments in account"));
+
+  it("sort the environments of one wave by name whatever the files' order", () => {
+    expect(validateEnvironments([sibling("qa"), sibling("staging"), variant(devConfig, "dev", () => {})]).map((e) => e.name)).toEqual(["dev", "qa", "staging"]);
+  });
+
+  it("apply the pipeline rules when called without saying the list is complete", () => {
+    const prodAlone = validateEnvironments(all({})).find((e) => e.name === "prod")!;
+    expect(crossEnvironmentProblems([{ file: "environments/prod.ts", config: prodAlone }])).toEqual(holding("environments/prod.ts: deploy.wave: a protected environment must deploy after"));
+  });
+
+  it("refuse two environments of one name", () => {
+    const sources = [variant(devConfig, "dev", () => {}), variant(devConfig, "qa", (e) => (dns(e).domainNames = ["qa.dev.example.com"]))];
+    expect(problemsOf(sources)).toEqual(holding('environments/qa.ts: name: environment name is already used by environments/dev.ts (got "dev")'));
+  });
+
+  it("report equal resource name prefixes once, on the later file", () => {
+    const webDev = variant(devConfig, "web-dev", (e) => {
+      e.name = "web-dev";
+      e.project = "acme";
+      dns(e).domainNames = ["web.dev.example.com"];
+    });
+    expect(resourceNameProblems([variant(devConfig, "dev", () => {}), webDev])).toEqual(["environments/web-dev.ts"]);
+  });
+
+  it("report a prefix that starts another once, on the longer one", () => {
+    const devEu = variant(devConfig, "dev-eu", (e) => {
+      e.name = "dev-eu";
+      dns(e).domainNames = ["eu.dev.example.com"];
+    });
+    expect(resourceNameProblems([devEu, variant(devConfig, "dev", () => {})])).toEqual(["environments/dev-eu.ts"]);
+  });
+
+  it("accept two environments sharing a zone that only one of them creates", () => {
+    const qa = variant(devConfig, "qa", (e) => {
+      e.name = "qa";
+      dns(e).createHostedZone = false;
+      delete dns(e).delegation;
+      dns(e).domainNames = ["qa.dev.example.com"];
+    });
+    expect(validateEnvironments([variant(devConfig, "dev", () => {}), qa]).map((e) => e.name)).toEqual(["dev", "qa"]);
+  });
+
+  it("accept a lock table named like a table of an environment in another account", () => {
+    const sources = all({ dev: (e) => (state(e).lockTable = "acme-web-staging-sessions") });
+    expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+  });
+
+  it("accept a lock table named like a table of the same account in another Region", () => {
+    const qa = variant(devConfig, "qa", (e) => {
+      e.name = "qa";
+      (e.account as Mutable).region = "us-east-2";
+      dns(e).hostedZoneName = "qa.example.com";
+      dns(e).domainNames = ["qa.example.com"];
+      state(e).bucket = "acme-web-tfstate-qa-111111111111";
+    });
+    const sources = [variant(devConfig, "dev", (e) => (state(e).lockTable = "acme-web-qa-sessions")), qa];
+    expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["dev", "qa"]);
+  });
+
+  it("report an account's reservations only on the environments that reserve", () => {
+    const sources = [
+      sibling("staging", (e) => (ssr(e).reservedConcurrency = 500)),
+      sibling("stg-two", (e) => (ssr(e).reservedConcurrency = 450)),
+      sibling("stg-three", (e) => (ssr(e).reservedConcurrency = null)),
+    ];
+    expect(concurrencyProblems(sources).map((p) => p.split(":")[0])).toEqual(["environments/staging.ts", "environments/stg-two.ts"]);
+  });
+
+  it("check an account's reservations against the smaller of two quotas given for it", () => {
+    const sources = [
+      sibling("staging", (e) => (ssr(e).reservedConcurrency = 500)),
+      sibling("stg-two", (e) => {
+        ssr(e).reservedConcurrency = 450;
+        (e.account as Mutable).lambdaConcurrencyLimit = 2000;
+      }),
+    ];
+    expect(concurrencyProblems(sources)).toEqual(holding("of the quota 1000 (got 450)"));
+  });
+
+  it("accept reservations that leave exactly 100 of the account's quota unreserved", () => {
+    const sources = [sibling("staging", (e) => (ssr(e).reservedConcurrency = 450)), sibling("stg-two", (e) => (ssr(e).reservedConcurrency = 450))];
+    expect(validateEnvironments(sources).map((e) => e.name)).toEqual(["staging", "stg-two"]);
+  });
+
+  it("compare GitHub environment names without case when the rollback has its own", () => {
+    const sources = all({
+      staging: (e) => Object.assign(deploy(e), { githubEnvironment: "Production", rollbackGithubEnvironment: "staging-rollback" }),
+    });
+    expect(problemsOf(sources)).toEqual(holding("environments/prod.ts: deploy.githubEnvironment: is already the GitHub environment of environments/staging.ts"));
+  });
+
+  it("compare rollback GitHub environment names without case", () => {
+    const sources = all({ staging: (e) => (deploy(e).rollbackGithubEnvironment = "Production-Rollback") });
+    expect(problemsOf(sources)).toEqual(holding("environments/prod.ts: deploy.rollbackGithubEnvironment: is already the GitHub environment of environments/staging.ts"));
+  });
+
+  it("name the first environment that took a GitHub environment", () => {
+    const shared = (e: Mutable) => (deploy(e).githubEnvironment = "shared");
+    const problems = problemsOf(all({ dev: shared, staging: shared, prod: shared }));
+    expect(problems.filter((p) => p.startsWith("environments/prod.ts: deploy.githubEnvironment:"))).toEqual([
+      'environments/prod.ts: deploy.githubEnvironment: is already the GitHub environment of environments/dev.ts; each environment needs its own, which its role trusts (got "shared")',
+    ]);
+  });
+
+  it("list every missing wave", () => {
+    expect(devProblems((e) => (deploy(e).wave = 3))).toEqual(holding("environments/dev.ts: deploy.wave: no environment is in wave 1, 2; number"));
   });
 });

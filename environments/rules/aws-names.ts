@@ -50,7 +50,7 @@ export function dynamoTableNameProblems(name: string): string[] {
  * KeySchemaElement and TimeToLiveSpecification in the DynamoDB API reference).
  */
 export function dynamoAttributeNameProblems(name: string): string[] {
-  const bytes = Buffer.byteLength(name, "utf8");
+  const bytes = Buffer.byteLength(name); // UTF-8, byteLength's default
   return bytes < 1 || bytes > 255 ? [`must be 1 to 255 bytes of UTF-8 (is ${bytes})`] : [];
 }
 
@@ -69,7 +69,7 @@ export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
 export function lambdaEnvironmentBytes(variables: Readonly<Record<string, string>>): number {
   return Object.entries(variables).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name, "utf8") + Buffer.byteLength(value, "utf8"),
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), // UTF-8, byteLength's default
     0,
   );
 }
@@ -111,7 +111,7 @@ export function tagValueProblems(value: string): string[] {
  * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
  * https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html
  */
-export function dnsNameProblems(name: string, options: { readonly wildcard: boolean }): string[] {
+export function dnsNameProblems(name: string, options: { readonly wildcard?: boolean } = {}): string[] {
   const problems: string[] = [];
   if (name.length > 253) problems.push(`must be at most 253 characters long (is ${name.length})`);
   const labels = name.split(".");
@@ -127,7 +127,7 @@ export function dnsNameProblems(name: string, options: { readonly wildcard: bool
       );
     }
   });
-  const tld = labels[labels.length - 1] ?? "";
+  const tld = labels[labels.length - 1]!; // split always returns at least one label
   if (/^\d+$/.test(tld)) problems.push("must not end in an all-digit label");
   return problems;
 }

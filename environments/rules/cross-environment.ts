@@ -102,11 +102,13 @@ function namePrefixProblems(environments: readonly LoadedEnvironment[]): string[
   const problems: string[] = [];
   for (const a of environments) {
     for (const b of environments) {
-      if (a === b || a.config.account.id !== b.config.account.id) continue;
+      if (a.config.account.id !== b.config.account.id) continue;
       const prefixA = `${resourcePrefix(a.config)}-`;
       const prefixB = `${resourcePrefix(b.config)}-`;
-      // Report each pair once: on the longer prefix, or on the later file when they are equal.
-      const reportOnA = prefixA.length > prefixB.length || (prefixA === prefixB && environments.indexOf(a) > environments.indexOf(b));
+      // Report each pair once: on the longer prefix, or on the later file when they are equal (a
+      // prefix that starts another and is not longer is equal to it; an environment never
+      // reports itself, as it is not later than itself).
+      const reportOnA = prefixA.length > prefixB.length || environments.indexOf(a) > environments.indexOf(b);
       if (prefixA.startsWith(prefixB) && reportOnA) {
         problems.push(
           `${a.file}: name: its resource names start with "${prefixB}", the prefix of every resource of ${b.file} in account ${a.config.account.id}, so names and alarm watches collide; rename one environment or project (got ${describeValue(a.config.name)})`,
@@ -156,7 +158,9 @@ function concurrencyProblems(environments: readonly LoadedEnvironment[]): string
     const reserving = group.filter((e) => e.config.ssr.reservedConcurrency !== null);
     const total = reserving.reduce((sum, e) => sum + (e.config.ssr.reservedConcurrency ?? 0), 0);
     const limit = Math.min(...group.map((e) => e.config.account.lambdaConcurrencyLimit));
-    if (reserving.length > 1 && total > limit - UNRESERVED_CONCURRENCY_MINIMUM) {
+    // An environment's own reservation is checked by the schema against its own quota; here
+    // all of them together against the smallest quota given for the account and Region.
+    if (total > limit - UNRESERVED_CONCURRENCY_MINIMUM) {
       const { account } = group[0]!.config;
       const parts = reserving.map((e) => `${e.config.name} ${e.config.ssr.reservedConcurrency}`).join(" + ");
       for (const { file, config } of reserving) {
@@ -178,7 +182,8 @@ function githubEnvironmentProblems(environments: readonly LoadedEnvironment[]): 
     const own = new Set([deploy.toLowerCase(), rollback.toLowerCase()]);
     for (const [path, name] of [["deploy.githubEnvironment", deploy], ["deploy.rollbackGithubEnvironment", rollback]] as const) {
       const owner = owners.get(name.toLowerCase());
-      if (owner !== undefined && owner !== file) {
+      // Each file registers its names after checking them, so the owner is always another file.
+      if (owner !== undefined) {
         problems.push(`${file}: ${path}: is already the GitHub environment of ${owner}; each environment needs its own, which its role trusts (got ${describeValue(name)})`);
       }
     }
