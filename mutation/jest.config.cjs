@@ -6,6 +6,7 @@
  */
 const base = require("../jest.config.js");
 const { groupNamed } = require("./group.cjs");
+const { lazyImportSpecifiers } = require("./lazy-imports.cjs");
 
 const group = groupNamed(process.env.MUTATION_GROUP);
 
@@ -14,7 +15,12 @@ module.exports = {
   rootDir: "..",
   testEnvironment: base.testEnvironment,
   roots: base.roots,
-  transform: base.transform,
+  // Imports of packages and stacks load when first used, not when the file loads
+  // (lazy-imports.cjs says why and which).
+  transform: {
+    ...base.transform,
+    "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs", lazy: lazyImportSpecifiers() } }],
+  },
   // The dry run records which file holds each test; the sequencer then loads, per mutant, only
   // the files holding its covering tests (only-covering-files-sequencer.cjs says why).
   setupFilesAfterEnv: [...base.setupFilesAfterEnv, "<rootDir>/mutation/record-test-files.cjs"],
