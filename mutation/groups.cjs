@@ -15,6 +15,9 @@ const POLICY = {
   ignoreStatic: true,
   tests: [
     "scripts/policy/engine.test.ts",
+    "scripts/policy/engine-report.test.ts",
+    "scripts/policy/expressions.test.ts",
+    "scripts/policy/iam.test.ts",
     "scripts/policy/coverage.test.ts",
     "scripts/policy/rules-app.test.ts",
     "scripts/policy/rules-certificates.test.ts",
