@@ -21,6 +21,19 @@ function withDocument(config: object, more: object = {}): SynthesizedStack {
 
 const DOC = "${data.aws_iam_policy_document.Doc.json}";
 
+/** The statement both tests of every field write, in the policy document's and in JSON's spelling. */
+const EVERY_FIELD: PolicyStatement = {
+  sid: "S",
+  effect: "Deny",
+  actions: ["s3:GetObject"],
+  notActions: ["s3:PutObject"],
+  resources: ["arn:aws:s3:::b/*"],
+  notResources: ["arn:aws:s3:::c/*"],
+  principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }],
+  notPrincipals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+  conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] }],
+};
+
 function statements(stack: SynthesizedStack, value: unknown): readonly PolicyStatement[] {
   const read = readPolicy(stack, value);
   if (!read.ok) throw new Error(read.reason);
@@ -44,19 +57,7 @@ describe("readPolicy of a policy document data source", () => {
         },
       ],
     });
-    expect(statements(stack, DOC)).toEqual([
-      {
-        sid: "S",
-        effect: "Deny",
-        actions: ["s3:GetObject"],
-        notActions: ["s3:PutObject"],
-        resources: ["arn:aws:s3:::b/*"],
-        notResources: ["arn:aws:s3:::c/*"],
-        principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }],
-        notPrincipals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] }],
-      },
-    ]);
+    expect(statements(stack, DOC)).toEqual([EVERY_FIELD]);
   });
 
   it("reads a statement without effect as Allow", () => {
@@ -142,19 +143,7 @@ describe("readPolicy of literal JSON", () => {
         },
       ],
     });
-    expect(statements(stackOf({}), json)).toEqual([
-      {
-        sid: "S",
-        effect: "Deny",
-        actions: ["s3:GetObject"],
-        notActions: ["s3:PutObject"],
-        resources: ["arn:aws:s3:::b/*"],
-        notResources: ["arn:aws:s3:::c/*"],
-        principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }],
-        notPrincipals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
-    ]);
+    expect(statements(stackOf({}), json)).toEqual([{ ...EVERY_FIELD, conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }]);
   });
 
   it('reads Principal "*" as everyone', () => {
