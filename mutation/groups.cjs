@@ -5,6 +5,31 @@
  * tests, not the whole unit suite. No moto_server suites: those test the AWS calls, not the
  * decisions, and cost a network round trip per mutant.
  */
+/** What the three policy groups share: their tests, and that their static mutants are ignored. */
+const POLICY = {
+  // Every rule's id, title, severity and control mapping is a module-level table: a mutant
+  // there is "static" (it runs while the module loads, before any test), so Stryker would
+  // run every policy test file per mutant, hours in all. Those mutants are reported as
+  // Ignored (counted in the summary), not as killed; the rules' check functions, where the
+  // decisions are, are all tested per test.
+  ignoreStatic: true,
+  tests: [
+    "scripts/policy/engine.test.ts",
+    "scripts/policy/engine-report.test.ts",
+    "scripts/policy/expressions.test.ts",
+    "scripts/policy/iam.test.ts",
+    "scripts/policy/coverage.test.ts",
+    "scripts/policy/rules-app.test.ts",
+    "scripts/policy/rules-certificates.test.ts",
+    "scripts/policy/rules-cloudfront.test.ts",
+    "scripts/policy/rules-encryption.test.ts",
+    "scripts/policy/rules-iam.test.ts",
+    "scripts/policy/rules-platform.test.ts",
+    "scripts/policy/rules-release.test.ts",
+    "scripts/policy/rules-s3.test.ts",
+  ],
+};
+
 module.exports = [
   {
     name: "release",
@@ -49,15 +74,14 @@ module.exports = [
     mutate: ["scripts/sync-assets/plan.ts"],
     tests: ["scripts/sync-assets/plan.test.ts", "scripts/sync-assets/build-cache-rules.test.ts"],
   },
+  // The policy engine and rules, in three groups that CI runs side by side (each under 10
+  // minutes on two cores): about 1,250 mutants each. All three run every policy test file; a
+  // mutant loads only the files holding its covering tests (only-covering-files-sequencer.cjs),
+  // and a test's synthesized stacks are replayed from the first run (__tests__/support/synth-memo.ts).
   {
-    name: "policy",
-    why: "the policy engine (suppressions, statuses) and its rules",
-    // Every rule's id, title, severity and control mapping is a module-level table: a mutant
-    // there is "static" (it runs while the module loads, before any test), so Stryker would
-    // run all ten policy test files (each synthesizing stacks, ~20 s) per mutant, hours in all.
-    // Those mutants are reported as Ignored (counted in the summary), not as killed; the
-    // rules' check functions, where the decisions are, are all tested per test.
-    ignoreStatic: true,
+    name: "policy-engine",
+    why: "the policy engine (suppressions, statuses), what it reads (IAM documents, expressions, ARNs, actions) and the IAM rules",
+    ...POLICY,
     mutate: [
       "scripts/policy/engine.ts",
       "scripts/policy/rule.ts",
@@ -66,19 +90,29 @@ module.exports = [
       "scripts/policy/arn.ts",
       "scripts/policy/iam-actions.ts",
       "scripts/policy/policy-sites.ts",
-      "scripts/policy/rules/*.ts",
+      "scripts/policy/rules/index.ts",
+      "scripts/policy/rules/iam*.ts",
     ],
-    tests: [
-      "scripts/policy/engine.test.ts",
-      "scripts/policy/coverage.test.ts",
-      "scripts/policy/rules-app.test.ts",
-      "scripts/policy/rules-certificates.test.ts",
-      "scripts/policy/rules-cloudfront.test.ts",
-      "scripts/policy/rules-encryption.test.ts",
-      "scripts/policy/rules-iam.test.ts",
-      "scripts/policy/rules-platform.test.ts",
-      "scripts/policy/rules-release.test.ts",
-      "scripts/policy/rules-s3.test.ts",
+  },
+  {
+    name: "policy-edge",
+    why: "the policy rules for buckets, the distribution and certificates",
+    ...POLICY,
+    mutate: ["scripts/policy/rules/s3.ts", "scripts/policy/rules/cloudfront.ts", "scripts/policy/rules/certificates.ts"],
+  },
+  {
+    name: "policy-app",
+    why: "the policy rules for functions, releases, monitoring, logs, secrets, encryption, tables and tags",
+    ...POLICY,
+    mutate: [
+      "scripts/policy/rules/lambda.ts",
+      "scripts/policy/rules/release.ts",
+      "scripts/policy/rules/monitoring.ts",
+      "scripts/policy/rules/logs.ts",
+      "scripts/policy/rules/secrets.ts",
+      "scripts/policy/rules/encryption.ts",
+      "scripts/policy/rules/dynamodb.ts",
+      "scripts/policy/rules/tags.ts",
     ],
   },
   {

@@ -9,7 +9,8 @@
  * Jest lets a sequencer's `sort` return fewer tests than it was given
  * (https://jestjs.io/docs/configuration#testsequencer-string), so this one drops the files
  * that hold none of the covering tests, using the dry run's record of which test lives where
- * (record-test-files.cjs). The same tests run, minus files that would have run nothing.
+ * (record-test-files.cjs). The same tests run, minus files that would have run nothing, the
+ * quickest file first (a killed mutant stops at its first failing test: bail-environment.cjs).
  */
 const { readFileSync, statSync } = require("node:fs");
 const Sequencer = require("@jest/test-sequencer").default;
@@ -37,7 +38,10 @@ class OnlyCoveringFilesSequencer extends Sequencer {
 
   sort(tests) {
     const files = filesForPattern(testFiles(), this.testNamePattern);
-    return super.sort(files === undefined ? tests : tests.filter((test) => files.has(test.path)));
+    const covering = files === undefined ? tests : tests.filter((test) => files.has(test.path));
+    // Quickest file first (Jest's own order is slowest first): a mutant stops at its first
+    // failing test (bail-environment.cjs), so a killed mutant should fail before the slow files.
+    return covering.map((test) => ({ test, seconds: this.time(test) ?? 0 })).sort((a, b) => a.seconds - b.seconds).map(({ test }) => test);
   }
 }
 

@@ -23,7 +23,7 @@ export default {
   concurrency: 2,
   mutate: group.mutate,
   // The sandbox copies only what the tests read.
-  ignorePatterns: ["cdktf.out", "bootstrap/cdktf.out", ".cache", "examples/nextjs-app", "examples/nuxt-app", "e2e/.results", "bench/.work", "reports", ".venv", "coverage", "mutation/.test-files.jsonl"],
+  ignorePatterns: ["cdktf.out", "bootstrap/cdktf.out", ".cache", "examples/nextjs-app", "examples/nuxt-app", "e2e/.results", "bench/.work", "reports", ".venv", "coverage", "mutation/.test-files.jsonl", "mutation/.synth-memo"],
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   reporters: ["clear-text", "progress-append-only", "json", "html"],

@@ -8,7 +8,7 @@ import { renderText } from "../../../scripts/policy/render-text";
 import { RULES } from "../../../scripts/policy/rules";
 import { StateBootstrapStack, stateBucketGroups } from "../../../stacks/state-bootstrap-stack";
 import { createEnvironmentStacks } from "../../../stacks/environment-stacks";
-import { ENVIRONMENTS, synth, synthStack } from "./support";
+import { ENVIRONMENTS, sharedWorkspace, synthStack } from "./support";
 import { testAppStackOptions } from "../../support/synth";
 
 function devWith(policySuppressions: unknown[]): EnvironmentConfig[] {
@@ -21,18 +21,17 @@ const REASON = "Legacy log bucket written by ELB, which needs ACLs until migrati
 const bareBucket = synthStack((s) => new S3Bucket(s, "Bucket", { bucket: "legacy-logs" }), "dev-app");
 
 describe("the shipped configuration", () => {
-  const workspace = synth((app) => {
+  const workspace = sharedWorkspace("the shipped configuration", (app) => {
     for (const env of ENVIRONMENTS) createEnvironmentStacks(app, env, testAppStackOptions());
     for (const group of stateBucketGroups(ENVIRONMENTS)) new StateBootstrapStack(app, `state-${group.bucket}`, group);
   });
-  const report = runPolicy(workspace, ENVIRONMENTS);
 
   it("synthesizes the nine environment stacks and the bootstrap stacks", () => {
-    expect(report.stacks.map((s) => s.id)).toEqual(expect.arrayContaining(["dev-app", "staging-distribution", "prod-dns", "state-acme-web-tfstate-333333333333"]));
+    expect(runPolicy(workspace(), ENVIRONMENTS).stacks.map((s) => s.id)).toEqual(expect.arrayContaining(["dev-app", "staging-distribution", "prod-dns", "state-acme-web-tfstate-333333333333"]));
   });
 
   it("passes every rule with no violation", () => {
-    expect(report.violations).toEqual([]);
+    expect(runPolicy(workspace(), ENVIRONMENTS).violations).toEqual([]);
   });
 });
 
@@ -117,22 +116,20 @@ describe("the verdict", () => {
 });
 
 describe("the JSON report's checkov coverage", () => {
-  const report = runPolicy(bareBucket, ENVIRONMENTS);
-
   it("names each rule's checkov ids", () => {
-    expect(report.rules.find((r) => r.id === "KMS-1")?.controls.checkov).toEqual(["CKV_AWS_7", "CKV_AWS_227", "CKV2_AWS_64"]);
+    expect(runPolicy(bareBucket, ENVIRONMENTS).rules.find((r) => r.id === "KMS-1")?.controls.checkov).toEqual(["CKV_AWS_7", "CKV_AWS_227", "CKV2_AWS_64"]);
   });
 
   it("counts the checkov checks the rules enforce and those waived", () => {
-    expect(report.coverage.checkov.counts).toEqual({ covered: 73, waived: 22 });
+    expect(runPolicy(bareBucket, ENVIRONMENTS).coverage.checkov.counts).toEqual({ covered: 73, waived: 22 });
   });
 });
 
 describe("the human report", () => {
-  const text = renderText(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }));
+  const text = () => renderText(runPolicy(bareBucket, ENVIRONMENTS, { rules: RULES.filter((r) => r.id === "S3-1") }));
 
   it("shows each violation with severity, rule, stack, resource, problem and fix", () => {
-    expect(text).toContain(
+    expect(text()).toContain(
       [
         "  ERROR    S3-1  dev-app  aws_s3_bucket.Bucket (Bucket)",
         "           bucket legacy-logs has no aws_s3_bucket_public_access_block",
@@ -142,6 +139,6 @@ describe("the human report", () => {
   });
 
   it("ends with the verdict and the counts", () => {
-    expect(text.split("\n").pop()).toBe("FAILED: 1 error, 0 warnings, 0 suppressed, 0 skipped");
+    expect(text().split("\n").pop()).toBe("FAILED: 1 error, 0 warnings, 0 suppressed, 0 skipped");
   });
 });

@@ -9,7 +9,7 @@ import { assetsBucketName } from "../../../lib/naming";
 import { PrivateBucket } from "../../../modules/private-bucket";
 import { SsrDistribution } from "../../../modules/ssr-distribution";
 import { StateBootstrapStack, stateBucketGroups } from "../../../stacks/state-bootstrap-stack";
-import { DEV, ENVIRONMENTS, status, synth, synthStack, violations } from "./support";
+import { DEV, ENVIRONMENTS, sharedWorkspace, status, synthStack, violations } from "./support";
 
 const CLOUDFRONT = [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }];
 
@@ -199,16 +199,16 @@ describe("S3-4 assets bucket admits only this environment's CloudFront", () => {
 });
 
 describe("S3-5 state bucket versioned", () => {
-  const bootstrap = synth((app) => {
+  const bootstrap = sharedWorkspace("the bootstrap stacks", (app) => {
     for (const group of stateBucketGroups(ENVIRONMENTS)) new StateBootstrapStack(app, `state-${group.bucket}`, group);
   });
 
   it("passes the bootstrap stacks' state buckets", () => {
-    expect(violations(bootstrap, "S3-5")).toEqual([]);
+    expect(violations(bootstrap(), "S3-5")).toEqual([]);
   });
 
   it("checks the bootstrap stacks (the rule applies there)", () => {
-    expect(status(bootstrap, "S3-5", "state-acme-web-tfstate-111111111111")).toBe("passed");
+    expect(status(bootstrap(), "S3-5", "state-acme-web-tfstate-111111111111")).toBe("passed");
   });
 
   it("flags an unversioned bucket named as an environment's state bucket", () => {

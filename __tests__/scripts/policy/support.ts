@@ -17,6 +17,7 @@ import { AppFunction, type AppFunctionProps } from "../../../modules/app-functio
 import { runPolicy, type PolicyReport, type RuleResult, type Violation } from "../../../scripts/policy/engine";
 import { RULES } from "../../../scripts/policy/rules";
 import { loadWorkspace, type Workspace } from "../../../scripts/policy/workspace";
+import { synthesizeOnce } from "../../support/synth-memo";
 import { tempDir } from "../../support/temp-dir";
 
 export const ENVIRONMENTS = loadEnvironments();
@@ -89,22 +90,39 @@ export function awsStack(scope: Construct, id: string, options: StackOptions = {
   return stack;
 }
 
-/** Synthesizes whatever `build` adds to a fresh app and reads it back as `npm run policy` would. */
-export function synth(build: (app: App) => void): Workspace {
+/**
+ * Synthesizes whatever `build` adds to a fresh app and reads it back as `npm run policy` would.
+ * In mutation runs the synthesis is replayed from the first, unmutated run
+ * (support/synth-memo.ts), checked against `buildSource`; `shared` names a synthesis that
+ * several tests share.
+ */
+export function synth(build: (app: App) => void, buildSource = build.toString(), shared?: string): Workspace {
   const outdir = tempDir("policy-synth-");
   try {
-    const app = new App({ outdir, stackTraces: false });
-    build(app);
-    app.synth();
+    synthesizeOnce(outdir, { buildSource, shared }, () => {
+      const app = new App({ outdir, stackTraces: false });
+      build(app);
+      app.synth();
+    });
     return loadWorkspace([outdir]);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
+/**
+ * A workspace several tests of a file read: synthesized when the first of them asks (not while
+ * the file loads, so a run of other tests does not pay for it), then kept. `name` tells it apart
+ * from the file's other shared workspaces.
+ */
+export function sharedWorkspace(name: string, build: (app: App) => void): () => Workspace {
+  let workspace: Workspace | undefined;
+  return () => (workspace ??= synth(build, build.toString(), name));
+}
+
 /** Synthesizes one stack (id `dev-test` by default, so it belongs to dev) built by `build`. */
 export function synthStack(build: (stack: TerraformStack) => void, id = "dev-test", options: StackOptions = {}): Workspace {
-  return synth((app) => build(awsStack(app, id, { env: options.env ?? environmentOfId(id), ...options })));
+  return synth((app) => build(awsStack(app, id, { env: options.env ?? environmentOfId(id), ...options })), `${id}: ${build.toString()}`);
 }
 
 /** Runs one rule (by id) over every stack of the workspace. */
