@@ -109,3 +109,16 @@ export function writeExampleBuild(dir: string): string {
   write(path.join(dir, "client/assets/main.6EFCQAEZ.js"), "console.log(1);");
   return dir;
 }
+
+/**
+ * The message of the error `describe` throws for the build in `root`, with `root` written as
+ * `<root>` so that tests can compare whole messages; fails the test if nothing is thrown.
+ */
+export function refusalOf(describe: (root: string) => unknown, root: string): string {
+  try {
+    describe(root);
+  } catch (error) {
+    return (error as Error).message.split(root).join("<root>");
+  }
+  throw new Error("the build was accepted");
+}

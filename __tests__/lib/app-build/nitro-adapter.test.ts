@@ -5,17 +5,10 @@
 import fs, { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeNitroBuild, NITRO_OUTPUT, topLevelBehaviours } from "../../../lib/app-build/adapters/nitro";
-import { tempDir, writeNitroBuild } from "../../support/app-builds";
+import { refusalOf, tempDir, writeNitroBuild } from "../../support/app-builds";
 
 /** The adapter's error for a build, with the build's folder replaced by `<root>`. */
-function refusal(root: string): string {
-  try {
-    describeNitroBuild(root);
-  } catch (error) {
-    return (error as Error).message.split(root).join("<root>");
-  }
-  throw new Error("the build was accepted");
-}
+const refusal = (root: string): string => refusalOf(describeNitroBuild, root);
 
 describe("the Nitro adapter", () => {
   it("describes one buffered HTTP server with no variables, grants, tables or queues, its static files under assets/", () => {

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeOpenNextBuild, OPEN_NEXT_OUTPUT } from "../../../lib/app-build/adapters/opennext";
 import type { AppBuildDescription, AppFunction } from "../../../lib/app-build/description";
-import { openNextOutput, tempDir, writeOpenNextBuild } from "../../support/app-builds";
+import { openNextOutput, refusalOf, tempDir, writeOpenNextBuild } from "../../support/app-builds";
 
 type Output = ReturnType<typeof openNextOutput> & {
   origins: Record<string, Record<string, unknown>> & { s3: { copy: Record<string, unknown>[] } };
@@ -32,14 +32,7 @@ function fn(description: AppBuildDescription, id: string): AppFunction | undefin
 }
 
 /** The adapter's error for a build, with the build's folder replaced by `<root>`. */
-function refusal(root: string): string {
-  try {
-    describeOpenNextBuild(root);
-  } catch (error) {
-    return (error as Error).message.split(root).join("<root>");
-  }
-  throw new Error("the build was accepted");
-}
+const refusal = (root: string): string => refusalOf(describeOpenNextBuild, root);
 
 describe("the OpenNext adapter, feature by feature", () => {
   it("gives the server each cache and queue variable its exact source", () => {
