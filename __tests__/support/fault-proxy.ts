@@ -4,6 +4,14 @@
  * requests held back. Each request is handed to `decide`, which returns what to do with
  * it, or a promise of that: the request waits until it settles (a slow server, or a test
  * that acts while a request is in flight).
+ *
+ * Conditional writes (a PUT or DELETE with If-Match or If-None-Match) pass to moto one at a
+ * time. S3 decides racing conditional writes to one key atomically: one wins, the others get
+ * 412 or 409 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ * moto 5.2 checks the condition and then writes in two steps on a threaded server
+ * (moto/s3/responses.py, put_object), so on a loaded machine two racing `If-None-Match: *`
+ * creates can both succeed, which S3 never allows. Forwarding them one at a time gives the
+ * tests S3's guarantee back.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,10 +41,21 @@ export interface FaultProxy {
 
 export const PASS: FaultDecision = { kind: "pass" };
 
+/** A write S3 applies only if its precondition holds: S3 decides these atomically. */
+export function isConditionalWrite(request: Pick<ProxiedRequest, "method" | "headers">): boolean {
+  return (
+    (request.method === "PUT" || request.method === "DELETE") &&
+    (request.headers["if-match"] !== undefined || request.headers["if-none-match"] !== undefined)
+  );
+}
+
 export async function startFaultProxy(target: string, decide: Decider = () => PASS): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   const log: FaultProxy["log"] = [];
   let decider: Decider = decide;
+  // The tail of the queue of conditional writes: each is forwarded once the one before it
+  // has been answered in full.
+  let conditionalWrites: Promise<void> = Promise.resolve();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -62,21 +81,33 @@ export async function startFaultProxy(target: string, decide: Decider = () => PA
         res.end(decision.body ?? "");
         return;
       }
-      const upstream = http.request(
-        {
-          hostname: targetUrl.hostname,
-          port: targetUrl.port,
-          method: request.method,
-          path: request.url,
-          headers: { ...req.headers, host: targetUrl.host },
-        },
-        (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
-        },
-      );
-      upstream.on("error", () => req.socket.destroy());
-      upstream.end(request.body);
+      const forward = () =>
+        new Promise<void>((answered) => {
+          const upstream = http.request(
+            {
+              hostname: targetUrl.hostname,
+              port: targetUrl.port,
+              method: request.method,
+              path: request.url,
+              headers: { ...req.headers, host: targetUrl.host },
+            },
+            (upstreamRes) => {
+              res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+              upstreamRes.pipe(res);
+              upstreamRes.on("close", answered); // after its last byte, or when cut off
+            },
+          );
+          upstream.on("error", () => {
+            req.socket.destroy();
+            answered();
+          });
+          upstream.end(request.body);
+        });
+      if (isConditionalWrite(request)) {
+        conditionalWrites = conditionalWrites.then(forward);
+      } else {
+        void forward();
+      }
     });
   });
 
