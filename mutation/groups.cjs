@@ -24,6 +24,7 @@ const POLICY = {
     "scripts/policy/rules-cloudfront.test.ts",
     "scripts/policy/rules-encryption.test.ts",
     "scripts/policy/rules-iam.test.ts",
+    "scripts/policy/rules-iam-decisions.test.ts",
     "scripts/policy/rules-platform.test.ts",
     "scripts/policy/rules-release.test.ts",
     "scripts/policy/rules-s3.test.ts",

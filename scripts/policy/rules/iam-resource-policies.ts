@@ -40,16 +40,32 @@ export const iamResourcePoliciesNotPublic: Rule = {
   },
 };
 
-/** A condition on a narrowing key with at least one value that is not a bare wildcard. */
+/**
+ * Operators that hold only when the request carries the key with a matching value. A negated
+ * operator (StringNotEquals, ArnNotLike, …) and an …IfExists one also hold when the key is
+ * absent, and set operators (ForAllValues:, ForAnyValue:) are not meant for these single-valued
+ * keys, so none of those narrow who. IAM User Guide, "IAM JSON policy elements: Condition
+ * operators" and "Single-valued vs. multivalued condition keys".
+ */
+const MATCHING_OPERATORS = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/;
+
+/**
+ * A matching condition on a narrowing key whose values are none of them a bare wildcard: the
+ * values of one key are ORed (IAM User Guide, "Conditions with multiple context keys or
+ * values"), so one `*` among them admits every request.
+ */
 function narrowed(s: PolicyStatement): boolean {
-  return s.conditions.some((c) => NARROWING_KEYS.includes(c.variable.toLowerCase()) && c.values.some((v) => !/^[*?]+$/.test(v)));
+  return s.conditions.some(
+    (c) => NARROWING_KEYS.includes(c.variable.toLowerCase()) && MATCHING_OPERATORS.test(c.test) && c.values.length > 0 && c.values.every((v) => !/^[*?]+$/.test(v)),
+  );
 }
 
 function openPrincipals({ env }: RuleContext, s: PolicyStatement): string[] {
   if (s.notPrincipals.length > 0) return ["everyone not listed in NotPrincipal"];
   return s.principals.flatMap((p: Principal) => {
     if (isAnyone(p)) return [`everyone (${p.type} "*")`];
-    if (p.type !== "AWS") return [];
+    // Any principal type: a service or canonical user id never names an account, and a
+    // Federated principal named by ARN is another account's identity provider.
     return p.identifiers.filter((id) => isForeignAccount(id, env?.account.id)).map((id) => `account principal ${show(id)} of another account`);
   });
 }

@@ -2,7 +2,7 @@
  * IAM identity policies on Resource "*": what an action may do there, from AWS's Service
  * Authorization Reference (scripts/policy/iam-actions.ts), and the classic escalation paths.
  */
-import { startsWithWildcard } from "../arn";
+import { parseArn, startsWithWildcard } from "../arn";
 import { readPolicy, type PolicyStatement } from "../iam";
 import { expandAction, IAM_DATA_VERSION, isPermissionsManagement, isWriteOrTagging, type IamAction } from "../iam-actions";
 import { policySites, statementLabel as label } from "../policy-sites";
@@ -93,14 +93,27 @@ export const iamNoUnconstrainedWrites: Rule = {
   },
 };
 
-/** Resource "*", a resource that starts with a wildcard, or NotResource: no particular resource. */
+/** A statement on no particular resource: one of its resources is (see isAnyResource), or NotResource. */
 function isUnconstrained(s: PolicyStatement): boolean {
-  return s.notResources.length > 0 || s.resources.some((r) => startsWithWildcard(r) || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r));
+  return s.notResources.length > 0 || s.resources.some(isAnyResource);
+}
+
+/**
+ * `*`, a resource that starts with a wildcard, or an ARN whose resource part does
+ * (`arn:aws:s3:::*`, `arn:aws:s3:::*-uploads`, `arn:aws:sqs:eu-west-1:111111111111:*`). An
+ * ARN that names a resource type first counts as naming resources of that type, even with a
+ * wildcard name (`arn:aws:iam::111111111111:role/*`, every role of the account): IAM-1 judges
+ * such names for the data services only.
+ */
+function isAnyResource(resource: string): boolean {
+  if (startsWithWildcard(resource)) return true;
+  const arn = parseArn(resource);
+  return arn !== undefined && startsWithWildcard(arn.resource);
 }
 
 function unconstrainedProblems(s: PolicyStatement): string[] {
   const problems: string[] = [];
-  const where = s.notResources.length > 0 ? `everything except ${s.notResources.join(", ")} (NotResource)` : `"*"`;
+  const where = s.notResources.length > 0 ? `everything except ${s.notResources.join(", ")} (NotResource)` : s.resources.filter(isAnyResource).map((r) => `"${r}"`).join(", ");
   for (const pattern of s.actions.filter((a) => !isEveryAction(a))) {
     const actions = expandAction(pattern);
     if (actions === undefined || actions.length === 0) {

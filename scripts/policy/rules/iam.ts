@@ -6,7 +6,6 @@
  * in iam-trust.ts, iam-unconstrained.ts and iam-resource-policies.ts.
  */
 import { globMatches, hasWildcard, parseArn, startsWithWildcard } from "../arn";
-import { literalString } from "../expressions";
 import { readPolicy, type PolicyStatement } from "../iam";
 import { asStrings } from "../model";
 import { policySites, statementLabel as label } from "../policy-sites";
@@ -21,8 +20,12 @@ const ATTACHMENTS: Readonly<Record<string, string>> = {
   aws_iam_policy_attachment: "policy_arn",
   aws_iam_role_policy_attachments_exclusive: "policy_arns",
 };
-/** AWS-managed policies that grant `*` or a whole data service. */
-const BROAD_MANAGED_POLICY = /^arn:aws[\w-]*:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|[\w-]*FullAccess)$/;
+/**
+ * AWS-managed policies that grant `*` or a whole data service, in any partition: a literal one
+ * (`aws`, `aws-cn`, `aws-us-gov`) or the `${data.aws_partition.X.partition}` reference our
+ * modules build managed-policy ARNs with.
+ */
+const BROAD_MANAGED_POLICY = /^arn:(aws[\w-]*|\$\{[^}]+\}):iam::aws:policy\/(AdministratorAccess|PowerUserAccess|[\w-]*FullAccess)$/;
 
 export const iamLeastPrivilege: Rule = {
   id: "IAM-1",
@@ -40,7 +43,7 @@ export const iamLeastPrivilege: Rule = {
     return checkEach(items, "no IAM, trust or resource policies in this stack", (item): Finding[] => {
       if (!("site" in item)) {
         return item.arns
-          .filter((arn) => BROAD_MANAGED_POLICY.test(literalString(arn) ?? ""))
+          .filter((arn) => BROAD_MANAGED_POLICY.test(arn))
           .map((arn) => ({ resource: item.resource.address, message: `attaches the AWS-managed policy ${arn}, which grants far more than the function needs` }));
       }
       const { site } = item;
