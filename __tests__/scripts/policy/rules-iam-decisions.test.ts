@@ -129,8 +129,8 @@ describe("IAM-1 actions", () => {
   });
 
   it("flags NotAction in an Allow statement: every other action is allowed", () => {
-    expect(findings(iamLeastPrivilege, identityPolicy({ Sid: "AllBut", NotAction: "iam:*", Resource: ASSETS }))).toEqual([
-      [IDENTITY, 'policy: statement "AllBut" allows every action except iam:* (NotAction)'],
+    expect(findings(iamLeastPrivilege, identityPolicy({ Sid: "AllBut", NotAction: ["iam:*", "sts:*"], Resource: ASSETS }))).toEqual([
+      [IDENTITY, 'policy: statement "AllBut" allows every action except iam:*, sts:* (NotAction)'],
     ]);
   });
 });
@@ -143,9 +143,9 @@ describe("IAM-1 data actions on unbounded resources", () => {
   });
 
   it("flags data actions on everything except some resources (NotResource)", () => {
-    const table = `arn:aws:dynamodb:eu-west-1:${OWN_ACCOUNT}:table/secrets`;
-    expect(findings(iamLeastPrivilege, identityPolicy({ Sid: "Most", Action: "dynamodb:GetItem", NotResource: table }))).toEqual([
-      [IDENTITY, `policy: statement "Most" allows dynamodb:GetItem on everything except ${table} (NotResource)`],
+    const [secrets, keys] = ["secrets", "keys"].map((name) => `arn:aws:dynamodb:eu-west-1:${OWN_ACCOUNT}:table/${name}`);
+    expect(findings(iamLeastPrivilege, identityPolicy({ Sid: "Most", Action: ["dynamodb:GetItem", "dynamodb:Query"], NotResource: [secrets, keys] }))).toEqual([
+      [IDENTITY, `policy: statement "Most" allows dynamodb:GetItem, dynamodb:Query on everything except ${secrets}, ${keys} (NotResource)`],
     ]);
   });
 
@@ -157,7 +157,7 @@ describe("IAM-1 data actions on unbounded resources", () => {
   });
 });
 
-describe("IAM-2 trust policies", () => {
+describe("IAM-2 who may assume a role", () => {
   it("does not apply to a stack without roles, and says so", () => {
     expect(outcome(iamTrustNamesWhoAssumes, identityPolicy({ Action: "s3:GetObject", Resource: ASSETS }))).toEqual({ kind: "not-applicable", reason: "no IAM roles in this stack" });
   });
@@ -249,9 +249,9 @@ describe("IAM-3 which statements it judges", () => {
 
 describe("IAM-3 where a statement applies", () => {
   it("flags writes on everything except some resources (NotResource)", () => {
-    const internal = `arn:aws:sqs:eu-west-1:${OWN_ACCOUNT}:internal`;
-    expect(findings(iamNoUnconstrainedWrites, identityPolicy({ Sid: "Most", Action: "sqs:SendMessage", NotResource: internal }))).toEqual([
-      [IDENTITY, `policy: statement "Most" allows writes on everything except ${internal} (NotResource): sqs:SendMessage`],
+    const [internal, audit] = ["internal", "audit"].map((name) => `arn:aws:sqs:eu-west-1:${OWN_ACCOUNT}:${name}`);
+    expect(findings(iamNoUnconstrainedWrites, identityPolicy({ Sid: "Most", Action: "sqs:SendMessage", NotResource: [internal, audit] }))).toEqual([
+      [IDENTITY, `policy: statement "Most" allows writes on everything except ${internal}, ${audit} (NotResource): sqs:SendMessage`],
     ]);
   });
 
