@@ -16,7 +16,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { z } from "zod";
 import { describeValue, errorMessage, UserError } from "../../lib/errors";
-import { planProblems, type PlanProblem } from "./plan-checks";
+import { planProblems } from "./plan-checks";
 import {
   describeSkeletonError,
   each,
@@ -65,10 +65,7 @@ function actionsSchema(known: readonly (readonly string[])[]) {
   const keys = new Set(known.map((a) => a.join(",")));
   return z.array(z.string()).superRefine((actions, ctx) => {
     if (!keys.has(actions.join(","))) {
-      ctx.addIssue({
-        code: "custom",
-        message: `unknown action combination ${describeValue(actions)}; known: ${known.map((a) => JSON.stringify(a)).join(" ")}`,
-      });
+      ctx.addIssue(`unknown action combination ${describeValue(actions)}; known: ${known.map((a) => JSON.stringify(a)).join(" ")}`);
     }
   });
 }
@@ -203,9 +200,9 @@ export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
   return parseSkeleton(() => extractSkeleton(utf8, PLAN_KEEP), () => utf8, file);
 }
 
-/** Parses a plan's text (tests and callers that already hold it as a string). */
+/** Parses a plan's text (tests and callers that already hold it as a string); a leading BOM is dropped like a file's. */
 export function parsePlanText(text: string, file: string): ParsedPlan {
-  return parsePlanBytes(Buffer.from(text.replace(/^\uFEFF/, ""), "utf8"), file);
+  return parsePlanBytes(Buffer.from(text, "utf8"), file);
 }
 
 /** Reads and parses one plan file, streaming it when it is UTF-8 (see json-skeleton.ts). */
@@ -217,16 +214,14 @@ export function readPlanFile(file: string): ParsedPlan {
     throw cannotRead(file, error);
   }
   try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw cannotRead(file, Object.assign(new Error("is a directory"), { code: "EISDIR" }));
-    checkSize(stat.size, file);
-    const head = Buffer.alloc(4);
-    const headLength = readSync(fd, head, 0, 4, 0);
-    const bom = utf8Start(head.subarray(0, headLength));
-    if (bom === undefined) return parsePlanBytes(readWhole(file), file);
+    checkSize(fstatSync(fd).size, file);
+    // A directory opens, and fails this first read with EISDIR (cannotRead says so).
+    const head = Buffer.alloc(3);
+    const encoding = encodingOf(head.subarray(0, readSync(fd, head, 0, 3, 0)));
+    if (encoding.utf16) return parsePlanBytes(readFileSync(file), file);
     return parseSkeleton(
-      () => extractSkeletonFromFile(fd, bom, PLAN_KEEP),
-      () => readWhole(file).subarray(bom),
+      () => extractSkeletonFromFile(fd, encoding.start, PLAN_KEEP),
+      () => readFileSync(file).subarray(encoding.start),
       file,
     );
   } catch (error) {
@@ -277,14 +272,6 @@ function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-function readWhole(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw cannotRead(file, error);
-  }
-}
-
 function cannotRead(file: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
   const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : errorMessage(error);
@@ -295,44 +282,40 @@ function notText(file: string): UserError {
   return new UserError(`${file}: is not valid UTF-8 or UTF-16 text; write it with \`terraform show -json plan.tfplan > plan.json\``);
 }
 
-/** Where UTF-8 text starts in a file with these first bytes (after a BOM), or undefined for UTF-16. */
-function utf8Start(head: Uint8Array): number | undefined {
+/** How a plan file's text is encoded: UTF-8 from byte `start` (after a BOM), or UTF-16 in either byte order. */
+type Encoding = { readonly utf16: false; readonly start: number } | { readonly utf16: true; readonly bigEndian: boolean };
+
+/**
+ * The encoding of text with these first bytes. A BOM says which; without one, JSON's first
+ * character is ASCII, so in UTF-16 exactly one of the first two bytes (the high one) is zero.
+ */
+function encodingOf(head: Uint8Array): Encoding {
   const [b0, b1, b2] = head;
-  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return 3;
-  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return undefined;
-  if (head.length >= 2 && (b0 === 0) !== (b1 === 0)) return undefined;
-  return 0;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { utf16: false, start: 3 };
+  if (b0 === 0xff && b1 === 0xfe) return { utf16: true, bigEndian: false };
+  if (b0 === 0xfe && b1 === 0xff) return { utf16: true, bigEndian: true };
+  if ((b0 === 0) === (b1 === 0)) return { utf16: false, start: 0 };
+  return { utf16: true, bigEndian: b0 === 0 };
 }
 
 /** The file's text as UTF-8 bytes without a BOM. */
 function toUtf8Bytes(bytes: Uint8Array, file: string): Uint8Array {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3);
-  if (b0 === 0xff && b1 === 0xfe) return Buffer.from(decodeUtf16(bytes.subarray(2), "le", file), "utf8");
-  if (b0 === 0xfe && b1 === 0xff) return Buffer.from(decodeUtf16(bytes.subarray(2), "be", file), "utf8");
-  if (bytes.length >= 2 && b0 !== 0 && b1 === 0) return Buffer.from(decodeUtf16(bytes, "le", file), "utf8");
-  if (bytes.length >= 2 && b0 === 0 && b1 !== 0) return Buffer.from(decodeUtf16(bytes, "be", file), "utf8");
-  return bytes;
+  const encoding = encodingOf(bytes);
+  if (!encoding.utf16) return bytes.subarray(encoding.start);
+  return Buffer.from(decodeUtf16(bytes, encoding.bigEndian, file), "utf8");
 }
 
-/** Decodes a plan file's bytes to text (same encodings as parsePlanBytes). */
-export function decodePlanBytes(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(toUtf8Bytes(bytes, file));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw notText(file);
-  }
-}
-
-/** UTF-16 text; an unpaired surrogate is an error, not a silent U+FFFD. */
-function decodeUtf16(bytes: Uint8Array, order: "le" | "be", file: string): string {
+/**
+ * UTF-16 text; the decoder drops a leading BOM (a second one stays and is refused as JSON,
+ * as in UTF-8). An unpaired surrogate is an error, not a silent U+FFFD.
+ */
+function decodeUtf16(bytes: Uint8Array, bigEndian: boolean, file: string): string {
   if (bytes.length % 2 !== 0) throw new UserError(`${file}: looks like UTF-16 but has an odd number of bytes (${bytes.length})`);
   const copy = Buffer.from(bytes);
-  if (order === "be") copy.swap16();
+  // Swapped to little-endian: Node decodes UTF-16 LE without ICU, BE only with it.
+  if (bigEndian) copy.swap16();
   try {
-    return new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true }).decode(copy);
+    return new TextDecoder("utf-16le", { fatal: true }).decode(copy);
   } catch {
     throw notText(file);
   }
@@ -352,7 +335,7 @@ function validatePlan(data: unknown, file: string): ParsedPlan {
   checkFormatVersion((data as Record<string, unknown>).format_version, file);
 
   const result = PlanSchema.safeParse(data);
-  if (!result.success) throw shapeError(file, result.error.issues.map((issue) => ({ path: issue.path.map((key) => (typeof key === "number" ? key : String(key))), message: issue.message })));
+  if (!result.success) throw shapeError(file, result.error.issues);
   const plan = result.data;
   checkPlanKind(plan, file);
   const problems = planProblems(plan);
@@ -360,7 +343,13 @@ function validatePlan(data: unknown, file: string): ParsedPlan {
   return { file, plan };
 }
 
-function shapeError(file: string, problems: readonly PlanProblem[]): UserError {
+/** A problem the schema (zod's issues) or plan-checks.ts found, at a path into the plan. */
+interface ShapeProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+function shapeError(file: string, problems: readonly ShapeProblem[]): UserError {
   const shown = problems.slice(0, 10).map((p) => `  ${file}: ${formatPath(p.path)}: ${p.message}`);
   const more = problems.length > shown.length ? [`  … and ${problems.length - shown.length} more`] : [];
   return new UserError(
@@ -393,7 +382,7 @@ function checkPlanKind(plan: PlanJson, file: string): void {
 
 function checkFormatVersion(value: unknown, file: string): void {
   if (value === undefined) return; // excerpts (checked in checkPlanKind)
-  const match = typeof value === "string" ? /^(\d+)\.\d+/.exec(value) : null;
+  const match = typeof value === "string" ? /^(\d+)\.\d/.exec(value) : null;
   if (!match) {
     throw new UserError(`${file}: format_version must look like "1.2" (got ${typeof value === "string" ? describeValue(value, 20) : kindOf(value)})`);
   }
@@ -406,8 +395,8 @@ function checkFormatVersion(value: unknown, file: string): void {
   }
 }
 
+/** `resource_changes[0].change.actions`; never empty: the plan is an object, so every problem is inside it. */
 function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(root)";
   return path
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
     .join("");

@@ -10,6 +10,15 @@ export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
+/**
+ * A fixture file's text, decoded without parse.ts (an independent reference): UTF-16 LE when
+ * it starts with that BOM, as one fixture does, else UTF-8; TextDecoder drops either BOM.
+ */
+export function fixtureText(bytes: Uint8Array): string {
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
+  return new TextDecoder(utf16 ? "utf-16le" : "utf-8", { fatal: true }).decode(bytes);
+}
+
 export function tempDir(prefix = "plan-review-"): string {
   return registeredTempDir(prefix);
 }

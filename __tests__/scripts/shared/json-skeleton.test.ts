@@ -4,7 +4,7 @@
  * boundary inside every string, escape, key and kept value.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { decodePlanBytes, PLAN_KEEP } from "../../../scripts/plan-review/parse";
+import { PLAN_KEEP } from "../../../scripts/plan-review/parse";
 import {
   each,
   extractSkeleton,
@@ -15,7 +15,7 @@ import {
   SkeletonError,
   type SkeletonProblem,
 } from "../../../scripts/shared/json-skeleton";
-import { fixture, FIXTURES } from "../plan-review/helpers";
+import { fixture, FIXTURES, fixtureText } from "../plan-review/helpers";
 import { trickle } from "./skeleton-support";
 
 const SPEC = keep({ keepMe: true, list: each(keep({ id: true })), map: each(keep({ v: true })) });
@@ -77,7 +77,7 @@ describe("skeleton scanner", () => {
   it.each(readdirSync(FIXTURES).filter((f) => f.endsWith(".json")))(
     "extracts the same skeleton from %s however the bytes arrive",
     (name) => {
-      const utf8 = Buffer.from(decodePlanBytes(readFileSync(fixture(name)), name), "utf8");
+      const utf8 = Buffer.from(fixtureText(readFileSync(fixture(name))), "utf8");
       expect(extractSkeletonFrom(trickle(utf8, 5), PLAN_KEEP, { windowBytes: 8 }).equals(extractSkeleton(utf8, PLAN_KEEP))).toBe(true);
     },
   );
