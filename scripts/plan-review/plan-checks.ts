@@ -19,21 +19,23 @@ export interface PlanProblem {
   readonly message: string;
 }
 
-/** What an action list says about the object before and after: none (null or left out), an object, or either. */
-type Side = "none" | "object" | "either";
+/** What an action list says about the object on one side: none (null or left out) or an object. */
+type Side = "none" | "object";
 
-const IMPLIED: Readonly<Record<string, { readonly before: Side; readonly after: Side }>> = {
+/** Per action list; a side not given may be either. */
+const IMPLIED: Readonly<Record<string, { readonly before?: Side; readonly after: Side }>> = {
   create: { before: "none", after: "object" },
-  read: { before: "either", after: "object" },
+  // A data source read may or may not have read the object before.
+  read: { after: "object" },
   update: { before: "object", after: "object" },
   delete: { before: "object", after: "none" },
   forget: { before: "object", after: "none" },
   // A replace has an object before it in Terraform's output; `null` is accepted because
   // hand-edited plans in the wild have it, and the action alone already counts as a
   // destruction, so nothing is hidden by it.
-  "delete,create": { before: "either", after: "object" },
-  "create,delete": { before: "either", after: "object" },
-  "create,forget": { before: "either", after: "object" },
+  "delete,create": { after: "object" },
+  "create,delete": { after: "object" },
+  "create,forget": { after: "object" },
 };
 
 // Terraform addresses (https://developer.hashicorp.com/terraform/cli/state/resource-addressing):
@@ -67,15 +69,11 @@ export function planProblems(plan: PlanJson): PlanProblem[] {
   (plan.resource_changes ?? []).forEach((rc, i) => {
     const path = ["resource_changes", i];
     problems.push(...addressProblems(rc, path), ...changeProblems(rc.change, [...path, "change"]));
-    const key = `${rc.address}\u0000${rc.deposed ?? ""}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else {
-      problems.push({
-        path,
-        message: `lists ${rc.address}${rc.deposed ? ` (deposed ${rc.deposed})` : ""} again (first at resource_changes[${first}]); Terraform lists each object once`,
-      });
-    }
+    // A deposed object shares its address with the current one; spaces never occur in a valid address.
+    const object = rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address;
+    const first = seen.get(object);
+    if (first === undefined) seen.set(object, i);
+    else problems.push({ path, message: `lists ${object} again (first at resource_changes[${first}]); Terraform lists each object once` });
   });
   (plan.resource_drift ?? []).forEach((entry, i) => {
     const path = ["resource_drift", i];
@@ -128,9 +126,10 @@ function changeProblems(change: ChangeJson, path: readonly (string | number)[]):
   if (problems.length > 0) return problems;
 
   const before = isObject(change.before);
-  // Terraform leaves `after` out (or null) only when the whole new object is unknown.
-  const after = isObject(change.after) || (change.after == null && change.after_unknown === true);
-  const key = change.actions.join(",");
+  // Terraform leaves `after` out (or null) only when the whole new object is unknown; any
+  // other value was refused above.
+  const after = isObject(change.after) || change.after_unknown === true;
+  const key = actionKey(change.actions);
   if (key === "no-op") {
     if (before !== isObject(change.after)) {
       problems.push({ path, message: `${actions} must leave the object as it is, but before is ${kindOf(change.before)} and after is ${kindOf(change.after)}` });
@@ -159,7 +158,7 @@ function changeProblems(change: ChangeJson, path: readonly (string | number)[]):
 
 /** An output that is created had no value before; one that is deleted has none after. */
 function outputProblems(change: OutputChangeJson, path: readonly (string | number)[]): PlanProblem[] {
-  const key = change.actions.join(",");
+  const key = actionKey(change.actions);
   if (key === "create" && change.before != null) {
     return [{ path: [...path, "before"], message: `is ${kindOf(change.before)}, but ["create"] starts from nothing: it must be null` }];
   }
@@ -167,6 +166,11 @@ function outputProblems(change: OutputChangeJson, path: readonly (string | numbe
     return [{ path: [...path, "after"], message: `is ${kindOf(change.after)}, but ["delete"] leaves nothing: it must be null` }];
   }
   return [];
+}
+
+/** An action list as IMPLIED's keys write it: `delete,create`. */
+function actionKey(actions: readonly string[]): string {
+  return actions.join(",");
 }
 
 function isObject(value: unknown): boolean {
