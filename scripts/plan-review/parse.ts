@@ -93,7 +93,7 @@ const ResourceChangeSchema = z.object({
   mode: z.string().optional(),
   type: z.string().optional(),
   name: z.string().optional(),
-  index: z.union([z.string(), z.number()]).nullable().optional(),
+  index: z.union([z.string(), z.number()], { error: "must be a number or a string (the instance key), or null" }).nullable().optional(),
   deposed: z.string().optional(),
   action_reason: z.string().optional(),
   change: ChangeSchema,

@@ -1,4 +1,4 @@
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import fs, { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generatePlan } from "../../../bench/plan-review/generate";
 import { MAX_PLAN_BYTES, parsePlanBytes, parsePlanText, readPlanFile } from "../../../scripts/plan-review/parse";
@@ -40,6 +40,36 @@ describe("plan encodings", () => {
     expect(parsePlanBytes(utf16(SIMPLE, "le", false), "le.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
   });
 
+  it("reads UTF-16 BE without a BOM", () => {
+    expect(parsePlanBytes(utf16(SIMPLE, "be", false), "be.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  it("reads a plan's text that starts with a BOM", () => {
+    expect(parsePlanText(`\uFEFF${SIMPLE}`, "bom.json").plan.resource_changes?.[0].address).toBe("aws_s3_bucket.assets");
+  });
+
+  // Each byte of a BOM counts: a file that has only some of them is not taken for that encoding.
+  it.each([
+    ["20 BB BF", [0x20, 0xbb, 0xbf], "utf8"],
+    ["EF 20 BF", [0xef, 0x20, 0xbf], "utf8"],
+    ["EF BB 20", [0xef, 0xbb, 0x20], "utf8"],
+    ["FF 20", [0xff, 0x20], "le"],
+    ["20 FE", [0x20, 0xfe], "le"],
+    ["FE 20", [0xfe, 0x20], "be"],
+    ["20 FF", [0x20, 0xff], "be"],
+  ] as const)("refuses a file that starts with %s, only part of a byte order mark, as not text", (_, mark, body) => {
+    const text = body === "utf8" ? Buffer.from(SIMPLE) : utf16(SIMPLE, body, false);
+    expect(parseError(() => parsePlanBytes(Buffer.concat([Buffer.from(mark), text]), "mark.json")).message).toBe(
+      "mark.json: is not valid UTF-8 or UTF-16 text; write it with `terraform show -json plan.tfplan > plan.json`",
+    );
+  });
+
+  it("refuses UTF-16 text with an odd number of bytes, saying how many", () => {
+    expect(parseError(() => parsePlanBytes(Buffer.concat([utf16("{}", "le", false), Buffer.from([0x20])]), "odd.json")).message).toBe(
+      "odd.json: looks like UTF-16 but has an odd number of bytes (5)",
+    );
+  });
+
   it("reads the real UTF-16 LE fixture with CRLF line endings", () => {
     const plan = readPlanFile(fixture("bridgecrewio__checkov__plan_with_utf_16_encoding.json")).plan;
     expect(plan.resource_changes?.map((r) => r.address)).toEqual(["aws_iam_role_policy.fail_1", "aws_s3_bucket.s3-bucket", "null_resource.name"]);
@@ -50,9 +80,11 @@ describe("plan encodings", () => {
     expect(parseString(text).plan.resource_changes?.[0].address).toBe('aws_s3_bucket.b["café"]');
   });
 
-  it("rejects bytes that are not UTF-8, naming the file", () => {
+  it("rejects bytes that are not UTF-8, naming the file and how to write the plan", () => {
     const bytes = Buffer.concat([Buffer.from('{"format_version":"1.0","terraform_version":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    expect(parseError(() => parsePlanBytes(bytes, "latin.json")).message).toMatch(/^latin\.json: is not valid UTF-8/);
+    expect(parseError(() => parsePlanBytes(bytes, "latin.json")).message).toBe(
+      "latin.json: is not valid UTF-8 or UTF-16 text; write it with `terraform show -json plan.tfplan > plan.json`",
+    );
   });
 });
 
@@ -75,6 +107,24 @@ describe("plan format versions", () => {
   it("rejects a format_version that is not a version string", () => {
     expect(parseError(() => parseString(JSON.stringify({ format_version: 1 }), "num.json")).message).toMatch(
       /^num\.json: format_version must look like "1\.2" \(got a number\)/,
+    );
+  });
+
+  it("rejects a format_version written as the number 1.2, not the string", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ format_version: 1.2 })), "num.json")).message).toBe(
+      'num.json: format_version must look like "1.2" (got a number)',
+    );
+  });
+
+  it("rejects a format_version with text before the version, quoting it", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ format_version: "v1.0" })), "v.json")).message).toBe(
+      'v.json: format_version must look like "1.2" (got "v1.0")',
+    );
+  });
+
+  it("reads a two-digit major version as such, and says which majors it reads", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ format_version: "10.0" })), "ten.json")).message).toBe(
+      'ten.json: format_version "10.0" is not supported (major version 10); plan-review reads 0.x and 1.x. Use a Terraform release that writes those, or update plan-review.',
     );
   });
 });
@@ -138,15 +188,23 @@ describe("bad plan input", () => {
     expect(parseError(() => parseString("[1, 2]", "array.json")).message).toMatch(/^array\.json: expected a JSON object .* got an array$/);
   });
 
+  it("rejects null as the whole file", () => {
+    expect(parseError(() => parseString("null", "null.json")).message).toBe("null.json: expected a JSON object from `terraform show -json`, got null");
+  });
+
+  it("rejects a number as the whole file", () => {
+    expect(parseError(() => parseString("42", "number.json")).message).toBe("number.json: expected a JSON object from `terraform show -json`, got a number");
+  });
+
   it("rejects a resource change without actions, naming the file and the path", () => {
     const text = JSON.stringify(planJson({ resource_changes: [{ address: "aws_s3_bucket.b", change: {} }] }));
     expect(parseError(() => parseString(text, "shape.json")).message).toContain("shape.json: resource_changes[0].change.actions:");
   });
 
-  it("rejects an unknown action combination, naming it", () => {
+  it("rejects an unknown action combination, naming it and every known one", () => {
     const text = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.b", ["delete", "forget"])] }));
-    expect(parseError(() => parseString(text, "actions.json")).message).toMatch(
-      /actions\.json: resource_changes\[0\]\.change\.actions: unknown action combination \["delete","forget"\]/,
+    expect(parseError(() => parseString(text, "actions.json")).message).toContain(
+      'actions.json: resource_changes[0].change.actions: unknown action combination ["delete","forget"]; known: ["no-op"] ["create"] ["read"] ["update"] ["delete"] ["delete","create"] ["create","delete"] ["forget"] ["create","forget"]',
     );
   });
 
@@ -203,6 +261,15 @@ describe("refusing what is not a plan", () => {
   it("refuses the JSON of a state (terraform show -json on a state file)", () => {
     const state = { format_version: "1.0", terraform_version: "1.11.0", values: { root_module: { resources: [] } } };
     expect(parseError(() => parseString(JSON.stringify(state), "state.json")).message).toMatch(/^state\.json: is a Terraform state, not a plan \(it has values and no planned_values\)/);
+  });
+
+  it.each([
+    ["lineage", { lineage: "9e1d" }],
+    ["serial", { serial: 7 }],
+  ])("refuses a state that has only %s of a raw state's markers", (_, marker) => {
+    expect(parseError(() => parseString(JSON.stringify({ ...marker, resource_changes: [DELETE_BUCKET] }), "state.json")).message).toBe(
+      "state.json: is a Terraform state, not a plan (it has lineage/serial and no planned_values); write the plan with `terraform plan -out=plan.tfplan && terraform show -json plan.tfplan > plan.json`",
+    );
   });
 
   it("refuses a raw terraform.tfstate", () => {
@@ -281,5 +348,143 @@ describe("refusing what is not a plan", () => {
     ];
     const messages = texts.map((text) => parseError(() => parseString(text, "secret.json")).message);
     expect(messages.filter((m) => m.includes("hunter2"))).toEqual([]);
+  });
+});
+
+describe("fields of the wrong type", () => {
+  // Each field is kept whole for the schema to check, so a value of any type gets the schema's message.
+  it.each([
+    ["address", "Invalid input: expected string, received object"],
+    ["previous_address", "Invalid input: expected string, received object"],
+    ["module_address", "Invalid input: expected string, received object"],
+    ["mode", "Invalid input: expected string, received object"],
+    ["type", "Invalid input: expected string, received object"],
+    ["name", "Invalid input: expected string, received object"],
+    ["index", "must be a number or a string (the instance key), or null"],
+    ["deposed", "Invalid input: expected string, received object"],
+    ["action_reason", "Invalid input: expected string, received object"],
+  ])("refuses a resource change whose %s is an object, naming the path and the type allowed", (field, expected) => {
+    const text = JSON.stringify(planJson({ resource_changes: [rc("aws_s3_bucket.b", ["delete"], { [field]: {} })] }));
+    expect(parseError(() => parseString(text, "types.json")).message).toContain(`  types.json: resource_changes[0].${field}: ${expected}`);
+  });
+
+  it.each([
+    ["terraform_version", "Invalid input: expected string, received object"],
+    ["errored", "Invalid input: expected boolean, received object"],
+    ["complete", "Invalid input: expected boolean, received object"],
+    ["applyable", "Invalid input: expected boolean, received object"],
+  ])("refuses a plan whose %s is an object, naming the field and the type allowed", (field, expected) => {
+    const text = JSON.stringify(planJson({ [field]: {}, resource_changes: [rc("aws_s3_bucket.b", ["delete"])] }));
+    expect(parseError(() => parseString(text, "types.json")).message).toContain(`  types.json: ${field}: ${expected}`);
+  });
+
+  it("refuses a format_version that is an object, saying what it must look like", () => {
+    expect(parseError(() => parseString(JSON.stringify(planJson({ format_version: {} })), "types.json")).message).toBe(
+      'types.json: format_version must look like "1.2" (got an object)',
+    );
+  });
+});
+
+describe("output changes", () => {
+  it.each([
+    [["no-op"], {}, {}],
+    [["create"], null, {}],
+    [["update"], {}, {}],
+    [["delete"], {}, null],
+  ])("accepts an output change with actions %j", (actions, before, after) => {
+    const text = JSON.stringify(planJson({ output_changes: { url: { actions, before, after } } }));
+    expect(parseString(text).plan.output_changes?.url.actions).toEqual(actions);
+  });
+
+  it("refuses an output action Terraform never writes for outputs, naming those it does", () => {
+    const text = JSON.stringify(planJson({ output_changes: { url: { actions: ["read"], before: "", after: "" } } }));
+    expect(parseError(() => parseString(text, "outputs.json")).message).toContain(
+      '  outputs.json: output_changes.url.actions: unknown action combination ["read"]; known: ["no-op"] ["create"] ["update"] ["delete"]',
+    );
+  });
+});
+
+describe("how problems are listed", () => {
+  /** A plan with `count` resource changes whose type disagrees with the address: one problem each. */
+  function planWithProblems(count: number): string {
+    const changes = Array.from({ length: count }, (_, i) => rc(`aws_s3_bucket.b${i}`, ["delete"], { type: "null_resource" }));
+    return JSON.stringify(planJson({ resource_changes: changes }));
+  }
+
+  it("says '1 problem' and lists it, with nothing after it", () => {
+    expect(parseError(() => parseString(planWithProblems(1), "one.json")).message).toBe(
+      'one.json: does not look like `terraform show -json` plan output (1 problem):\n  one.json: resource_changes[0].type: is "null_resource", but the address "aws_s3_bucket.b0" says "aws_s3_bucket"',
+    );
+  });
+
+  it("counts several problems in the plural", () => {
+    expect(parseError(() => parseString(planWithProblems(2), "two.json")).message.split("\n")[0]).toBe(
+      "two.json: does not look like `terraform show -json` plan output (2 problems):",
+    );
+  });
+
+  it("lists ten problems in full, without a line for more", () => {
+    expect(parseError(() => parseString(planWithProblems(10), "ten.json")).message.split("\n").at(-1)).toBe(
+      '  ten.json: resource_changes[9].type: is "null_resource", but the address "aws_s3_bucket.b9" says "aws_s3_bucket"',
+    );
+  });
+
+  it("shows the first ten problems and counts the rest", () => {
+    expect(parseError(() => parseString(planWithProblems(12), "many.json")).message.split("\n").slice(-2)).toEqual([
+      '  many.json: resource_changes[9].type: is "null_resource", but the address "aws_s3_bucket.b9" says "aws_s3_bucket"',
+      "  … and 2 more",
+    ]);
+  });
+});
+
+describe("reading plan files from disk", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A plan file holding `bytes` (SIMPLE's text unless given). */
+  function planFile(bytes: Uint8Array = Buffer.from(SIMPLE), name = "plan.json"): string {
+    const file = join(tempDir(), name);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  it("streams a UTF-8 plan file rather than reading it whole into memory", () => {
+    const file = planFile();
+    const readWhole = jest.spyOn(fs, "readFileSync");
+    readPlanFile(file);
+    expect(readWhole).not.toHaveBeenCalled();
+  });
+
+  it("closes the plan file when it refuses it", () => {
+    const file = planFile(Buffer.from("[]"));
+    const open = jest.spyOn(fs, "openSync");
+    const close = jest.spyOn(fs, "closeSync");
+    parseError(() => readPlanFile(file));
+    expect(close).toHaveBeenCalledWith(open.mock.results[0].value);
+  });
+
+  it("reports a read error partway through a file as unreadable, with the system's reason", () => {
+    const file = planFile();
+    const read = fs.readSync;
+    const eio = Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" });
+    jest
+      .spyOn(fs, "readSync")
+      .mockImplementationOnce(read) // the first bytes, which say the encoding
+      .mockImplementationOnce(() => {
+        throw eio;
+      });
+    expect(parseError(() => readPlanFile(file)).message).toBe(`${file}: cannot read plan file (EIO: i/o error, read)`);
+  });
+
+  it("reads a plan file of exactly the size limit (the limit is inclusive)", () => {
+    const file = planFile();
+    const fstat = fs.fstatSync;
+    // The file's size as fstat reports it: writing 256 MiB would cost the test seconds and disk.
+    jest.spyOn(fs, "fstatSync").mockImplementation((fd) => Object.assign(fstat(fd), { size: MAX_PLAN_BYTES }));
+    expect(readPlanFile(file).plan.resource_changes).toHaveLength(1);
+  });
+
+  it("refuses a one-byte file holding a zero as odd-length UTF-16, as it does the same bytes in memory", () => {
+    const file = planFile(Buffer.from([0]), "zero.json");
+    expect(parseError(() => readPlanFile(file)).message).toBe(`${file}: looks like UTF-16 but has an odd number of bytes (1)`);
   });
 });
