@@ -17,7 +17,7 @@ describe("parseResourceAddress", () => {
     expect(parseResourceAddress(address)).toEqual(parts);
   });
 
-  it.each(["aws_s3_bucket", "aws_s3_bucket.b.c", "module.app", "data.aws_x", "aws_s3_bucket.b[x]", "aws s3.b", "", "aws_s3_bucket.b[0"])(
+  it.each(["aws_s3_bucket", "aws_s3_bucket.b.c", "module.app", "data.aws_x", "ephemeral.aws_x", "resource.aws_x", "aws_s3_bucket.b[x]", "aws s3.b", "", "aws_s3_bucket.b[0"])(
     "refuses %j",
     (address) => {
       expect(parseResourceAddress(address)).toBeUndefined();
@@ -40,6 +40,42 @@ describe("planProblems: before and after against the actions", () => {
   it("refuses a delete that leaves an object", () => {
     expect(problemsOf([rc("aws_s3_bucket.b", ["delete"], {}, { after: {} })])).toEqual([
       'resource_changes.0.change.after: is an object, but ["delete"] leaves nothing: it must be null',
+    ]);
+  });
+
+  it("refuses a create that leaves nothing", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["create"], {}, { after: null })])).toEqual([
+      'resource_changes.0.change.after: is null, but ["create"] leaves an object: it must be an object (or left out with after_unknown: true)',
+    ]);
+  });
+
+  it("refuses a read that leaves nothing", () => {
+    expect(problemsOf([rc("data.aws_region.r", ["read"], {}, { after: null })])).toEqual([
+      'resource_changes.0.change.after: is null, but ["read"] leaves an object: it must be an object (or left out with after_unknown: true)',
+    ]);
+  });
+
+  it("refuses an update of nothing", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["update"], {}, { before: null })])).toEqual([
+      'resource_changes.0.change.before: is null, but ["update"] changes an existing object: it must be an object',
+    ]);
+  });
+
+  it("refuses a forget of nothing", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["forget"], {}, { before: null })])).toEqual([
+      'resource_changes.0.change.before: is null, but ["forget"] changes an existing object: it must be an object',
+    ]);
+  });
+
+  it("refuses a forget that leaves an object", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["forget"], {}, { after: {} })])).toEqual([
+      'resource_changes.0.change.after: is an object, but ["forget"] leaves nothing: it must be null',
+    ]);
+  });
+
+  it.each([[["delete", "create"]], [["create", "delete"]], [["create", "forget"]]])("refuses a replace %j that leaves nothing", (actions) => {
+    expect(problemsOf([rc("aws_s3_bucket.b", actions, {}, { after: null })])).toEqual([
+      `resource_changes.0.change.after: is null, but ${JSON.stringify(actions)} leaves an object: it must be an object (or left out with after_unknown: true)`,
     ]);
   });
 
@@ -121,6 +157,35 @@ describe("planProblems: addresses", () => {
     ]);
   });
 
+  it("refuses the same deposed object listed twice, naming it with its deposed key", () => {
+    const deposed = rc("aws_s3_bucket.b", ["delete"], { deposed: "00000001" });
+    expect(problemsOf([deposed, deposed])).toEqual([
+      "resource_changes.1: lists aws_s3_bucket.b (deposed 00000001) again (first at resource_changes[0]); Terraform lists each object once",
+    ]);
+  });
+
+  it("accepts two deposed objects of one address", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["delete"], { deposed: "00000001" }), rc("aws_s3_bucket.b", ["delete"], { deposed: "00000002" })])).toEqual([]);
+  });
+
+  it("refuses a previous_address that is not a resource instance address", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["update"], { previous_address: "aws_s3_bucket" })])).toEqual([
+      'resource_changes.0.previous_address: "aws_s3_bucket" is not a resource instance address',
+    ]);
+  });
+
+  it("shortens an address longer than 120 characters (quoted) in a message", () => {
+    expect(problemsOf([{ address: "x".repeat(200), change: { actions: ["delete"], before: {}, after: null } }])[0]).toMatch(
+      new RegExp(`^resource_changes\\.0\\.address: "x{118}…" is not a resource instance address`),
+    );
+  });
+
+  it("keeps an address of exactly 120 characters (quoted) whole in a message", () => {
+    expect(problemsOf([{ address: "x".repeat(118), change: { actions: ["delete"], before: {}, after: null } }])[0]).toMatch(
+      new RegExp(`^resource_changes\\.0\\.address: "x{118}" is not a resource instance address`),
+    );
+  });
+
   it("accepts the current and a deposed object of one address", () => {
     expect(problemsOf([rc("aws_s3_bucket.b", ["update"]), rc("aws_s3_bucket.b", ["delete"], { deposed: "00000001" })])).toEqual([]);
   });
@@ -128,6 +193,18 @@ describe("planProblems: addresses", () => {
   it("refuses a drift entry that can be named neither by address nor by type and name", () => {
     const drift = [{ mode: "managed", change: { actions: ["update"], before: {}, after: {} } }];
     expect(problemsOf([], { resource_drift: drift } as Partial<PlanJson>)).toEqual(["resource_drift.0: has no address, and no type and name to name it by"]);
+  });
+
+  it("refuses a drift entry without an address that has a type but no name", () => {
+    const drift = [{ mode: "managed", type: "aws_iam_role", change: { actions: ["update"], before: {}, after: {} } }];
+    expect(problemsOf([], { resource_drift: drift } as Partial<PlanJson>)).toEqual(["resource_drift.0: has no address, and no type and name to name it by"]);
+  });
+
+  it("checks a drift entry's before and after against its actions, naming the entry's path", () => {
+    const drift = [rc("aws_iam_role.r", ["update"], {}, { after: null })];
+    expect(problemsOf([], { resource_drift: drift } as Partial<PlanJson>)).toEqual([
+      'resource_drift.0.change.after: is null, but ["update"] leaves an object: it must be an object (or left out with after_unknown: true)',
+    ]);
   });
 });
 
@@ -137,6 +214,16 @@ describe("planProblems: output changes", () => {
     expect(problemsOf([], { output_changes: outputs } as Partial<PlanJson>)).toEqual([
       'output_changes.url.before: is a string, but ["create"] starts from nothing: it must be null',
     ]);
+  });
+
+  it("accepts a deleted output whose value is gone", () => {
+    const outputs = { url: { actions: ["delete"], before: "", after: null } };
+    expect(problemsOf([], { output_changes: outputs } as Partial<PlanJson>)).toEqual([]);
+  });
+
+  it("accepts an updated output with a value before and after", () => {
+    const outputs = { url: { actions: ["update"], before: "", after: "" } };
+    expect(problemsOf([], { output_changes: outputs } as Partial<PlanJson>)).toEqual([]);
   });
 
   it("refuses a deleted output that still has a value", () => {
