@@ -202,7 +202,7 @@ export function parsePlanBytes(bytes: Uint8Array, file: string): ParsedPlan {
 
 /** Parses a plan's text (tests and callers that already hold it as a string); a leading BOM is dropped like a file's. */
 export function parsePlanText(text: string, file: string): ParsedPlan {
-  return parsePlanBytes(Buffer.from(text, "utf8"), file);
+  return parsePlanBytes(Buffer.from(text), file);
 }
 
 /** Reads and parses one plan file, streaming it when it is UTF-8 (see json-skeleton.ts). */
@@ -302,7 +302,7 @@ function encodingOf(head: Uint8Array): Encoding {
 function toUtf8Bytes(bytes: Uint8Array, file: string): Uint8Array {
   const encoding = encodingOf(bytes);
   if (!encoding.utf16) return bytes.subarray(encoding.start);
-  return Buffer.from(decodeUtf16(bytes, encoding.bigEndian, file), "utf8");
+  return Buffer.from(decodeUtf16(bytes, encoding.bigEndian, file));
 }
 
 /**

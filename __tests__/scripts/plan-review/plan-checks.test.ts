@@ -109,6 +109,10 @@ describe("planProblems: before and after against the actions", () => {
     expect(problemsOf([rc("aws_s3_bucket.b", ["create", "delete"], {}, { before: null })])).toEqual([]);
   });
 
+  it("says nothing about before and after for an action list it does not know (the schema reports it)", () => {
+    expect(problemsOf([rc("aws_s3_bucket.b", ["delete", "forget"])])).toEqual([]);
+  });
+
   it("refuses a before value that is not an object, naming its kind only", () => {
     expect(problemsOf([rc("aws_ssm_parameter.p", ["update"], {}, { before: "" })])).toEqual([
       "resource_changes.0.change.before: must be an object (the resource's attributes) or null, got a string",
