@@ -93,6 +93,7 @@ const ResourceChangeSchema = z.object({
   mode: z.string().optional(),
   type: z.string().optional(),
   name: z.string().optional(),
+  /** The instance key (JSON Output Format): a number with count, a string with for_each. */
   index: z.union([z.string(), z.number()], { error: "must be a number or a string (the instance key), or null" }).nullable().optional(),
   deposed: z.string().optional(),
   action_reason: z.string().optional(),
@@ -215,7 +216,7 @@ export function readPlanFile(file: string): ParsedPlan {
   }
   try {
     checkSize(fstatSync(fd).size, file);
-    // A directory opens, and fails this first read with EISDIR (cannotRead says so).
+    // A directory opens, and fails this first read with EISDIR (read(2)), which cannotRead names.
     const head = Buffer.alloc(3);
     const encoding = encodingOf(head.subarray(0, readSync(fd, head, 0, 3, 0)));
     if (encoding.utf16) return parsePlanBytes(readFileSync(file), file);
@@ -312,7 +313,8 @@ function toUtf8Bytes(bytes: Uint8Array, file: string): Uint8Array {
 function decodeUtf16(bytes: Uint8Array, bigEndian: boolean, file: string): string {
   if (bytes.length % 2 !== 0) throw new UserError(`${file}: looks like UTF-16 but has an odd number of bytes (${bytes.length})`);
   const copy = Buffer.from(bytes);
-  // Swapped to little-endian: Node decodes UTF-16 LE without ICU, BE only with it.
+  // Swapped to little-endian: a Node built without ICU decodes only UTF-8 and UTF-16 LE
+  // (https://nodejs.org/api/util.html#encodings-supported-when-icu-is-disabled).
   if (bigEndian) copy.swap16();
   try {
     return new TextDecoder("utf-16le", { fatal: true }).decode(copy);
