@@ -160,8 +160,11 @@ export const cloudFrontCertificateRegion: Rule = {
       if (arn === undefined || arn === null || arn === "") return [at("has no viewer_certificate.acm_certificate_arn (the default *.cloudfront.net or an IAM certificate)")];
       const literal = literalString(arn);
       if (literal !== undefined) {
-        const region = /^arn:aws[\w-]*:acm:([a-z0-9-]+):/.exec(literal)?.[1];
-        return region === CLOUDFRONT_CERTIFICATE_REGION ? [] : [at(`acm_certificate_arn ${show(literal)} is not an ACM certificate in ${CLOUDFRONT_CERTIFICATE_REGION}`)];
+        // CloudFront serves ACM certificates from us-east-1 only ("Requirements for using SSL/TLS
+        // certificates with CloudFront", CloudFront Developer Guide), a region of the aws partition
+        // alone: no other partition's ARN can name one.
+        const servable = literal.startsWith(`arn:aws:acm:${CLOUDFRONT_CERTIFICATE_REGION}:`);
+        return servable ? [] : [at(`acm_certificate_arn ${show(literal)} is not an ACM certificate in ${CLOUDFRONT_CERTIFICATE_REGION}`)];
       }
       const resolutions = workspace.resolve(stack, arn);
       if (resolutions.length === 0) return [at(`cannot tell where acm_certificate_arn ${show(arn)} comes from`)];
