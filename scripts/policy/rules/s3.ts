@@ -6,7 +6,7 @@ import { assetsBucketName } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
 import { conditionsOn, isAnyone, readPolicy, type PolicyStatement } from "../iam";
 import { asBlock, asBlocks, dig, type SynthesizedStack, type TfResource } from "../model";
-import { checkEach, notApplicable, show, type Finding, type Rule, type RuleContext } from "../rule";
+import { checkEach, show, type Finding, type Rule, type RuleContext } from "../rule";
 
 const PUBLIC_ACCESS_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
@@ -52,7 +52,7 @@ export const s3Encryption: Rule = {
       if (algorithms.length === 0) {
         return { resource: bucket.address, message: `bucket ${describeBucket(bucket)} has no default encryption configuration` };
       }
-      const unknown = algorithms.filter((a) => typeof a !== "string" || !SSE_ALGORITHMS.includes(a));
+      const unknown = algorithms.filter((a) => !SSE_ALGORITHMS.some((known) => known === a));
       return unknown.length === 0
         ? undefined
         : { resource: bucket.address, message: `bucket ${describeBucket(bucket)} sets sse_algorithm ${unknown.map(show).join(", ")} (expected one of ${SSE_ALGORITHMS.join(", ")})` };
@@ -117,10 +117,10 @@ export const s3StateBucketVersioned: Rule = {
   controls: { checkov: ["CKV_AWS_21"], securityHub: ["S3.14"] },
   fix: 'Add an aws_s3_bucket_versioning with versioning_configuration.status = "Enabled" for the state bucket in the bootstrap stack.',
   check: ({ stack, environments }) => {
-    const stateBuckets = new Set(environments.map((e) => e.state.bucket));
-    const candidates = buckets(stack).filter((b) => stateBuckets.has(literalString(b.config.bucket) ?? ""));
-    if (candidates.length === 0) return notApplicable("no state bucket in this stack");
-    return checkEach(candidates, "", (bucket) => {
+    // Compared as written: a state bucket's name is a literal (the environment schema checks it), which no expression equals.
+    const stateBuckets = new Set<unknown>(environments.map((e) => e.state.bucket));
+    const candidates = buckets(stack).filter((b) => stateBuckets.has(b.config.bucket));
+    return checkEach(candidates, "no state bucket in this stack", (bucket) => {
       const legacy = dig(bucket.config, "versioning", "enabled") === true;
       const versioning = companions(stack, "aws_s3_bucket_versioning", bucket);
       const enabled = legacy || versioning.some((v) => dig(v.config, "versioning_configuration", "status") === "Enabled");
@@ -177,8 +177,8 @@ export const s3NoPublicAcl: Rule = {
           findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} has the canned ACL "${acl}"` });
         }
         for (const grant of grants) {
-          const uri = String(asBlock(grant.grantee)?.uri ?? grant.uri ?? "");
-          const match = PUBLIC_GRANTEE.exec(uri);
+          // The grantee block's uri (aws_s3_bucket_acl) or the grant's own (aws_s3_bucket's inline grant); String(undefined) matches no group.
+          const match = PUBLIC_GRANTEE.exec(String(asBlock(grant.grantee)?.uri ?? grant.uri));
           if (match) findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} grants ${show(grant.permission ?? grant.permissions)} to ${match[1]}` });
         }
         return findings;
@@ -265,6 +265,11 @@ function algorithmsOf(config: unknown): unknown[] {
   return asBlocks(asBlock(config)?.rule).map((rule) => dig(rule, "apply_server_side_encryption_by_default", "sse_algorithm"));
 }
 
+/**
+ * A Deny of every S3 action to everyone when the request is plain HTTP: `Bool aws:SecureTransport
+ * false`, or `NumericLessThan s3:TlsVersion`, which AWS also gives for enforcing HTTPS (Knowledge
+ * Center "s3-enforce-modern-tls"; CIS AWS Foundations 3.1.1 accepts either).
+ */
 function deniesInsecureTransport(s: PolicyStatement): boolean {
   const tlsCondition =
     conditionsOn(s, "aws:SecureTransport").some((c) => c.test === "Bool" && c.values.includes("false")) ||
@@ -296,7 +301,8 @@ function assetBuckets({ stack, workspace, env }: RuleContext): TfResource[] {
     for (const distribution of other.resourcesOfType("aws_cloudfront_distribution")) {
       for (const origin of asBlocks(distribution.config.origin)) {
         for (const target of workspace.targets(other, origin.domain_name)) {
-          if (target.stack === stack && target.resource.type === "aws_s3_bucket") origins.add(target.resource.address);
+          // Any type: only this stack's buckets are looked up below, by address.
+          if (target.stack === stack) origins.add(target.resource.address);
         }
       }
     }
