@@ -30,6 +30,7 @@ const POLICY = {
     "scripts/policy/rules-platform.test.ts",
     "scripts/policy/rules-release.test.ts",
     "scripts/policy/rules-s3.test.ts",
+    "scripts/policy/rules-s3-decisions.test.ts",
   ],
 };
 
