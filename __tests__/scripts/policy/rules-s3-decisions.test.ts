@@ -194,6 +194,11 @@ describe("S3-3 TLS-only bucket policy", () => {
     expect(findings(s3DenyInsecureTransport, dataBucketAdmitting(overHttps))).toEqual([[POLICY, NO_DENY]]);
   });
 
+  it('does not take a Deny with StringNotEquals aws:SecureTransport "false" (which denies HTTPS requests) for the TLS-only Deny', () => {
+    const notOverHttp = tlsDeny({ condition: [{ test: "StringNotEquals", variable: "aws:SecureTransport", values: ["false"] }] });
+    expect(findings(s3DenyInsecureTransport, dataBucketAdmitting(notOverHttp))).toEqual([[POLICY, NO_DENY]]);
+  });
+
   it("takes a Deny of TLS versions under 1.2 (NumericLessThan s3:TlsVersion) for the TLS-only Deny", () => {
     const oldTls = tlsDeny({ condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }] });
     expect(findings(s3DenyInsecureTransport, dataBucketAdmitting(oldTls))).toEqual([]);
@@ -383,9 +388,9 @@ describe("S3-4 what the assets bucket policy admits", () => {
     expect(problems({ condition: sourceArn([]) })).toEqual(['statement "Read" has an empty AWS:SourceArn condition']);
   });
 
-  it("flags NotAction, which grants every other action", () => {
-    expect(problems({ actions: undefined, not_actions: ["s3:DeleteObject"] })).toEqual([
-      'statement "Read" grants every action except s3:DeleteObject (NotAction); CloudFront may only s3:GetObject',
+  it("flags NotAction, which grants every other action, naming the actions it leaves out", () => {
+    expect(problems({ actions: undefined, not_actions: ["s3:DeleteObject", "s3:PutObject"] })).toEqual([
+      'statement "Read" grants every action except s3:DeleteObject, s3:PutObject (NotAction); CloudFront may only s3:GetObject',
     ]);
   });
 
@@ -498,6 +503,10 @@ describe("S3-5 state bucket versioned", () => {
     Object.fromEntries(statuses.map((status, i) => [`V${i}`, { bucket: "${aws_s3_bucket.S.id}", versioning_configuration: { status } }]));
   const NOT_VERSIONED = (seen: string) => `state bucket ${STATE_BUCKET} is not versioned (${seen}); a bad apply or delete could not be rolled back`;
 
+  it("does not apply to a stack whose buckets are not named as a state bucket", () => {
+    expect(outcome(s3StateBucketVersioned, dataBucketWith(), "state-acme")).toEqual({ kind: "not-applicable", reason: "no state bucket in this stack" });
+  });
+
   it("passes a state bucket versioned by its inline versioning block (enabled = true)", () => {
     expect(findings(s3StateBucketVersioned, stateBucket({ versioning: { enabled: true } }), "state-acme")).toEqual([]);
   });
@@ -529,6 +538,10 @@ describe("S3-7 no public ACL", () => {
 
   it("passes the private canned ACL", () => {
     expect(findings(s3NoPublicAcl, bucketWith({ acl: "private" }))).toEqual([]);
+  });
+
+  it("flags the canned ACL authenticated-read (every AWS account) set on the bucket itself", () => {
+    expect(findings(s3NoPublicAcl, bucketWith({ acl: "authenticated-read" }))).toEqual([[BUCKET, 'bucket data-bucket has the canned ACL "authenticated-read"']]);
   });
 
   it("passes an inline grant to one canonical user", () => {

@@ -173,8 +173,8 @@ export const s3NoPublicAcl: Rule = {
       ];
       return acls.flatMap(({ resource, acl, grants }): Finding[] => {
         const findings: Finding[] = [];
-        if (typeof acl === "string" && PUBLIC_CANNED_ACLS.includes(acl)) {
-          findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} has the canned ACL "${acl}"` });
+        if (PUBLIC_CANNED_ACLS.some((canned) => canned === acl)) {
+          findings.push({ resource: resource.address, message: `bucket ${describeBucket(bucket)} has the canned ACL ${show(acl)}` });
         }
         for (const grant of grants) {
           // The grantee block's uri (aws_s3_bucket_acl) or the grant's own (aws_s3_bucket's inline grant); String(undefined) matches no group.
