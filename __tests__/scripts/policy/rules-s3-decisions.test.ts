@@ -73,9 +73,23 @@ const dataBucketWithUnreadablePolicy = () => dataBucketWith({ aws_s3_bucket_poli
 
 const EVERYONE = [{ type: "*", identifiers: ["*"] }];
 const A_ROLE = [{ type: "AWS", identifiers: [`arn:aws:iam::${ACCOUNT}:role/deployer`] }];
+/** A public access block's four settings, all on. */
+const ALL_ON = { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true };
+
 const CLOUDFRONT = [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }];
 /** A distribution of the environment's account, as a literal ARN. */
 const LITERAL_DISTRIBUTION_ARN = `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`;
+const DISTRIBUTION_ARN = "${aws_cloudfront_distribution.D.arn}";
+const sourceArn = (values: string[], test = "StringEquals") => [{ test, variable: "AWS:SourceArn", values }];
+/** DistributionStack's grant to the assets bucket `A`: CloudFront reads objects through distribution `D`; with these fields changed. */
+const cloudFrontRead = (changes: object = {}) => ({
+  sid: "Read",
+  principals: CLOUDFRONT,
+  actions: ["s3:GetObject"],
+  resources: ["${aws_s3_bucket.A.arn}/assets/*"],
+  condition: sourceArn([DISTRIBUTION_ARN]),
+  ...changes,
+});
 
 /** How a stack reads another stack's output (cdktf's cross-stack reference), and the data source it reads it through. */
 const remote = (producer: string, output: string) => `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${output}}`;
@@ -100,7 +114,6 @@ describe("which stacks the S3 rules apply to", () => {
 });
 
 describe("S3-1 public access block", () => {
-  const ALL_ON = { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true };
   const NO_BLOCK = "bucket data-bucket has no aws_s3_bucket_public_access_block";
 
   it("passes a bucket without a block of its own when the account's public access block has all four settings on", () => {
@@ -121,7 +134,6 @@ describe("S3-1 public access block", () => {
 });
 
 describe("which companion resources belong to a bucket (by reference or by name)", () => {
-  const ALL_ON = { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true };
   const twoBucketsAndABlockFor = (bucket: string) => ({
     resource: {
       aws_s3_bucket: { ...DATA_BUCKET, C: { bucket: "logs-bucket" } },
@@ -257,15 +269,6 @@ describe("S3-3 TLS-only bucket policy", () => {
 });
 
 describe("S3-4 which buckets are assets buckets", () => {
-  /** A grant for CloudFront reading through the distribution whose ARN is `distributionArn`. */
-  const readThrough = (distributionArn: string) => ({
-    sid: "Read",
-    principals: CLOUDFRONT,
-    actions: ["s3:GetObject"],
-    resources: ["${aws_s3_bucket.A.arn}/*"],
-    condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [distributionArn] }],
-  });
-
   it("takes a bucket that a distribution of the stack uses as an origin, whatever its name", () => {
     const json = withDocument(
       {
@@ -273,14 +276,14 @@ describe("S3-4 which buckets are assets buckets", () => {
         aws_cloudfront_distribution: { D: { origin: [{ domain_name: "${aws_s3_bucket.A.bucket_regional_domain_name}" }] } },
         aws_s3_bucket_policy: { P: { bucket: "${aws_s3_bucket.A.id}", policy: DOC } },
       },
-      [readThrough("${aws_cloudfront_distribution.D.arn}")],
+      [cloudFrontRead()],
     );
     expect(outcome(s3AssetsOnlyCloudFront, json)).toEqual({ kind: "checked", checked: 1, findings: [] });
   });
 
   it("takes a bucket that a distribution in another stack uses as an origin (through remote state)", () => {
     const assets = stackOf("dev-app", {
-      ...withDocument({ aws_s3_bucket: { A: { bucket: "media" } }, aws_s3_bucket_policy: { P: { bucket: "${aws_s3_bucket.A.id}", policy: DOC } } }, [readThrough(LITERAL_DISTRIBUTION_ARN)]),
+      ...withDocument({ aws_s3_bucket: { A: { bucket: "media" } }, aws_s3_bucket_policy: { P: { bucket: "${aws_s3_bucket.A.id}", policy: DOC } } }, [cloudFrontRead({ condition: sourceArn([LITERAL_DISTRIBUTION_ARN]) })]),
       output: { "assets-domain": { value: "${aws_s3_bucket.A.bucket_regional_domain_name}" } },
     });
     const cdn = stackOf("dev-distribution", { resource: { aws_cloudfront_distribution: { D: { origin: [{ domain_name: remote("dev-app", "assets-domain") }] } } }, data: remoteState("dev-app") });
@@ -311,17 +314,6 @@ describe("S3-4 which buckets are assets buckets", () => {
 });
 
 describe("S3-4 what the assets bucket policy admits", () => {
-  const DISTRIBUTION_ARN = "${aws_cloudfront_distribution.D.arn}";
-  const sourceArn = (values: string[], test = "StringEquals") => [{ test, variable: "AWS:SourceArn", values }];
-  /** DistributionStack's grant: CloudFront reads the assets through this environment's distribution; with these fields changed. */
-  const cloudFrontRead = (changes: object = {}) => ({
-    sid: "Read",
-    principals: CLOUDFRONT,
-    actions: ["s3:GetObject"],
-    resources: ["${aws_s3_bucket.A.arn}/assets/*"],
-    condition: sourceArn([DISTRIBUTION_ARN]),
-    ...changes,
-  });
   /** dev's assets bucket `A`, the origin of distribution `D` in the same stack, whose policy is these statements. */
   const assetsAdmitting = (...statements: object[]) =>
     withDocument(
@@ -456,13 +448,7 @@ describe("S3-4 a distribution in another stack", () => {
    * policy reads from cdnId's state for AWS:SourceArn.
    */
   function splitStacks(assetsId: string, cdnId: string): [SynthesizedStack, SynthesizedStack] {
-    const read = {
-      sid: "Read",
-      principals: CLOUDFRONT,
-      actions: ["s3:GetObject"],
-      resources: ["${aws_s3_bucket.A.arn}/*"],
-      condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [remote(cdnId, "distribution-arn")] }],
-    };
+    const read = cloudFrontRead({ condition: sourceArn([remote(cdnId, "distribution-arn")]) });
     const assets = stackOf(assetsId, {
       resource: { aws_s3_bucket: { A: { bucket: "media" } }, aws_s3_bucket_policy: { P: { bucket: "${aws_s3_bucket.A.id}", policy: DOC } } },
       data: { ...remoteState(cdnId), aws_iam_policy_document: { Doc: { statement: [read] } } },
