@@ -5,7 +5,7 @@
  * tests, not the whole unit suite. No moto_server suites: those test the AWS calls, not the
  * decisions, and cost a network round trip per mutant.
  */
-/** What the three policy groups share: their tests, and that their static mutants are ignored. */
+/** What the policy groups share: their tests, and that their static mutants are ignored. */
 const POLICY = {
   // Every rule's id, title, severity and control mapping is a module-level table: a mutant
   // there is "static" (it runs while the module loads, before any test), so Stryker would
@@ -34,6 +34,29 @@ const POLICY = {
   ],
 };
 
+/** What the plan-review groups share: their tests. */
+const PLAN_REVIEW = {
+  tests: [
+    "scripts/plan-review/summarize.test.ts",
+    "scripts/plan-review/summary-details.test.ts",
+    "scripts/plan-review/certificate-warnings.test.ts",
+    "scripts/plan-review/fixtures.test.ts",
+    "scripts/plan-review/parse.test.ts",
+    "scripts/plan-review/plan-checks.test.ts",
+    "scripts/plan-review/render.test.ts",
+    // Not malformed.property.test.ts: its three properties generate 425 plans, and they
+    // reach nearly every parse and summarize mutant, so each of those would re-run them
+    // all (Stryker's estimate for the group was over two hours). They guard robustness
+    // (no malformed plan ever passes) in `npm test`; the decisions must be pinned down by
+    // the tests above on their own, so the group's score is a lower bound.
+  ],
+};
+
+/** What the environments groups share: their tests. */
+const ENVIRONMENTS = {
+  tests: ["environments/validation.test.ts", "environments/loader.test.ts", "environments/aws-names.test.ts", "environments/lambda-runtimes.test.ts"],
+};
+
 module.exports = [
   {
     name: "release",
@@ -47,30 +70,39 @@ module.exports = [
       "scripts/release/move-set.test.ts",
     ],
   },
+  // plan-review's three modules hold about 1,170 mutants, more than one job gets through in
+  // 10 minutes on two cores, so each module is its own group; all three run the same tests.
   {
-    name: "plan-review",
-    why: "reading plans (fail closed), the checks a schema cannot do, the summary and the destroy gate",
-    mutate: ["scripts/plan-review/summarize.ts", "scripts/plan-review/parse.ts", "scripts/plan-review/plan-checks.ts"],
-    tests: [
-      "scripts/plan-review/summarize.test.ts",
-      "scripts/plan-review/summary-details.test.ts",
-      "scripts/plan-review/certificate-warnings.test.ts",
-      "scripts/plan-review/fixtures.test.ts",
-      "scripts/plan-review/parse.test.ts",
-      "scripts/plan-review/plan-checks.test.ts",
-      "scripts/plan-review/render.test.ts",
-      // Not malformed.property.test.ts: its three properties generate 425 plans, and they
-      // reach nearly every parse and summarize mutant, so each of those would re-run them
-      // all (Stryker's estimate for the group was over two hours). They guard robustness
-      // (no malformed plan ever passes) in `npm test`; the decisions must be pinned down by
-      // the tests above on their own, so the group's score is a lower bound.
-    ],
+    name: "plan-review-parse",
+    why: "reading plans: a file that is not a plan, or a plan Terraform would not write, fails closed",
+    ...PLAN_REVIEW,
+    mutate: ["scripts/plan-review/parse.ts"],
   },
   {
-    name: "environments",
-    why: "environment validation: the schema, cross-environment rules, AWS name rules, the loader",
-    mutate: ["environments/index.ts", "environments/schema.ts", "environments/rules/*.ts"],
-    tests: ["environments/validation.test.ts", "environments/loader.test.ts", "environments/aws-names.test.ts", "environments/lambda-runtimes.test.ts"],
+    name: "plan-review-checks",
+    why: "the checks a schema cannot do (addresses, stacks, duplicate changes)",
+    ...PLAN_REVIEW,
+    mutate: ["scripts/plan-review/plan-checks.ts"],
+  },
+  {
+    name: "plan-review-summary",
+    why: "the summary and the destroy gate",
+    ...PLAN_REVIEW,
+    mutate: ["scripts/plan-review/summarize.ts"],
+  },
+  // The schema's 424 mutants (162 of them static: they run every test file) and the rules'
+  // 627 are two groups, each under 10 minutes on two cores; both run the same tests.
+  {
+    name: "environments-schema",
+    why: "environment validation: the zod schema of one environment file",
+    ...ENVIRONMENTS,
+    mutate: ["environments/schema.ts"],
+  },
+  {
+    name: "environments-rules",
+    why: "environment validation: cross-environment rules, AWS name rules, the loader",
+    ...ENVIRONMENTS,
+    mutate: ["environments/index.ts", "environments/rules/*.ts"],
   },
   {
     name: "sync-assets",
@@ -78,13 +110,14 @@ module.exports = [
     mutate: ["scripts/sync-assets/plan.ts"],
     tests: ["scripts/sync-assets/plan.test.ts", "scripts/sync-assets/build-cache-rules.test.ts"],
   },
-  // The policy engine and rules, in three groups that CI runs side by side (each under 10
-  // minutes on two cores): about 1,250 mutants each. All three run every policy test file; a
-  // mutant loads only the files holding its covering tests (only-covering-files-sequencer.cjs),
-  // and a test's synthesized stacks are replayed from the first run (__tests__/support/synth-memo.ts).
+  // The policy engine and rules: about 3,700 mutants (1,000 of them static, ignored), in seven
+  // groups that CI runs side by side, each under 10 minutes on two cores. All run every
+  // policy test file; a mutant loads only the files holding its covering tests
+  // (only-covering-files-sequencer.cjs), and a test's synthesized stacks are replayed from
+  // the first run (__tests__/support/synth-memo.ts).
   {
     name: "policy-engine",
-    why: "the policy engine (suppressions, statuses), what it reads (IAM documents, expressions, ARNs, actions) and the IAM rules",
+    why: "the policy engine (suppressions, statuses) and what it reads (IAM documents, expressions, ARNs, actions)",
     ...POLICY,
     mutate: [
       "scripts/policy/engine.ts",
@@ -95,29 +128,43 @@ module.exports = [
       "scripts/policy/iam-actions.ts",
       "scripts/policy/policy-sites.ts",
       "scripts/policy/rules/index.ts",
-      "scripts/policy/rules/iam*.ts",
     ],
+  },
+  {
+    name: "policy-iam",
+    why: "the IAM rules: wildcards, trust, unconstrained actions, resource policies",
+    ...POLICY,
+    mutate: ["scripts/policy/rules/iam*.ts"],
+  },
+  {
+    name: "policy-s3",
+    why: "the policy rules for buckets",
+    ...POLICY,
+    mutate: ["scripts/policy/rules/s3.ts"],
   },
   {
     name: "policy-edge",
-    why: "the policy rules for buckets, the distribution and certificates",
+    why: "the policy rules for the distribution and certificates",
     ...POLICY,
-    mutate: ["scripts/policy/rules/s3.ts", "scripts/policy/rules/cloudfront.ts", "scripts/policy/rules/certificates.ts"],
+    mutate: ["scripts/policy/rules/cloudfront.ts", "scripts/policy/rules/certificates.ts"],
   },
   {
-    name: "policy-app",
-    why: "the policy rules for functions, releases, monitoring, logs, secrets, encryption, tables and tags",
+    name: "policy-release",
+    why: "the policy rules for releases (aliases, versions, the release bucket) and monitoring",
     ...POLICY,
-    mutate: [
-      "scripts/policy/rules/lambda.ts",
-      "scripts/policy/rules/release.ts",
-      "scripts/policy/rules/monitoring.ts",
-      "scripts/policy/rules/logs.ts",
-      "scripts/policy/rules/secrets.ts",
-      "scripts/policy/rules/encryption.ts",
-      "scripts/policy/rules/dynamodb.ts",
-      "scripts/policy/rules/tags.ts",
-    ],
+    mutate: ["scripts/policy/rules/release.ts", "scripts/policy/rules/monitoring.ts"],
+  },
+  {
+    name: "policy-functions",
+    why: "the policy rules for functions, their logs and tags",
+    ...POLICY,
+    mutate: ["scripts/policy/rules/lambda.ts", "scripts/policy/rules/logs.ts", "scripts/policy/rules/tags.ts"],
+  },
+  {
+    name: "policy-data",
+    why: "the policy rules for secrets, encryption and tables",
+    ...POLICY,
+    mutate: ["scripts/policy/rules/secrets.ts", "scripts/policy/rules/encryption.ts", "scripts/policy/rules/dynamodb.ts"],
   },
   {
     name: "app-build",
