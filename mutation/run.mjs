@@ -31,6 +31,33 @@ export function moduleScores(report) {
   });
 }
 
+/**
+ * CPU seconds (user + system) of every process this one has waited for so far: Linux's
+ * /proc/self/stat fields 16 and 17 (cutime, cstime, in clock ticks; proc(5)). A process adds
+ * its own children's time when it reaps them, so this covers Stryker and its test workers.
+ * Why: a run's wall time depends on what else uses the cores, its CPU time hardly does, and
+ * on an idle machine a run cannot take longer than the CPU time it needs (its workers run in
+ * parallel, and it waits on little else). Undefined where there is no /proc.
+ */
+export function childrenCpuSeconds(stat = readProcStat(), ticksPerSecond = CLOCK_TICKS) {
+  if (stat === undefined) return undefined;
+  // Field 2 (the command) is in parentheses and may hold spaces: count from after it.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3]);
+  return Number.isFinite(ticks) ? ticks / ticksPerSecond : undefined;
+}
+
+function readProcStat() {
+  try {
+    return readFileSync("/proc/self/stat", "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on Linux for x86-64 and arm64. */
+const CLOCK_TICKS = 100;
+
 function parseArgs(argv) {
   const split = argv.indexOf("--");
   const names = split === -1 ? argv : argv.slice(0, split);
@@ -50,19 +77,23 @@ function main() {
   for (const group of groups) {
     process.stderr.write(`\n== mutation group ${group.name}: ${group.why}\n`);
     const t0 = performance.now();
+    const cpu0 = childrenCpuSeconds();
     const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), ["run", "mutation/stryker.config.mjs", ...strykerArgs], {
       cwd: ROOT,
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...process.env, MUTATION_GROUP: group.name },
     });
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    const cpu1 = childrenCpuSeconds();
+    const cpuSeconds = cpu0 === undefined || cpu1 === undefined ? undefined : Math.round((cpu1 - cpu0) * 10) / 10;
     let modules = [];
     try {
       modules = moduleScores(JSON.parse(readFileSync(path.join(ROOT, "reports", "mutation", `${group.name}.json`), "utf8")));
     } catch (error) {
       process.stderr.write(`test:mutation: group ${group.name} wrote no report (${error.message})\n`);
     }
-    results.push({ group: group.name, exitCode: run.status, seconds, modules });
+    process.stderr.write(`== group ${group.name}: ${seconds} s, ${cpuSeconds ?? "?"} CPU seconds\n`);
+    results.push({ group: group.name, exitCode: run.status, seconds, cpuSeconds, modules });
   }
   const totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 
@@ -82,7 +113,7 @@ function main() {
       totalSeconds,
       cpus: cpus().length,
       loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
-      groups: results.map(({ group, seconds, modules }) => ({ group, seconds, scores: Object.fromEntries(modules.map((m) => [m.file, m.score])) })),
+      groups: results.map(({ group, seconds, cpuSeconds, modules }) => ({ group, seconds, cpuSeconds, scores: Object.fromEntries(modules.map((m) => [m.file, m.score])) })),
     }) + "\n",
   );
   if (failures.length > 0) {
