@@ -25,6 +25,7 @@ const POLICY = {
     "scripts/policy/rules-cloudfront.test.ts",
     "scripts/policy/rules-cloudfront-decisions.test.ts",
     "scripts/policy/rules-encryption.test.ts",
+    "scripts/policy/rules-functions-decisions.test.ts",
     "scripts/policy/rules-iam.test.ts",
     "scripts/policy/rules-iam-decisions.test.ts",
     "scripts/policy/rules-platform.test.ts",

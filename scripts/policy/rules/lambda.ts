@@ -104,7 +104,8 @@ export const lambdaLiveAliasIgnoresRelease: Rule = {
     const aliases = stack.resourcesOfType("aws_lambda_alias").filter((a) => a.config.name === LIVE_ALIAS);
     return checkEach(aliases, `no "${LIVE_ALIAS}" alias in this stack`, (alias) => {
       const ignored = asBlock(alias.config.lifecycle)?.ignore_changes;
-      if (ignored === "all" || asStrings(ignored).includes("all")) return undefined;
+      // `ignore_changes = all` is the string "all" in Terraform JSON; asStrings reads it as ["all"].
+      if (asStrings(ignored).includes("all")) return undefined;
       const missing = RELEASE_OWNED_ALIAS_ATTRIBUTES.filter((attribute) => !asStrings(ignored).includes(attribute));
       return missing.length === 0
         ? undefined

@@ -83,7 +83,8 @@ function functionLogGroupProblem(workspace: Workspace, stack: SynthesizedStack, 
   const configured = asBlock(fn.config.logging_config)?.log_group;
   if (configured !== undefined) {
     if (workspace.targets(stack, configured).some((t) => t.resource.type === "aws_cloudwatch_log_group")) return undefined;
-    if (groups.some((g) => literalString(configured) !== undefined && g.config.name === configured)) return undefined;
+    // The same text as a managed group's name: a literal, or the same expression (`${var.x}`), which Terraform evaluates to the same name.
+    if (groups.some((g) => g.config.name === configured)) return undefined;
     return { resource: fn.address, message: `logging_config.log_group ${show(configured)} is not a log group managed by this stack, so nothing sets its retention` };
   }
   const name = literalString(fn.config.function_name);

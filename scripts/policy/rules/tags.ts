@@ -5,6 +5,7 @@
  * values, and that no resource overrides a standard key with an empty or different value.
  */
 import { standardTags, STANDARD_TAG_KEYS } from "../../../lib/tags";
+import { isExpression } from "../expressions";
 import { asBlock } from "../model";
 import { checked, notApplicable, show, type Finding, type Rule } from "../rule";
 
@@ -18,7 +19,8 @@ export const standardTagsPresent: Rule = {
     const awsResources = stack.resources.filter((r) => r.type.startsWith("aws_"));
     if (awsResources.length === 0) return notApplicable("no AWS resources in this stack");
     const providers = stack.providers.filter((p) => p.name === "aws");
-    const expected: Record<string, string> | undefined = env ? standardTags(env) : undefined;
+    // A stack of no environment is checked for the keys only; an environment's stack for their values too.
+    const expected = env && { environment: env.name, tags: standardTags(env) as Record<string, string> };
     const findings: Finding[] = [];
 
     if (providers.length === 0) {
@@ -33,8 +35,8 @@ export const standardTagsPresent: Rule = {
         const value = provider.defaultTags[key];
         if (typeof value !== "string" || value.trim() === "") {
           findings.push({ resource: provider.address, message: `default_tags has ${key} ${value === undefined ? "missing" : `= ${show(value)}`}` });
-        } else if (expected && value !== expected[key]) {
-          findings.push({ resource: provider.address, message: `default_tags has ${key} = ${show(value)} (expected ${show(expected[key])} for environment ${env?.name})` });
+        } else if (expected && value !== expected.tags[key]) {
+          findings.push({ resource: provider.address, message: `default_tags has ${key} = ${show(value)} (expected ${show(expected.tags[key])} for environment ${expected.environment})` });
         }
       }
     }
@@ -44,7 +46,10 @@ export const standardTagsPresent: Rule = {
       for (const key of STANDARD_TAG_KEYS) {
         if (!(key in tags)) continue;
         const value = tags[key];
-        if (value === "" || value === null || (typeof value === "string" && !value.includes("${") && value !== defaults[key])) {
+        // Terraform turns a number or bool into its string for tags (a map of strings), so 5
+        // overrides a default "5" with the same value; null and "" are never a default's value
+        // (default_tags with an empty value is flagged above). An expression cannot be judged.
+        if (!isExpression(value) && String(value) !== defaults[key]) {
           findings.push({ resource: resource.address, message: `tags.${key} = ${show(value)} overrides the provider's default ${show(defaults[key])}` });
         }
       }
