@@ -420,10 +420,6 @@ describe("TAG-1 standard tags", () => {
     expect(tagFindings({ resource: bucket({ Project: "" }), provider: awsProvider() })).toEqual([["aws_s3_bucket.B", 'tags.Project = "" overrides the provider\'s default "acme-web"']]);
   });
 
-  it("flags a resource tag set to null", () => {
-    expect(tagFindings({ resource: bucket({ Project: null }), provider: awsProvider() })).toEqual([["aws_s3_bucket.B", "tags.Project = null overrides the provider's default \"acme-web\""]]);
-  });
-
   it("flags a resource tag that is a number different from the default", () => {
     expect(tagFindings({ resource: bucket({ Project: 5 }), provider: awsProvider() })).toEqual([["aws_s3_bucket.B", "tags.Project = 5 overrides the provider's default \"acme-web\""]]);
   });

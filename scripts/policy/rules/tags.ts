@@ -46,9 +46,10 @@ export const standardTagsPresent: Rule = {
       for (const key of STANDARD_TAG_KEYS) {
         if (!(key in tags)) continue;
         const value = tags[key];
-        // Terraform turns a number or bool into its string for tags (a map of strings), so 5
-        // overrides a default "5" with the same value; null and "" are never a default's value
-        // (default_tags with an empty value is flagged above). An expression cannot be judged.
+        // Terraform turns a number or bool into its string for tags, a map of strings (5 is
+        // "5": https://developer.hashicorp.com/terraform/language/functions/tostring), so 5
+        // repeats a default "5". "" differs from every default (an empty default is flagged
+        // above). An expression cannot be judged here.
         if (!isExpression(value) && String(value) !== defaults[key]) {
           findings.push({ resource: resource.address, message: `tags.${key} = ${show(value)} overrides the provider's default ${show(defaults[key])}` });
         }
