@@ -24,6 +24,7 @@ const POLICY = {
     "scripts/policy/rules-certificates-decisions.test.ts",
     "scripts/policy/rules-cloudfront.test.ts",
     "scripts/policy/rules-cloudfront-decisions.test.ts",
+    "scripts/policy/rules-data-decisions.test.ts",
     "scripts/policy/rules-encryption.test.ts",
     "scripts/policy/rules-functions-decisions.test.ts",
     "scripts/policy/rules-iam.test.ts",

@@ -39,7 +39,9 @@ export const snsTopicEncrypted: Rule = {
         other
           .resourcesOfType("aws_cloudwatch_metric_alarm")
           .flatMap((alarm) => workspace.targets(other, asStrings(alarm.config.alarm_actions)))
-          .filter((t) => t.stack === stack && t.resource.type === "aws_sns_topic")
+          // Only this stack's targets: another stack may hold a topic of the same address. (No type
+          // test: an address starts with its type, so only topics match the topics looked up below.)
+          .filter((t) => t.stack === stack)
           .map((t) => t.resource.address),
       ),
     );

@@ -81,7 +81,7 @@ function secretProblems({ kind, name, value }: Item): { message: string; fix?: s
     }
   }
   for (const reference of referencesIn(value)) {
-    const attribute = reference.attribute.split(".").pop() ?? "";
+    const attribute = lastSegment(reference.attribute);
     if (SECRET_TYPES.includes(reference.type) || SECRET_ATTRIBUTE.test(attribute)) {
       problems.push({ message: `passes the secret ${reference.address}.${reference.attribute} in plain text` });
     } else if (reference.type === "aws_ssm_parameter" && attribute === "value" && looksSecret(name)) {
@@ -107,6 +107,11 @@ function secretProblems({ kind, name, value }: Item): { message: string; fix?: s
 
 function upperSnake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toUpperCase();
+}
+
+/** The last part of an attribute path (`value` of `value`, `result` of `keepers.result`). */
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf(".") + 1);
 }
 
 function looksSecret(name: string): boolean {
