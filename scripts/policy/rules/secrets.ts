@@ -109,7 +109,7 @@ function upperSnake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toUpperCase();
 }
 
-/** The last part of an attribute path (`value` of `value`, `result` of `keepers.result`). */
+/** The last part of an attribute path (`value` of `value`, `token` of `outputs.session.token`). */
 function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf(".") + 1);
 }
