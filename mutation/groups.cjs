@@ -29,6 +29,7 @@ const POLICY = {
     "scripts/policy/rules-functions-decisions.test.ts",
     "scripts/policy/rules-iam.test.ts",
     "scripts/policy/rules-iam-decisions.test.ts",
+    "scripts/policy/rules-release-decisions.test.ts",
     "scripts/policy/rules-platform.test.ts",
     "scripts/policy/rules-release.test.ts",
     "scripts/policy/rules-s3.test.ts",

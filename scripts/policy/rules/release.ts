@@ -24,15 +24,32 @@ interface Ttls {
 
 /**
  * AWS-managed cache policies by id and name ("Use managed cache policies", CloudFront
- * Developer Guide). Only these are known; any other literal id cannot be judged.
+ * Developer Guide). Only these are known; any other literal id cannot be judged. `lookupName`
+ * is the name a data.aws_cloudfront_cache_policy finds it by: `Managed-` and the name, except
+ * the two UseOriginCacheControlHeaders policies (the provider's data source documentation); a
+ * policy found by the bare name ("CachingDisabled") is one of the account's own.
  */
-const MANAGED_CACHE_POLICIES: readonly { id: string; name: string; min: number; default: number; max: number }[] = [
-  { id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", name: "CachingDisabled", min: 0, default: 0, max: 0 },
-  { id: "658327ea-f89d-4fab-a63d-7e88639e58f6", name: "CachingOptimized", min: 1, default: 86_400, max: ONE_YEAR_SECONDS },
-  { id: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d", name: "CachingOptimizedForUncompressedObjects", min: 1, default: 86_400, max: ONE_YEAR_SECONDS },
-  { id: "83da9c7e-98b4-4e11-a168-04f0df8e2c65", name: "UseOriginCacheControlHeaders", min: 0, default: 0, max: ONE_YEAR_SECONDS },
-  { id: "4cc15a8a-d715-48a4-82b8-cc0b614638fe", name: "UseOriginCacheControlHeaders-QueryStrings", min: 0, default: 0, max: ONE_YEAR_SECONDS },
-  { id: "2e54312d-136d-493c-8eb9-b001f22f67d2", name: "Amplify", min: 2, default: 2, max: 600 },
+const MANAGED_CACHE_POLICIES: readonly { id: string; name: string; lookupName: string; min: number; default: number; max: number }[] = [
+  { id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", name: "CachingDisabled", lookupName: "Managed-CachingDisabled", min: 0, default: 0, max: 0 },
+  { id: "658327ea-f89d-4fab-a63d-7e88639e58f6", name: "CachingOptimized", lookupName: "Managed-CachingOptimized", min: 1, default: 86_400, max: ONE_YEAR_SECONDS },
+  {
+    id: "b2884449-e4de-46a7-ac36-70bc7f1ddd6d",
+    name: "CachingOptimizedForUncompressedObjects",
+    lookupName: "Managed-CachingOptimizedForUncompressedObjects",
+    min: 1,
+    default: 86_400,
+    max: ONE_YEAR_SECONDS,
+  },
+  { id: "83da9c7e-98b4-4e11-a168-04f0df8e2c65", name: "UseOriginCacheControlHeaders", lookupName: "UseOriginCacheControlHeaders", min: 0, default: 0, max: ONE_YEAR_SECONDS },
+  {
+    id: "4cc15a8a-d715-48a4-82b8-cc0b614638fe",
+    name: "UseOriginCacheControlHeaders-QueryStrings",
+    lookupName: "UseOriginCacheControlHeaders-QueryStrings",
+    min: 0,
+    default: 0,
+    max: ONE_YEAR_SECONDS,
+  },
+  { id: "2e54312d-136d-493c-8eb9-b001f22f67d2", name: "Amplify", lookupName: "Managed-Amplify", min: 2, default: 2, max: 600 },
 ];
 
 /**
@@ -52,8 +69,7 @@ function ttlsOf(workspace: Workspace, stack: SynthesizedStack, behaviour: Block)
     if (resource.type !== "aws_cloudfront_cache_policy") continue;
     if (resource.mode === "managed") return { ...ttlArguments(resource.config), source: resource.address };
     // data.aws_cloudfront_cache_policy looks a managed policy up by name ("Managed-CachingDisabled") or id.
-    const name = literalString(resource.config.name)?.replace(/^Managed-/, "");
-    const managed = MANAGED_CACHE_POLICIES.find((p) => p.name === name || p.id === literalString(resource.config.id));
+    const managed = MANAGED_CACHE_POLICIES.find((p) => p.lookupName === resource.config.name || p.id === resource.config.id);
     if (managed) return { ...managed, source: `the managed ${managed.name} policy (${resource.address})` };
   }
   return `cannot tell which cache policy ${show(id)} is`;
@@ -85,8 +101,9 @@ export const pagesNeverCached: Rule = {
 
 /** A behaviour for the API: its pattern is `/api/…`, or it targets an API Gateway origin. */
 function isApiBehaviour(workspace: Workspace, stack: SynthesizedStack, distribution: TfResource, behaviour: Block): boolean {
-  const pattern = String(behaviour.path_pattern ?? "");
-  return /^\/?api(\/|\*|$)/.test(pattern) || targetKind(workspace, stack, distribution, behaviour) === "http-api";
+  // CloudFront treats a pattern with and without its leading slash alike ("Path pattern",
+  // CloudFront Developer Guide); path_pattern is required on ordered behaviours.
+  return /^\/?api(\/|\*|$)/.test(String(behaviour.path_pattern)) || targetKind(workspace, stack, distribution, behaviour) === "http-api";
 }
 
 export const apiNeverCached: Rule = {
@@ -119,7 +136,7 @@ export const hashedAssetsLongCached: Rule = {
   check: ({ stack, workspace }) => {
     const assets = distributions(stack).flatMap((distribution) =>
       asBlocks(distribution.config.ordered_cache_behavior)
-        .filter((b) => String(b.path_pattern ?? "").endsWith("/*") && targetKind(workspace, stack, distribution, b) === "s3")
+        .filter((b) => String(b.path_pattern).endsWith("/*") && targetKind(workspace, stack, distribution, b) === "s3")
         .map((behaviour) => ({ distribution, behaviour })),
     );
     return checkEach(assets, "no behaviours serve a prefix of an S3 origin in this stack", ({ distribution, behaviour }): Finding | undefined => {
@@ -140,14 +157,19 @@ export const apiThrottledFromConfig: Rule = {
   fix: "Pass env.api.throttlingRateLimit and env.api.throttlingBurstLimit to LambdaHttpApi (AppStack does); per-route settings may only lower them.",
   check: ({ stack, env }) =>
     checkEach(stack.resourcesOfType("aws_apigatewayv2_stage"), "no API Gateway v2 stages in this stack", (stage): Finding[] => {
-      const defaults = asBlock(stage.config.default_route_settings) ?? {};
-      const expected = env ? { rate: env.api.throttlingRateLimit, burst: env.api.throttlingBurstLimit } : undefined;
+      const block = asBlock(stage.config.default_route_settings);
+      const defaults = block ?? {};
+      const expected = env && { name: env.name, throttling_rate_limit: env.api.throttlingRateLimit, throttling_burst_limit: env.api.throttlingBurstLimit };
       const findings: Finding[] = [];
       const at = (message: string) => findings.push({ resource: stage.address, message });
-      for (const [key, want] of [["throttling_rate_limit", expected?.rate], ["throttling_burst_limit", expected?.burst]] as const) {
+      for (const key of ["throttling_rate_limit", "throttling_burst_limit"] as const) {
         const seen = defaults[key];
-        if (typeof seen !== "number" || seen <= 0) at(`default_route_settings.${key} is ${show(seen)}, so the stage takes the account's limits (10,000 requests/s shared by every API)`);
-        else if (want !== undefined && seen !== want) at(`default_route_settings.${key} is ${seen}, but environment ${env?.name} configures ${want}`);
+        // Without default_route_settings the stage has no limits of its own; inside it, an
+        // unset limit is sent as 0, and 0 lets no request through (429 on every request:
+        // hashicorp/terraform-provider-aws#14742, and the provider's default of 0 in #43307).
+        if (block === undefined) at(`default_route_settings.${key} is unset, so the stage takes the account's limits (10,000 requests/s shared by every API)`);
+        else if (typeof seen !== "number" || seen <= 0) at(`default_route_settings.${key} is ${show(seen)}, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429`);
+        else if (expected && seen !== expected[key]) at(`default_route_settings.${key} is ${seen}, but environment ${expected.name} configures ${expected[key]}`);
       }
       for (const route of asBlocks(stage.config.route_settings)) {
         for (const [key, limit] of [["throttling_rate_limit", defaults.throttling_rate_limit], ["throttling_burst_limit", defaults.throttling_burst_limit]] as const) {
