@@ -177,6 +177,19 @@ describe("REL-4 the stage's throttling", () => {
     expect(outcomeOf(apiThrottledFromConfig, { resource: { aws_s3_bucket: { B: { bucket: "b" } } } })).toEqual({ kind: "not-applicable", reason: "no API Gateway v2 stages in this stack" });
   });
 
+  it("flags a stage without default_route_settings, which takes the account's limits", () => {
+    expect(findings(apiThrottledFromConfig, stage({}))).toEqual([
+      [STAGE, "default_route_settings.throttling_rate_limit is unset, so the stage takes the account's limits (10,000 requests/s shared by every API)"],
+      [STAGE, "default_route_settings.throttling_burst_limit is unset, so the stage takes the account's limits (10,000 requests/s shared by every API)"],
+    ]);
+  });
+
+  it("flags a burst limit other than the environment's", () => {
+    expect(findings(apiThrottledFromConfig, stage({ default_route_settings: { throttling_rate_limit: 50, throttling_burst_limit: 200 } }))).toEqual([
+      [STAGE, "default_route_settings.throttling_burst_limit is 200, but environment dev configures 100"],
+    ]);
+  });
+
   it("flags limits of 0, which refuse every request", () => {
     expect(findings(apiThrottledFromConfig, stage({ default_route_settings: { throttling_rate_limit: 0, throttling_burst_limit: 100 } }))).toEqual([
       [STAGE, "default_route_settings.throttling_rate_limit is 0, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429"],
