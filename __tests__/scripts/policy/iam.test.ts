@@ -286,6 +286,24 @@ describe("IAM actions", () => {
     expect(expandAction("GetObject")).toBeUndefined();
   });
 
+  // The actions are read once per service and kept: each test below names a service no other
+  // test in this file reads, so that reading is what it checks.
+  it("knows no action for a known service's name alone, without an action part", () => {
+    expect(expandAction("budgets")).toBeUndefined();
+  });
+
+  it("marks an action with no resource types as one that cannot be limited, the first time its service is read", () => {
+    expect(expandAction("cur:GetUsageReport")?.map((a) => a.restrictable)).toEqual([false]);
+  });
+
+  it("does not read outside the action data for a service name that ends in a path to a real service", () => {
+    expect(expandAction("../actions/health:DescribeEntityAggregates")).toBeUndefined();
+  });
+
+  it("does not read outside the action data for a service name that starts like a real service", () => {
+    expect(expandAction("ce/../ce:CreateReport")).toBeUndefined();
+  });
+
   it("finds none for a name the service does not have", () => {
     expect(expandAction("s3:NoSuchAction")).toEqual([]);
   });
