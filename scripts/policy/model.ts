@@ -121,6 +121,25 @@ export function asStrings(value: unknown): string[] {
   return [];
 }
 
+/**
+ * A number argument as Terraform reads it. Terraform converts a string to a number where a
+ * number is expected "as long as the string contains a valid representation of a number"
+ * (Terraform language docs, "Type Conversion"), so `"50"` in Terraform JSON is 50. Anything
+ * else (an expression, a word, null) is not a number the rules can judge: undefined.
+ */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** A bool argument as Terraform reads it: true or "true", false or "false" (the same conversion); else undefined. */
+export function asBool(value: unknown): boolean | undefined {
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return undefined;
+}
+
 /** A nested value by path, tolerating single-block lists on the way. */
 export function dig(block: Block | undefined, ...path: string[]): unknown {
   let current: unknown = block;

@@ -153,6 +153,12 @@ describe("CF-3 what a response headers policy sets", () => {
     expect(findingsOf(decideOn(cloudFrontSecurityHeaders, headersPolicy({})))).toEqual([]);
   });
 
+  it("reads an HSTS max-age written as a numeric string as Terraform does, and judges the number", () => {
+    const hsts = (age: string) => headersPolicy({ strict_transport_security: { ...STRONG_HEADERS.strict_transport_security, access_control_max_age_sec: age } });
+    expect(findingsOf(decideOn(cloudFrontSecurityHeaders, hsts("31536000")))).toEqual([]);
+    expect(findingsOf(decideOn(cloudFrontSecurityHeaders, hsts("86400")))).toEqual([[POLICY, 'sets HSTS max-age "86400" (at least 31536000, one year)']]);
+  });
+
   it("flags a policy without security_headers_config: no HSTS, nosniff or X-Frame-Options", () => {
     const resources = { aws_cloudfront_response_headers_policy: { H: { name: "h" } } };
     expect(findingsOf(decideOn(cloudFrontSecurityHeaders, resources))).toEqual([

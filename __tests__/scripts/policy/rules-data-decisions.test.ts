@@ -61,6 +61,37 @@ describe("KMS-1 which keys it checks", () => {
       ["aws_kms_key.K", "enable_key_rotation is false, so the key material never rotates"],
     ]);
   });
+
+  it("does not ask an asymmetric or HMAC key to rotate: KMS cannot rotate them", () => {
+    for (const spec of ["RSA_2048", "ECC_NIST_P256", "HMAC_256"]) {
+      expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { customer_master_key_spec: spec, policy: "{}" } } })).toEqual([]);
+    }
+  });
+
+  it("does not ask a symmetric key in a custom key store to rotate: KMS cannot rotate it", () => {
+    expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { custom_key_store_id: "cks-1234567890abcdef0", policy: "{}" } } })).toEqual([]);
+    expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { custom_key_store_id: "${aws_cloudhsm_v2_cluster.C.id}", policy: "{}" } } })).toEqual([]);
+  });
+
+  it("asks a key whose custom_key_store_id is null or empty to rotate: it is in KMS's own store", () => {
+    for (const store of [null, ""]) {
+      expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { custom_key_store_id: store, policy: "{}" } } })).toEqual([
+        ["aws_kms_key.K", "enable_key_rotation is unset, so the key material never rotates"],
+      ]);
+    }
+  });
+});
+
+describe("KMS-1 a disabled key", () => {
+  it('flags is_enabled false, and "false", which Terraform reads as false', () => {
+    for (const disabled of [false, "false"]) {
+      expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { ...GOOD_KEY, is_enabled: disabled } } })).toEqual([["aws_kms_key.K", "is_enabled is false: everything encrypted with the key is unreadable"]]);
+    }
+  });
+
+  it('passes is_enabled true and "true"', () => {
+    for (const enabled of [true, "true"]) expect(findings(kmsKeyHygiene, { aws_kms_key: { K: { ...GOOD_KEY, is_enabled: enabled } } })).toEqual([]);
+  });
 });
 
 describe("KMS-1 where a key's policy comes from", () => {

@@ -128,6 +128,16 @@ describe("LAM-3 reserved concurrency", () => {
     expect(findings(lambdaReservedConcurrency, fn({ reserved_concurrent_executions: 1 }), PROD)).toEqual([]);
   });
 
+  it('reads a reserved concurrency written as "1" as Terraform does: 1, which passes', () => {
+    expect(findings(lambdaReservedConcurrency, fn({ reserved_concurrent_executions: "1" }), PROD)).toEqual([]);
+  });
+
+  it('flags a reserved concurrency written as "0", which throttles every request', () => {
+    expect(findings(lambdaReservedConcurrency, fn({ reserved_concurrent_executions: "0" }), PROD)).toEqual([
+      [FN, 'reserved_concurrent_executions is "0" in protected environment prod (0 throttles every request)'],
+    ]);
+  });
+
   it("flags a reserved concurrency of 0, which throttles every request", () => {
     expect(findings(lambdaReservedConcurrency, fn({ reserved_concurrent_executions: 0 }), PROD)).toEqual([
       [FN, "reserved_concurrent_executions is 0 in protected environment prod (0 throttles every request)"],
@@ -218,6 +228,16 @@ describe("LOG-1 log group retention", () => {
   it("flags a log group whose retention is 0, which keeps logs forever", () => {
     expect(findings(logRetention, group(0))).toEqual([
       ["aws_cloudwatch_log_group.G", 'log group "/app/web" has retention_in_days 0, so its logs are kept (and billed) forever'],
+    ]);
+  });
+
+  it('reads a retention written as "1" as Terraform does: one day, which passes', () => {
+    expect(findings(logRetention, group("1"))).toEqual([]);
+  });
+
+  it('flags a retention written as "0"', () => {
+    expect(findings(logRetention, group("0"))).toEqual([
+      ["aws_cloudwatch_log_group.G", 'log group "/app/web" has retention_in_days "0", so its logs are kept (and billed) forever'],
     ]);
   });
 
@@ -327,6 +347,13 @@ describe("LOG-2 retention in protected environments", () => {
     expect(outcome(protectedLogRetention, fn({}), PROD)).toEqual({ kind: "not-applicable", reason: "no log groups in this stack" });
   });
 
+  it('judges a retention written as a numeric string by its number: "90" passes, "30" does not', () => {
+    expect(findings(protectedLogRetention, group("90"), PROD)).toEqual([]);
+    expect(findings(protectedLogRetention, group("30"), PROD)).toEqual([
+      ["aws_cloudwatch_log_group.G", 'log group "/app/web" keeps logs "30" days in protected environment prod (at least 90)'],
+    ]);
+  });
+
   it("flags a retention that is not a number, however large", () => {
     expect(findings(protectedLogRetention, group([365]), PROD)).toEqual([
       ["aws_cloudwatch_log_group.G", 'log group "/app/web" keeps logs [365] days in protected environment prod (at least 90)'],
@@ -422,6 +449,10 @@ describe("TAG-1 standard tags", () => {
 
   it("flags a resource tag that is a number different from the default", () => {
     expect(tagFindings({ resource: bucket({ Project: 5 }), provider: awsProvider() })).toEqual([["aws_s3_bucket.B", "tags.Project = 5 overrides the provider's default \"acme-web\""]]);
+  });
+
+  it("passes a resource tag set to null: the provider ignores it and the default applies", () => {
+    expect(tagFindings({ resource: bucket({ Project: null }), provider: awsProvider() })).toEqual([]);
   });
 
   it("passes a resource tag that is a number Terraform turns into the default's text", () => {

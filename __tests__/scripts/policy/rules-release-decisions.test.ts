@@ -68,6 +68,10 @@ describe("REL-1 how long the default behaviour may cache pages", () => {
     expect(findings(pagesNeverCached, { resource: distribution({ min_ttl: 0, default_ttl: 0, max_ttl: 0 }) })).toEqual([]);
   });
 
+  it("reads a legacy max_ttl written as the string \"0\" as 0, not as the provider's default year", () => {
+    expect(findings(pagesNeverCached, { resource: distribution({ min_ttl: "0", default_ttl: "0", max_ttl: "0" }) })).toEqual([]);
+  });
+
   it("reads an empty cache_policy_id as no cache policy (legacy max_ttl 0 passes)", () => {
     expect(findings(pagesNeverCached, { resource: distribution({ cache_policy_id: "", default_ttl: 0, max_ttl: 0 }) })).toEqual([]);
   });
@@ -209,6 +213,21 @@ describe("REL-4 the stage's throttling", () => {
   it("flags a route that raises the stage's rate limit", () => {
     const json = stage({ default_route_settings: limits, route_settings: [{ route_key: "GET /x", throttling_rate_limit: 500 }] });
     expect(findings(apiThrottledFromConfig, json)).toEqual([[STAGE, 'route "GET /x" raises throttling_rate_limit to 500 above the stage\'s 50']]);
+  });
+
+  it("reads limits written as numeric strings as Terraform does: as numbers", () => {
+    expect(findings(apiThrottledFromConfig, stage({ default_route_settings: { throttling_rate_limit: "50", throttling_burst_limit: "100" } }))).toEqual([]);
+  });
+
+  it("flags a limit written as a string that is not a number", () => {
+    expect(findings(apiThrottledFromConfig, stage({ default_route_settings: { throttling_rate_limit: "fifty", throttling_burst_limit: 100 } }))).toEqual([
+      [STAGE, 'default_route_settings.throttling_rate_limit is "fifty", not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429'],
+    ]);
+  });
+
+  it("flags a route that raises the stage's burst limit with a numeric string, against a stage limit written the same way", () => {
+    const json = stage({ default_route_settings: { throttling_rate_limit: 50, throttling_burst_limit: "100" }, route_settings: [{ route_key: "GET /x", throttling_burst_limit: "500" }] });
+    expect(findings(apiThrottledFromConfig, json)).toEqual([[STAGE, 'route "GET /x" raises throttling_burst_limit to 500 above the stage\'s 100']]);
   });
 
   it("passes a route whose limits equal the stage's", () => {
@@ -356,6 +375,13 @@ describe("MON-1 which resources are in a notifying alarm's dimensions", () => {
     const prod = { resource: { aws_cloudwatch_metric_alarm: { E: errorsAlarm({ FunctionName: "acme-web-dev-ssr" }) } } };
     expect(findings(monitoringAlarms, { resource: { aws_lambda_function: FUNCTION } }, { others: { "prod-app": prod } })).toEqual([
       [F, "function acme-web-dev-ssr is in no alarm's dimensions (environment dev has 0 alarms)"],
+    ]);
+  });
+
+  it('takes actions_enabled "false", which Terraform reads as false, for actions switched off', () => {
+    expect(findings(monitoringAlarms, stack({ E: errorsAlarm({ FunctionName: "acme-web-dev-ssr" }, { actions_enabled: "false" }) }))).toEqual([
+      [F, "function acme-web-dev-ssr is only in the dimensions of alarms that notify nobody"],
+      ["aws_cloudwatch_metric_alarm.E", "alarm acme-web-dev-ssr-errors has actions_enabled false, so it notifies nobody"],
     ]);
   });
 

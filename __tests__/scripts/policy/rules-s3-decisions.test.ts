@@ -551,6 +551,15 @@ describe("S3-8 lifecycle aborts incomplete multipart uploads", () => {
     expect(findings(s3LifecycleAbortsUploads, bucketWith({ lifecycle_rule: [{ id: "abort", enabled: true, abort_incomplete_multipart_upload_days: 7 }] }))).toEqual([]);
   });
 
+  it("passes an abort after a number of days written as a numeric string, which Terraform reads as a number", () => {
+    expect(findings(s3LifecycleAbortsUploads, bucketWith({ lifecycle_rule: [{ id: "abort", enabled: true, abort_incomplete_multipart_upload_days: "7" }] }))).toEqual([]);
+    expect(findings(s3LifecycleAbortsUploads, configuredWith({ id: "abort", status: "Enabled", abort_incomplete_multipart_upload: { days_after_initiation: "7" } }))).toEqual([]);
+  });
+
+  it("flags an abort whose days are neither a number nor a numeric string", () => {
+    expect(findings(s3LifecycleAbortsUploads, configuredWith({ id: "abort", status: "Enabled", abort_incomplete_multipart_upload: { days_after_initiation: "a week" } }))).toEqual([[BUCKET, NO_ABORT]]);
+  });
+
   it("flags a disabled inline lifecycle_rule, however it aborts uploads", () => {
     expect(findings(s3LifecycleAbortsUploads, bucketWith({ lifecycle_rule: [{ id: "abort", enabled: false, abort_incomplete_multipart_upload_days: 7 }] }))).toEqual([
       [BUCKET, "bucket data-bucket has no enabled lifecycle rule"],

@@ -1,7 +1,7 @@
 /** CloudFront: viewer HTTPS and TLS policy, security headers, origin access, origin TLS, certificate region. */
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../../../lib/naming";
 import { literalString } from "../expressions";
-import { asBlock, asBlocks, asStrings, type Block, type SynthesizedStack, type TfResource } from "../model";
+import { asBlock, asBlocks, asNumber, asStrings, type Block, type SynthesizedStack, type TfResource } from "../model";
 import { checkEach, show, type Finding, type Rule } from "../rule";
 import type { Workspace } from "../workspace";
 
@@ -223,8 +223,8 @@ function headerProblems(policy: TfResource): string[] {
   if (!hsts) {
     problems.push("sets no Strict-Transport-Security (HSTS) header");
   } else {
-    const age = hsts.access_control_max_age_sec;
-    if (typeof age !== "number" || age < ONE_YEAR_SECONDS) problems.push(`sets HSTS max-age ${show(age)} (at least ${ONE_YEAR_SECONDS}, one year)`);
+    const age = asNumber(hsts.access_control_max_age_sec);
+    if (age === undefined || age < ONE_YEAR_SECONDS) problems.push(`sets HSTS max-age ${show(hsts.access_control_max_age_sec)} (at least ${ONE_YEAR_SECONDS}, one year)`);
     if (hsts.include_subdomains !== true) problems.push("sets HSTS without includeSubDomains, so a subdomain can still be reached over plain HTTP");
     if (hsts.override !== true) problems.push("lets the origin override HSTS (override is not true)");
   }

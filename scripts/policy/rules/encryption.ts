@@ -1,6 +1,6 @@
 /** KMS keys (rotation, enabled, explicit policy), SNS topics and SQS queues encrypted at rest. */
 import { literalString, referencesIn } from "../expressions";
-import { asStrings, type SynthesizedStack, type TfResource } from "../model";
+import { asBool, asStrings, type SynthesizedStack, type TfResource } from "../model";
 import { checkEach, show, type Finding, type Rule } from "../rule";
 
 /** The AWS-managed SNS key: its policy cannot be changed, so CloudWatch cannot publish through it. */
@@ -9,17 +9,21 @@ const AWS_MANAGED_SNS_KEY = "alias/aws/sns";
 export const kmsKeyHygiene: Rule = {
   id: "KMS-1",
   severity: "error",
-  title: "Every customer-managed KMS key is enabled, rotates yearly (symmetric keys) and has an explicit key policy",
+  title: "Every customer-managed KMS key is enabled, rotates yearly (symmetric keys outside custom key stores) and has an explicit key policy",
   controls: { checkov: ["CKV_AWS_7", "CKV_AWS_227", "CKV2_AWS_64"], securityHub: ["KMS.4"] },
   fix: "Set enable_key_rotation = true, leave is_enabled unset (true) and give the key a policy built from an aws_iam_policy_document (EncryptedAlarmTopic does all three).",
   check: ({ stack }) =>
     checkEach(stack.resourcesOfType("aws_kms_key"), "no KMS keys in this stack", (key): Finding[] => {
       const findings: Finding[] = [];
       const at = (message: string) => findings.push({ resource: key.address, message });
-      // Automatic rotation exists only for symmetric encryption keys (AWS KMS developer guide, "Rotating AWS KMS keys").
+      // Automatic rotation exists only for symmetric encryption keys outside custom key stores
+      // (AWS KMS API reference, EnableKeyRotation: "You cannot enable automatic rotation of
+      // asymmetric KMS keys, HMAC KMS keys, KMS keys with imported key material, or KMS keys in
+      // a custom key store"). Imported material is aws_kms_external_key, which this rule does not read.
       const symmetric = key.config.customer_master_key_spec === undefined || key.config.customer_master_key_spec === "SYMMETRIC_DEFAULT";
-      if (symmetric && key.config.enable_key_rotation !== true) at(`enable_key_rotation is ${show(key.config.enable_key_rotation)}, so the key material never rotates`);
-      if (key.config.is_enabled === false) at("is_enabled is false: everything encrypted with the key is unreadable");
+      const inCustomKeyStore = key.config.custom_key_store_id !== undefined && key.config.custom_key_store_id !== null && key.config.custom_key_store_id !== "";
+      if (symmetric && !inCustomKeyStore && key.config.enable_key_rotation !== true) at(`enable_key_rotation is ${show(key.config.enable_key_rotation)}, so the key material never rotates`);
+      if (asBool(key.config.is_enabled) === false) at("is_enabled is false: everything encrypted with the key is unreadable");
       if (key.config.policy === undefined && keyPolicies(stack, key).length === 0) {
         at("has no key policy (policy unset and no aws_kms_key_policy), so it gets KMS's default, which hands the key to every IAM policy of the account");
       }

@@ -3,7 +3,7 @@ import { isDeprecated, lambdaRuntime, LAMBDA_RUNTIMES_SOURCE, replacementFor } f
 import { LIVE_ALIAS } from "../../../lib/naming";
 import { hasWildcard, parseArn, startsWithWildcard } from "../arn";
 import { leadingReferences, literalString } from "../expressions";
-import { asBlock, asStrings, dig } from "../model";
+import { asBlock, asNumber, asStrings, dig } from "../model";
 import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 
 /** The alias attributes release/rollback own; Terraform must not reset them. */
@@ -83,12 +83,12 @@ export const lambdaReservedConcurrency: Rule = {
   check: ({ stack, env }) => {
     if (!env?.protected) return notApplicable(env ? `environment ${env.name} is not protected` : "stack belongs to no environment");
     return checkEach(stack.resourcesOfType("aws_lambda_function"), "no Lambda functions in this stack", (fn) => {
-      const reserved = fn.config.reserved_concurrent_executions;
-      return typeof reserved === "number" && reserved >= 1
+      const reserved = asNumber(fn.config.reserved_concurrent_executions);
+      return reserved !== undefined && reserved >= 1
         ? undefined
         : {
             resource: fn.address,
-            message: `reserved_concurrent_executions is ${show(reserved)} in protected environment ${env.name}${reserved === 0 ? " (0 throttles every request)" : ": a traffic spike elsewhere in the account can starve it"}`,
+            message: `reserved_concurrent_executions is ${show(fn.config.reserved_concurrent_executions)} in protected environment ${env.name}${reserved === 0 ? " (0 throttles every request)" : ": a traffic spike elsewhere in the account can starve it"}`,
           };
     });
   },

@@ -4,7 +4,7 @@
  */
 import { lambdaLogGroupName } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
-import { asBlock, type SynthesizedStack, type TfResource } from "../model";
+import { asBlock, asNumber, type SynthesizedStack, type TfResource } from "../model";
 import { checkEach, notApplicable, show, type Finding, type Rule } from "../rule";
 import type { Workspace } from "../workspace";
 
@@ -20,10 +20,10 @@ export const logRetention: Rule = {
     const items: ({ group: TfResource } | { fn: TfResource })[] = [...groups.map((group) => ({ group })), ...functions.map((fn) => ({ fn }))];
     return checkEach(items, "no log groups or Lambda functions in this stack", (item): Finding | undefined => {
       if ("group" in item) {
-        const days = item.group.config.retention_in_days;
-        return typeof days === "number" && days > 0
+        const days = asNumber(item.group.config.retention_in_days);
+        return days !== undefined && days > 0
           ? undefined
-          : { resource: item.group.address, message: `log group ${show(item.group.config.name)} has retention_in_days ${show(days)}, so its logs are kept (and billed) forever` };
+          : { resource: item.group.address, message: `log group ${show(item.group.config.name)} has retention_in_days ${show(item.group.config.retention_in_days)}, so its logs are kept (and billed) forever` };
       }
       return functionLogGroupProblem(workspace, stack, groups, item.fn);
     });
@@ -46,10 +46,10 @@ export const protectedLogRetention: Rule = {
   check: ({ stack, env }) => {
     if (!env?.protected) return notApplicable(env ? `environment ${env.name} is not protected` : "stack belongs to no environment");
     return checkEach(stack.resourcesOfType("aws_cloudwatch_log_group"), "no log groups in this stack", (group) => {
-      const days = group.config.retention_in_days;
-      return typeof days === "number" && days >= PROTECTED_LOG_RETENTION_MINIMUM_DAYS
+      const days = asNumber(group.config.retention_in_days);
+      return days !== undefined && days >= PROTECTED_LOG_RETENTION_MINIMUM_DAYS
         ? undefined
-        : { resource: group.address, message: `log group ${show(group.config.name)} keeps logs ${show(days)} days in protected environment ${env.name} (at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS})` };
+        : { resource: group.address, message: `log group ${show(group.config.name)} keeps logs ${show(group.config.retention_in_days)} days in protected environment ${env.name} (at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS})` };
     });
   },
 };

@@ -7,7 +7,7 @@
 import type { EnvironmentConfig } from "../../../environments/schema";
 import { alarmNamePrefix, CLOUDFRONT_METRICS_REGION, LIVE_ALIAS } from "../../../lib/naming";
 import { literalString, stringsIn } from "../expressions";
-import { asBlock, asBlocks, asStrings, type SynthesizedStack, type TfResource } from "../model";
+import { asBlock, asBlocks, asBool, asStrings, type SynthesizedStack, type TfResource } from "../model";
 import { checked, notApplicable, type Finding, type Rule, type RuleContext } from "../rule";
 
 const ALARM = "aws_cloudwatch_metric_alarm";
@@ -130,7 +130,7 @@ function dimensionValues(alarm: TfResource): unknown[] {
 /** Why an alarm notifies nobody: no alarm_actions, or actions switched off. */
 function silence(alarm: TfResource): string | undefined {
   if (asStrings(alarm.config.alarm_actions).filter((a) => a !== "").length === 0) return "has no alarm_actions";
-  if (alarm.config.actions_enabled === false) return "has actions_enabled false";
+  if (asBool(alarm.config.actions_enabled) === false) return "has actions_enabled false";
   return undefined;
 }
 

@@ -7,7 +7,7 @@
  */
 import { LIVE_ALIAS } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
-import { asBlock, asBlocks, type Block, type SynthesizedStack, type TfResource } from "../model";
+import { asBlock, asBlocks, asNumber, type Block, type SynthesizedStack, type TfResource } from "../model";
 import { checked, checkEach, notApplicable, show, type Finding, type Rule, type RuleContext } from "../rule";
 import type { Workspace } from "../workspace";
 import { distributions, targetKind } from "./cloudfront";
@@ -77,7 +77,7 @@ function ttlsOf(workspace: Workspace, stack: SynthesizedStack, behaviour: Block)
 
 /** min/default/max TTL arguments with the provider's defaults (0, 86400, 31536000). */
 function ttlArguments(config: Block): Omit<Ttls, "source"> {
-  const number = (value: unknown, fallback: number) => (typeof value === "number" ? value : fallback);
+  const number = (value: unknown, fallback: number) => asNumber(value) ?? fallback;
   return { min: number(config.min_ttl, 0), default: number(config.default_ttl, 86_400), max: number(config.max_ttl, ONE_YEAR_SECONDS) };
 }
 
@@ -163,17 +163,18 @@ export const apiThrottledFromConfig: Rule = {
       const findings: Finding[] = [];
       const at = (message: string) => findings.push({ resource: stage.address, message });
       for (const key of ["throttling_rate_limit", "throttling_burst_limit"] as const) {
-        const seen = defaults[key];
+        const seen = asNumber(defaults[key]);
         // Without default_route_settings the stage has no limits of its own; inside it, an
         // unset limit is sent as 0, and 0 lets no request through (429 on every request:
         // hashicorp/terraform-provider-aws#14742, and the provider's default of 0 in #43307).
         if (block === undefined) at(`default_route_settings.${key} is unset, so the stage takes the account's limits (10,000 requests/s shared by every API)`);
-        else if (typeof seen !== "number" || seen <= 0) at(`default_route_settings.${key} is ${show(seen)}, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429`);
+        else if (seen === undefined || seen <= 0) at(`default_route_settings.${key} is ${show(defaults[key])}, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429`);
         else if (expected && seen !== expected[key]) at(`default_route_settings.${key} is ${seen}, but environment ${expected.name} configures ${expected[key]}`);
       }
       for (const route of asBlocks(stage.config.route_settings)) {
-        for (const [key, limit] of [["throttling_rate_limit", defaults.throttling_rate_limit], ["throttling_burst_limit", defaults.throttling_burst_limit]] as const) {
-          if (typeof route[key] === "number" && typeof limit === "number" && route[key] > limit) at(`route ${show(route.route_key)} raises ${key} to ${route[key]} above the stage's ${limit}`);
+        for (const key of ["throttling_rate_limit", "throttling_burst_limit"] as const) {
+          const [raised, limit] = [asNumber(route[key]), asNumber(defaults[key])];
+          if (raised !== undefined && limit !== undefined && raised > limit) at(`route ${show(route.route_key)} raises ${key} to ${raised} above the stage's ${limit}`);
         }
       }
       return findings;

@@ -5,7 +5,7 @@
 import { assetsBucketName } from "../../../lib/naming";
 import { literalString, referencesIn } from "../expressions";
 import { conditionsOn, isAnyone, readPolicy, type PolicyStatement } from "../iam";
-import { asBlock, asBlocks, dig, type SynthesizedStack, type TfResource } from "../model";
+import { asBlock, asBlocks, asNumber, dig, type SynthesizedStack, type TfResource } from "../model";
 import { checkEach, show, type Finding, type Rule, type RuleContext } from "../rule";
 
 const PUBLIC_ACCESS_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
@@ -205,8 +205,8 @@ export const s3LifecycleAbortsUploads: Rule = {
         return { ...where, message: `bucket ${describeBucket(bucket)} has no enabled lifecycle rule${configurations.length ? ` (${configurations[0].address} has none with status "Enabled")` : ""}` };
       }
       const aborts =
-        legacy.some((r) => typeof r.abort_incomplete_multipart_upload_days === "number") ||
-        rules.some((r) => typeof dig(r, "abort_incomplete_multipart_upload", "days_after_initiation") === "number");
+        legacy.some((r) => asNumber(r.abort_incomplete_multipart_upload_days) !== undefined) ||
+        rules.some((r) => asNumber(dig(r, "abort_incomplete_multipart_upload", "days_after_initiation")) !== undefined);
       return aborts
         ? undefined
         : { ...where, message: `no enabled lifecycle rule of bucket ${describeBucket(bucket)} aborts incomplete multipart uploads, so the parts of an interrupted upload are billed forever` };

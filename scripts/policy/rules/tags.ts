@@ -44,8 +44,10 @@ export const standardTagsPresent: Rule = {
       const tags = asBlock(resource.config.tags) ?? {};
       const defaults = stack.providerOf(resource)?.defaultTags ?? {};
       for (const key of STANDARD_TAG_KEYS) {
-        if (!(key in tags)) continue;
         const value = tags[key];
+        // A tag set to null is ignored, and the default applies (AWS provider 5.1.0 on:
+        // hashicorp/terraform-provider-aws#31687, "ignore null config tags").
+        if (value === undefined || value === null) continue;
         // Terraform turns a number or bool into its string for tags, a map of strings (5 is
         // "5": https://developer.hashicorp.com/terraform/language/functions/tostring), so 5
         // repeats a default "5". "" differs from every default (an empty default is flagged
