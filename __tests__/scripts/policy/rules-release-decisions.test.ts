@@ -378,6 +378,13 @@ describe("MON-1 which resources are in a notifying alarm's dimensions", () => {
     ]);
   });
 
+  it("passes over a stack of no environment in the workspace, and does not count its alarms", () => {
+    const shared = { resource: { aws_cloudwatch_metric_alarm: { E: errorsAlarm({ FunctionName: "acme-web-dev-ssr" }) } } };
+    expect(findings(monitoringAlarms, { resource: { aws_lambda_function: FUNCTION } }, { others: { "shared-bootstrap": shared } })).toEqual([
+      [F, "function acme-web-dev-ssr is in no alarm's dimensions (environment dev has 0 alarms)"],
+    ]);
+  });
+
   it('takes actions_enabled "false", which Terraform reads as false, for actions switched off', () => {
     expect(findings(monitoringAlarms, stack({ E: errorsAlarm({ FunctionName: "acme-web-dev-ssr" }, { actions_enabled: "false" }) }))).toEqual([
       [F, "function acme-web-dev-ssr is only in the dimensions of alarms that notify nobody"],
