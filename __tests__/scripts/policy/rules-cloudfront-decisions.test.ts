@@ -273,6 +273,14 @@ describe("how an origin's kind is read", () => {
     },
   );
 
+  it("takes abc.execute-api.eu-west-1.amazonaws.com for an HTTP API", () => {
+    expect(kindOf({ domain_name: "abc.execute-api.eu-west-1.amazonaws.com", custom_origin_config: httpsOrigin })).toBe("http-api");
+  });
+
+  it("takes the regional domain name of an aws_s3_bucket for a bucket", () => {
+    expect(kindOf({ domain_name: "${aws_s3_bucket.B.bucket_regional_domain_name}" }, { aws_s3_bucket: { B: { bucket: "b" } } })).toBe("s3");
+  });
+
   it("takes an origin with s3_origin_config for a bucket whatever its domain name", () => {
     expect(kindOf({ domain_name: "assets.example.com", s3_origin_config: { origin_access_identity: "" } })).toBe("s3");
   });
@@ -301,6 +309,17 @@ describe("how an origin's kind is read", () => {
 
   it("takes a load balancer's DNS name for another kind of origin", () => {
     expect(kindOf({ domain_name: "${aws_lb.L.dns_name}", custom_origin_config: httpsOrigin }, { aws_lb: { L: { name: "l" } } })).toBe("other");
+  });
+
+  it("gives a behaviour the kind of the origin its target_origin_id names, not of the first origin", () => {
+    const origins = [
+      { origin_id: "assets", domain_name: "acme.s3.amazonaws.com" },
+      { origin_id: "api", domain_name: "abc.execute-api.eu-west-1.amazonaws.com", custom_origin_config: httpsOrigin },
+    ];
+    const stack = stackOf({ resource: withDistribution({ origin: origins }) });
+    const [cdn] = stack.resourcesOfType("aws_cloudfront_distribution");
+    expect(targetKind(new Workspace([stack]), stack, cdn, { target_origin_id: "api" })).toBe("http-api");
+    expect(targetKind(new Workspace([stack]), stack, cdn, { target_origin_id: "assets" })).toBe("s3");
   });
 
   it("takes a behaviour whose target_origin_id names no origin for another kind", () => {
