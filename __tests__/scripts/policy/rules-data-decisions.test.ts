@@ -137,6 +137,15 @@ describe("SNS-1 topics", () => {
     ]);
   });
 
+  it("passes a topic that an alarm notifies when its key is a customer-managed one", () => {
+    const resources = {
+      aws_kms_key: { K: GOOD_KEY },
+      aws_sns_topic: { T: { name: "alarms", kms_master_key_id: "${aws_kms_key.K.arn}" } },
+      aws_cloudwatch_metric_alarm: { A: { alarm_actions: ["${aws_sns_topic.T.arn}"] } },
+    };
+    expect(findings(snsTopicEncrypted, resources)).toEqual([]);
+  });
+
   it("passes a topic on alias/aws/sns that no alarm notifies, though another stack's topic of the same address is alarmed", () => {
     const topic = { aws_sns_topic: { T: { name: "events", kms_master_key_id: "alias/aws/sns" } } };
     const other = { resource: { ...topic, aws_cloudwatch_metric_alarm: { A: { alarm_actions: ["${aws_sns_topic.T.arn}"] } } } };
