@@ -125,12 +125,13 @@ export function asStrings(value: unknown): string[] {
  * A number argument as Terraform reads it. Terraform converts a string to a number where a
  * number is expected "as long as the string contains a valid representation of a number"
  * (Terraform language docs, "Type Conversion"), so `"50"` in Terraform JSON is 50. Anything
- * else (an expression, a word, null) is not a number the rules can judge: undefined.
+ * else (an expression, a word, null) is not a number the rules can judge: NaN, which fails
+ * every comparison, so a check written `days > 0` fails closed without a guard of its own.
  */
-export function asNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+export function asNumber(value: unknown): number {
+  if (typeof value === "number") return Number.isFinite(value) ? value : NaN;
   if (typeof value === "string" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) return Number(value);
-  return undefined;
+  return NaN;
 }
 
 /** A bool argument as Terraform reads it: true or "true", false or "false" (the same conversion); else undefined. */

@@ -19,9 +19,9 @@ describe("asNumber", () => {
     expect([asNumber("1.5"), asNumber("-0.25"), asNumber("3e2"), asNumber("1E-1")]).toEqual([1.5, -0.25, 300, 0.1]);
   });
 
-  it("reads no number from NaN, infinities, expressions, words, blanks, padded text, lists or null", () => {
+  it("reads NaN, which fails every comparison, from NaN, infinities, expressions, words, blanks, padded text, lists or null", () => {
     for (const value of [NaN, Infinity, -Infinity, "${var.limit}", "fifty", "", " 5", "5 ", "0x10", "+5", ".5", [5], null, undefined, true]) {
-      expect(asNumber(value)).toBeUndefined();
+      expect(asNumber(value)).toBeNaN();
     }
   });
 });

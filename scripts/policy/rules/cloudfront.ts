@@ -224,7 +224,8 @@ function headerProblems(policy: TfResource): string[] {
     problems.push("sets no Strict-Transport-Security (HSTS) header");
   } else {
     const age = asNumber(hsts.access_control_max_age_sec);
-    if (age === undefined || age < ONE_YEAR_SECONDS) problems.push(`sets HSTS max-age ${show(hsts.access_control_max_age_sec)} (at least ${ONE_YEAR_SECONDS}, one year)`);
+    // Negated, so NaN (a max-age that is not a number) fails too.
+    if (!(age >= ONE_YEAR_SECONDS)) problems.push(`sets HSTS max-age ${show(hsts.access_control_max_age_sec)} (at least ${ONE_YEAR_SECONDS}, one year)`);
     if (hsts.include_subdomains !== true) problems.push("sets HSTS without includeSubDomains, so a subdomain can still be reached over plain HTTP");
     if (hsts.override !== true) problems.push("lets the origin override HSTS (override is not true)");
   }

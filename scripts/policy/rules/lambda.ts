@@ -84,7 +84,7 @@ export const lambdaReservedConcurrency: Rule = {
     if (!env?.protected) return notApplicable(env ? `environment ${env.name} is not protected` : "stack belongs to no environment");
     return checkEach(stack.resourcesOfType("aws_lambda_function"), "no Lambda functions in this stack", (fn) => {
       const reserved = asNumber(fn.config.reserved_concurrent_executions);
-      return reserved !== undefined && reserved >= 1
+      return reserved >= 1
         ? undefined
         : {
             resource: fn.address,

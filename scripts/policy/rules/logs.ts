@@ -21,7 +21,7 @@ export const logRetention: Rule = {
     return checkEach(items, "no log groups or Lambda functions in this stack", (item): Finding | undefined => {
       if ("group" in item) {
         const days = asNumber(item.group.config.retention_in_days);
-        return days !== undefined && days > 0
+        return days > 0
           ? undefined
           : { resource: item.group.address, message: `log group ${show(item.group.config.name)} has retention_in_days ${show(item.group.config.retention_in_days)}, so its logs are kept (and billed) forever` };
       }
@@ -47,7 +47,7 @@ export const protectedLogRetention: Rule = {
     if (!env?.protected) return notApplicable(env ? `environment ${env.name} is not protected` : "stack belongs to no environment");
     return checkEach(stack.resourcesOfType("aws_cloudwatch_log_group"), "no log groups in this stack", (group) => {
       const days = asNumber(group.config.retention_in_days);
-      return days !== undefined && days >= PROTECTED_LOG_RETENTION_MINIMUM_DAYS
+      return days >= PROTECTED_LOG_RETENTION_MINIMUM_DAYS
         ? undefined
         : { resource: group.address, message: `log group ${show(group.config.name)} keeps logs ${show(group.config.retention_in_days)} days in protected environment ${env.name} (at least ${PROTECTED_LOG_RETENTION_MINIMUM_DAYS})` };
     });

@@ -77,7 +77,10 @@ function ttlsOf(workspace: Workspace, stack: SynthesizedStack, behaviour: Block)
 
 /** min/default/max TTL arguments with the provider's defaults (0, 86400, 31536000). */
 function ttlArguments(config: Block): Omit<Ttls, "source"> {
-  const number = (value: unknown, fallback: number) => asNumber(value) ?? fallback;
+  const number = (value: unknown, fallback: number) => {
+    const given = asNumber(value);
+    return Number.isNaN(given) ? fallback : given;
+  };
   return { min: number(config.min_ttl, 0), default: number(config.default_ttl, 86_400), max: number(config.max_ttl, ONE_YEAR_SECONDS) };
 }
 
@@ -167,14 +170,15 @@ export const apiThrottledFromConfig: Rule = {
         // Without default_route_settings the stage has no limits of its own; inside it, an
         // unset limit is sent as 0, and 0 lets no request through (429 on every request:
         // hashicorp/terraform-provider-aws#14742, and the provider's default of 0 in #43307).
+        // `!(seen > 0)` so NaN, a limit that is not a number, fails too.
         if (block === undefined) at(`default_route_settings.${key} is unset, so the stage takes the account's limits (10,000 requests/s shared by every API)`);
-        else if (seen === undefined || seen <= 0) at(`default_route_settings.${key} is ${show(defaults[key])}, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429`);
+        else if (!(seen > 0)) at(`default_route_settings.${key} is ${show(defaults[key])}, not a positive number: 0 (what an unset limit is sent as) lets no request through, API Gateway answers 429`);
         else if (expected && seen !== expected[key]) at(`default_route_settings.${key} is ${seen}, but environment ${expected.name} configures ${expected[key]}`);
       }
       for (const route of asBlocks(stage.config.route_settings)) {
         for (const key of ["throttling_rate_limit", "throttling_burst_limit"] as const) {
           const [raised, limit] = [asNumber(route[key]), asNumber(defaults[key])];
-          if (raised !== undefined && limit !== undefined && raised > limit) at(`route ${show(route.route_key)} raises ${key} to ${raised} above the stage's ${limit}`);
+          if (raised > limit) at(`route ${show(route.route_key)} raises ${key} to ${raised} above the stage's ${limit}`);
         }
       }
       return findings;

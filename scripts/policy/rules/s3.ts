@@ -205,8 +205,8 @@ export const s3LifecycleAbortsUploads: Rule = {
         return { ...where, message: `bucket ${describeBucket(bucket)} has no enabled lifecycle rule${configurations.length ? ` (${configurations[0].address} has none with status "Enabled")` : ""}` };
       }
       const aborts =
-        legacy.some((r) => asNumber(r.abort_incomplete_multipart_upload_days) !== undefined) ||
-        rules.some((r) => asNumber(dig(r, "abort_incomplete_multipart_upload", "days_after_initiation")) !== undefined);
+        legacy.some((r) => !Number.isNaN(asNumber(r.abort_incomplete_multipart_upload_days))) ||
+        rules.some((r) => !Number.isNaN(asNumber(dig(r, "abort_incomplete_multipart_upload", "days_after_initiation"))));
       return aborts
         ? undefined
         : { ...where, message: `no enabled lifecycle rule of bucket ${describeBucket(bucket)} aborts incomplete multipart uploads, so the parts of an interrupted upload are billed forever` };
