@@ -113,6 +113,27 @@ describe("what the layouts require", () => {
     expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
   });
 
+  it("does not take open-next.output.json in a folder not named .open-next as an OpenNext build", () => {
+    const dir = path.join(tempDir(), "build");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "open-next.output.json"), "{}");
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take nitro.json in a folder not named .output as a Nitro build", () => {
+    const dir = path.join(tempDir(), "build");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "nitro.json"), "{}");
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
+  it("does not take a server/ folder without index.js, even with client/ beside it, as the example app", () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "server"));
+    mkdirSync(path.join(dir, "client"));
+    expect(() => detectBuild(dir, "test")).toThrow(/is not a recognised app build/);
+  });
+
   it("does not take server/index.js without client/ beside it as the example app", () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, "server"));

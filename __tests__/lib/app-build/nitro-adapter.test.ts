@@ -88,11 +88,15 @@ describe("the Nitro adapter's behaviours, one per top-level public entry", () =>
     expect(topLevelBehaviours(publicFolder({ files: ["b.txt", "a.txt", "C.txt"] })).map((b) => b.pathPattern)).toEqual(["C.txt", "a.txt", "b.txt"]);
   });
 
-  it("come in name order whatever order the file system lists them in", () => {
+  it.each([
+    ["reversed", [2, 1, 0]],
+    ["already sorted", [0, 1, 2]],
+    ["shuffled", [1, 2, 0]],
+  ])("come in name order whatever order the file system lists them in (%s)", (_, order) => {
     // Linux lists a folder sorted already; other systems (and Node's contract) do not.
     const dir = publicFolder({ files: ["b.txt", "a.txt", "C.txt"] });
-    const listed = fs.readdirSync(dir, { withFileTypes: true });
-    const readdir = jest.spyOn(fs, "readdirSync").mockReturnValueOnce([...listed].reverse() as never);
+    const listed = [...fs.readdirSync(dir, { withFileTypes: true })].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const readdir = jest.spyOn(fs, "readdirSync").mockReturnValueOnce(order.map((i) => listed[i]) as never);
     try {
       expect(topLevelBehaviours(dir).map((b) => b.pathPattern)).toEqual(["C.txt", "a.txt", "b.txt"]);
     } finally {

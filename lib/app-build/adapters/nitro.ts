@@ -83,6 +83,8 @@ function readNitroJson(file: string): z.output<typeof NitroJsonSchema> {
 export function topLevelBehaviours(dir: string): Behaviour[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !entry.name.startsWith("."))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    // By UTF-16 code units (capitals first), the same order on every machine; no two names in
+    // one folder are equal, so the comparator never needs to answer 0.
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((entry): Behaviour => ({ pathPattern: entry.isDirectory() ? `${entry.name}/*` : entry.name, target: { kind: "static-files" } }));
 }
